@@ -1,0 +1,125 @@
+package dev.mesoshealth.schemas.topics;
+
+import dev.mesoshealth.events.AgentInventory;
+import dev.mesoshealth.events.CapacityTrend;
+import dev.mesoshealth.events.DeadLetter;
+import dev.mesoshealth.events.EndpointHealth;
+import dev.mesoshealth.events.HealthState;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.events.TaskInventory;
+import dev.mesoshealth.schemas.serde.AvroSerde;
+import dev.mesoshealth.schemas.topics.Topic.Cleanup;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topic catalogue: every topic of the pipeline, once. Input topics the processor reads together
+ * share one partition count, so they are co-partitioned by node id.
+ */
+public final class Topics {
+  /** Partition count of the pipeline's keyed topics; inputs must be co-partitioned. */
+  public static final int PARTITIONS = 12;
+
+  private static final Serde<String> KEY = Serdes.String();
+
+  public static final Topic<String, MetricSnapshot> METRIC_SNAPSHOTS =
+      new Topic<>(
+          "mesos.metrics.snapshots",
+          KEY,
+          AvroSerde.of(MetricSnapshot.class),
+          Cleanup.DELETE,
+          Duration.ofDays(7),
+          PARTITIONS,
+          "One MetricSnapshot per poll of every master and agent, failures included.");
+
+  public static final Topic<String, AgentInventory> AGENT_INVENTORY =
+      new Topic<>(
+          "mesos.inventory.agents",
+          KEY,
+          AvroSerde.of(AgentInventory.class),
+          Cleanup.COMPACT,
+          null,
+          PARTITIONS,
+          "Each agent from the leader's /master/slaves; a tombstone when it leaves.");
+
+  public static final Topic<String, TaskInventory> TASK_INVENTORY =
+      new Topic<>(
+          "mesos.inventory.tasks",
+          KEY,
+          AvroSerde.of(TaskInventory.class),
+          Cleanup.COMPACT,
+          null,
+          PARTITIONS,
+          "Each Marathon task; a tombstone when it is gone.");
+
+  public static final Topic<String, HealthState> HEALTH_STATES =
+      new Topic<>(
+          "mesos.health.states",
+          KEY,
+          AvroSerde.of(HealthState.class),
+          Cleanup.COMPACT,
+          null,
+          PARTITIONS,
+          "Latest health of every master, agent and cluster, with reasons.");
+
+  public static final Topic<String, HealthTransition> HEALTH_TRANSITIONS =
+      new Topic<>(
+          "mesos.health.transitions",
+          KEY,
+          AvroSerde.of(HealthTransition.class),
+          Cleanup.DELETE,
+          Duration.ofDays(30),
+          PARTITIONS,
+          "A record each time a node's health state changes.");
+
+  public static final Topic<String, CapacityTrend> CAPACITY_TRENDS =
+      new Topic<>(
+          "mesos.capacity.trends",
+          KEY,
+          AvroSerde.of(CapacityTrend.class),
+          Cleanup.DELETE,
+          Duration.ofDays(30),
+          PARTITIONS,
+          "Per group and one-minute window: capacity, trend, forecast, fragmentation.");
+
+  public static final Topic<String, EndpointHealth> ENDPOINT_HEALTH =
+      new Topic<>(
+          "mesos.endpoints.health",
+          KEY,
+          AvroSerde.of(EndpointHealth.class),
+          Cleanup.COMPACT,
+          null,
+          PARTITIONS,
+          "Per Marathon task endpoint: UP, DRAIN or DOWN, for HAProxy and etcd.");
+
+  public static final Topic<String, DeadLetter> DLQ =
+      new Topic<>(
+          "mesos.dlq",
+          KEY,
+          AvroSerde.of(DeadLetter.class),
+          Cleanup.DELETE,
+          Duration.ofDays(7),
+          3,
+          "Input records that could not be decoded or processed.");
+
+  private static final List<Topic<String, ?>> ALL =
+      List.of(
+          METRIC_SNAPSHOTS,
+          AGENT_INVENTORY,
+          TASK_INVENTORY,
+          HEALTH_STATES,
+          HEALTH_TRANSITIONS,
+          CAPACITY_TRENDS,
+          ENDPOINT_HEALTH,
+          DLQ);
+
+  private Topics() {}
+
+  /** Every topic of the catalogue, in data-flow order. */
+  public static List<Topic<String, ?>> all() {
+    return ALL;
+  }
+}

@@ -1,0 +1,139 @@
+package dev.mesoshealth.testkit;
+
+import dev.mesoshealth.schemas.topics.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.opentest4j.AssertionFailedError;
+
+/** Produces to and reads from a catalogue topic in tests, with the topic's own serdes. */
+public final class TopicProbe {
+  private static final int SHOWN_ON_FAILURE = 10;
+
+  private TopicProbe() {}
+
+  public static <K, V> void produce(
+      String bootstrapServers, Topic<K, V> topic, List<Map.Entry<K, V>> records) {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all");
+    try (KafkaProducer<K, V> producer =
+        new KafkaProducer<>(
+            config, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+      for (Map.Entry<K, V> r : records) {
+        producer.send(new ProducerRecord<>(topic.name(), r.getKey(), r.getValue())).get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot produce to " + topic + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted producing to " + topic, e);
+    }
+  }
+
+  /** Produces raw bytes, e.g. poison records. */
+  public static void produceBytes(String bootstrapServers, String topic, byte[] key, byte[] value) {
+    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot produce to " + topic + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted producing to " + topic, e);
+    }
+  }
+
+  /**
+   * Reads every partition of the topic from the beginning (no consumer group) until the records
+   * read so far satisfy the condition. Fails with the expectation and the last records seen.
+   */
+  public static <K, V> List<ConsumerRecord<K, V>> consumeUntil(
+      String bootstrapServers,
+      Topic<K, V> topic,
+      Predicate<List<ConsumerRecord<K, V>>> condition,
+      Duration timeout,
+      String expectation) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "probe-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    List<ConsumerRecord<K, V>> seen = new ArrayList<>();
+    List<String> undecodable = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      while (partitions.isEmpty() && System.nanoTime() < deadline) {
+        for (PartitionInfo p : consumer.partitionsFor(topic.name(), Duration.ofSeconds(5))) {
+          partitions.add(new TopicPartition(p.topic(), p.partition()));
+        }
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (System.nanoTime() < deadline) {
+        if (condition.test(seen)) {
+          return seen;
+        }
+        for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            K key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.key());
+            V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.value());
+            seen.add(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, value));
+          } catch (SerializationException e) {
+            undecodable.add(raw.partition() + "@" + raw.offset() + ": " + e.getMessage());
+          }
+        }
+      }
+      if (condition.test(seen)) {
+        return seen;
+      }
+    }
+    throw new AssertionFailedError(
+        "Expected "
+            + expectation
+            + " on "
+            + topic
+            + " within "
+            + timeout
+            + "; read "
+            + seen.size()
+            + " record(s)"
+            + (undecodable.isEmpty() ? "" : " and " + undecodable.size() + " undecodable")
+            + ", the last ones: "
+            + describe(seen.subList(Math.max(0, seen.size() - SHOWN_ON_FAILURE), seen.size())));
+  }
+
+  private static <K, V> String describe(List<ConsumerRecord<K, V>> records) {
+    StringBuilder text = new StringBuilder();
+    for (ConsumerRecord<K, V> r : records) {
+      text.append("\n  ").append(r.key()).append(" -> ").append(r.value());
+    }
+    return text.length() == 0 ? "(none)" : text.toString();
+  }
+}
