@@ -1,0 +1,140 @@
+package dev.mesoshealth.launcher;
+
+import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.scenario.Scenario;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mesos-health sim}: runs a simulated Mesos cluster until stopped. */
+@Command(
+    name = "sim",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a simulated Mesos cluster (masters, agents, Marathon) on loopback addresses, with a",
+      "control API to inject faults. Masters listen at 127.0.1.x, Marathon at 127.0.2.1, agent i",
+      "at 127.1.x.y."
+    })
+final class SimCommand implements Callable<Integer> {
+  @Option(
+      names = "--masters",
+      defaultValue = "3",
+      description = "Masters (default ${DEFAULT-VALUE}).")
+  int masters;
+
+  @Option(
+      names = "--agents",
+      defaultValue = "200",
+      description = "Agents (default ${DEFAULT-VALUE}).")
+  int agents;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "7",
+      description = "Random seed; the same seed gives the same cluster (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--apps",
+      defaultValue = "0",
+      description = "Marathon apps; 0 picks a number to suit the cluster.")
+  int apps;
+
+  @Option(
+      names = "--cluster",
+      defaultValue = "sim",
+      description = "Cluster name (default ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(
+      names = "--scenario",
+      description = "Scenario file (YAML or JSON) of faults to inject over time.")
+  Path scenario;
+
+  @Option(
+      names = "--zk",
+      description = "Register the masters in ZooKeeper, e.g. zk://127.0.0.1:2181/mesos.")
+  String zk;
+
+  @Option(
+      names = "--master-port",
+      defaultValue = "5050",
+      description = "Master port, 0 for any (default ${DEFAULT-VALUE}).")
+  int masterPort;
+
+  @Option(
+      names = "--agent-port",
+      defaultValue = "5051",
+      description = "Agent port, 0 for any (default ${DEFAULT-VALUE}).")
+  int agentPort;
+
+  @Option(
+      names = "--marathon-port",
+      defaultValue = "8080",
+      description = "Marathon port (default ${DEFAULT-VALUE}).")
+  int marathonPort;
+
+  @Option(
+      names = "--control-port",
+      defaultValue = "5099",
+      description = "Control API port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  int controlPort;
+
+  @Option(
+      names = "--agent-ping-timeout",
+      defaultValue = "75s",
+      converter = DurationConverter.class,
+      description =
+          "How long an agent must be down before the master marks it unreachable (default ${DEFAULT-VALUE}).")
+  Duration agentPingTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    Scenario script = scenario == null ? null : Scenario.parse(scenario);
+    SimConfig config =
+        new SimConfig(
+            cluster,
+            masters,
+            agents,
+            seed,
+            apps,
+            masterPort,
+            agentPort,
+            marathonPort,
+            controlPort,
+            agentPingTimeout);
+    MesosSimulator sim = MesosSimulator.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  sim.close();
+                  stopped.countDown();
+                },
+                "sim-shutdown"));
+    if (zk != null) {
+      sim.registerInZooKeeper(zk);
+    }
+    if (script != null) {
+      sim.play(script);
+    }
+    System.out.println("mesos-sim: " + masters + " masters, " + agents + " agents, seed " + seed);
+    System.out.println("  masters:  " + String.join(" ", sim.masterUrls()));
+    System.out.println("  marathon: " + sim.marathonUrl());
+    System.out.println(
+        "  control:  "
+            + sim.controlUrl()
+            + "/v1/cluster  (faults: POST "
+            + sim.controlUrl()
+            + "/v1/faults)");
+    sim.zkUrl().ifPresent(url -> System.out.println("  zk:       " + url));
+    System.out.println("Press Ctrl-C to stop.");
+    stopped.await();
+    return 0;
+  }
+}

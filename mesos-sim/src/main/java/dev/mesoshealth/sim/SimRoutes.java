@@ -1,0 +1,157 @@
+package dev.mesoshealth.sim;
+
+import dev.mesoshealth.sim.cluster.NodeFaults;
+import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.sim.cluster.SimCluster;
+import dev.mesoshealth.sim.cluster.SimMaster;
+import dev.mesoshealth.sim.http.HttpRequest;
+import dev.mesoshealth.sim.http.Reply;
+import dev.mesoshealth.sim.http.SimHttpServer.Handler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HTTP endpoints of simulated masters, agents and Marathon, with each node's HTTP-level faults
+ * applied: hung nodes never answer, slow ones answer late, broken ones answer with an error status
+ * or a truncated body. Leader-only master endpoints redirect (307) to the leader or answer 503 when
+ * none is elected, as Mesos does.
+ */
+final class SimRoutes {
+  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] VERSION =
+      "{\"version\":\"1.9.0\",\"build_date\":\"2019-09-03 08:12:29\",\"build_user\":\"sim\"}"
+          .getBytes(StandardCharsets.UTF_8);
+
+  private final SimCluster cluster;
+
+  SimRoutes(SimCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  Handler agent(SimAgent agent) {
+    return request -> {
+      synchronized (cluster) {
+        return withFaults(agent.faults(), agentReply(agent, request));
+      }
+    };
+  }
+
+  Handler master(SimMaster master) {
+    return request -> {
+      synchronized (cluster) {
+        return withFaults(master.faults(), masterReply(master, request));
+      }
+    };
+  }
+
+  Handler marathon() {
+    return request -> {
+      synchronized (cluster) {
+        return withFaults(cluster.marathonFaults(), marathonReply(request));
+      }
+    };
+  }
+
+  private Reply.Response agentReply(SimAgent agent, HttpRequest request) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return Reply.status(405, "method not allowed");
+    }
+    return switch (request.path()) {
+      case "/metrics/snapshot" -> Reply.json(cluster.renderAgentSnapshot(agent));
+      case "/health" -> new Reply.Response(200, "text/plain", EMPTY, Map.of());
+      case "/state", "/state.json", "/slave(1)/state", "/slave(1)/state.json" ->
+          Reply.json(cluster.renderAgentState(agent));
+      case "/version" -> Reply.json(VERSION);
+      default -> Reply.status(404, "no such endpoint: " + request.path());
+    };
+  }
+
+  private Reply.Response masterReply(SimMaster master, HttpRequest request) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return Reply.status(405, "method not allowed");
+    }
+    String path = request.path();
+    switch (path) {
+      case "/metrics/snapshot":
+        return Reply.json(cluster.renderMasterSnapshot(master));
+      case "/health":
+        return new Reply.Response(200, "text/plain", EMPTY, Map.of());
+      case "/version":
+        return Reply.json(VERSION);
+      case "/master/redirect":
+      case "/redirect":
+        {
+          Optional<SimMaster> leader = cluster.leader();
+          if (leader.isEmpty()) {
+            return Reply.status(503, "No leader elected");
+          }
+          return Reply.redirect(307, "//" + leader.get().hostPort());
+        }
+      case "/master/slaves":
+      case "/slaves":
+      case "/master/state-summary":
+      case "/state-summary":
+        {
+          if (!cluster.isElected(master)) {
+            Optional<SimMaster> leader = cluster.leader();
+            if (leader.isEmpty()) {
+              return Reply.status(503, "No leader elected");
+            }
+            String target = path.startsWith("/master/") ? path : "/master" + path;
+            return Reply.redirect(307, "//" + leader.get().hostPort() + target);
+          }
+          return Reply.json(
+              path.endsWith("slaves") ? cluster.renderSlaves() : cluster.renderStateSummary());
+        }
+      default:
+        return Reply.status(404, "no such endpoint: " + path);
+    }
+  }
+
+  private Reply.Response marathonReply(HttpRequest request) {
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return Reply.status(405, "method not allowed");
+    }
+    return switch (request.path()) {
+      case "/v2/apps", "/v2/apps/" -> {
+        String embed = request.query().getOrDefault("embed", "");
+        yield Reply.json(cluster.renderMarathonApps(embed.endsWith(".tasks")));
+      }
+      case "/v2/tasks" -> Reply.json(cluster.renderMarathonTasks());
+      case "/v2/info" ->
+          Reply.json(
+              ("{\"name\":\"marathon\",\"version\":\"1.9.109\",\"leader\":\""
+                      + SimConfig.marathonIp()
+                      + "\",\"frameworkId\":\"marathon\"}")
+                  .getBytes(StandardCharsets.UTF_8));
+      case "/ping" ->
+          new Reply.Response(200, "text/plain", "pong".getBytes(StandardCharsets.UTF_8), Map.of());
+      default -> Reply.status(404, "no such endpoint: " + request.path());
+    };
+  }
+
+  /** Applies a node's HTTP faults to the answer it would give. */
+  static Reply withFaults(NodeFaults faults, Reply.Response normal) {
+    if (faults.hung) {
+      return new Reply.Never();
+    }
+    Reply.Response response = normal;
+    if (faults.httpStatus != 0) {
+      response = Reply.status(faults.httpStatus, "simulated error " + faults.httpStatus);
+    } else if (faults.malformed && normal.status() == 200) {
+      byte[] body = normal.body();
+      byte[] cut = Arrays.copyOf(body, Math.max(1, body.length / 2) + 3);
+      cut[cut.length - 3] = ',';
+      cut[cut.length - 2] = '"';
+      cut[cut.length - 1] = (byte) 0xFF;
+      response = new Reply.Response(200, normal.contentType(), cut, normal.headers());
+    }
+    if (faults.delayMs > 0) {
+      return new Reply.Delayed(Duration.ofMillis(faults.delayMs), response);
+    }
+    return response;
+  }
+}

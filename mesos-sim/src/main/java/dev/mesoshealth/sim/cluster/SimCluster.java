@@ -1,0 +1,1056 @@
+package dev.mesoshealth.sim.cluster;
+
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.SimMaster.Counter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The simulated cluster's state: masters and who leads, agents with their machines and tasks,
+ * Marathon apps, and the faults in force. {@link #tick()} advances it to the clock's time in
+ * one-second steps; everything random draws from generators seeded by {@link SimConfig#seed()}, so
+ * the same seed, ticks and faults give the same cluster. All methods are synchronized: the ticker,
+ * the HTTP workers and the control API share one instance.
+ */
+public final class SimCluster {
+  static final String MARATHON_ROLE = "*";
+  private static final List<String> APP_NAMES =
+      List.of(
+          "/web/frontend",
+          "/web/api",
+          "/payments/gateway",
+          "/search/indexer",
+          "/auth/sso",
+          "/shop/cart",
+          "/media/thumbnailer",
+          "/mobile/bff",
+          "/ads/bidder",
+          "/data/ingest",
+          "/ops/grafana",
+          "/ops/prometheus");
+
+  final SimConfig config;
+  private final Clock clock;
+  final SplittableRandom rng;
+  final String clusterUuid;
+  final String marathonFrameworkId;
+  final String batchFrameworkId;
+  final List<SimMaster> masters = new ArrayList<>();
+  final List<SimAgent> agents = new ArrayList<>();
+  final List<MarathonApp> apps = new ArrayList<>();
+  final NodeFaults marathonFaults = new NodeFaults();
+  final Instant marathonStartedAt;
+
+  /** Index of the elected master, -1 when none. */
+  int leader;
+
+  /** A second master claiming leadership, -1 when none. */
+  int secondLeader = -1;
+
+  boolean marathonConnected = true;
+  double registrarP99Ms;
+  long droppedPerSecond;
+  long eventQueueBacklog;
+  private Ramp ramp;
+
+  private Instant now;
+  private long ticks;
+  private long nextFaultId = 1;
+  private long nextTaskSeq;
+  private final List<FaultRecord> faultLog = new ArrayList<>();
+  private final Map<Long, Runnable> reverts = new LinkedHashMap<>();
+  private final List<Consumer<SimCluster>> topologyListeners = new ArrayList<>();
+
+  private record Ramp(double fromRatio, double toRatio, Instant start, Duration duration) {}
+
+  public SimCluster(SimConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.rng = new SplittableRandom(config.seed());
+    this.now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    this.clusterUuid = uuid(rng);
+    this.marathonFrameworkId = clusterUuid.substring(0, 24) + "ffffffffffff-0000";
+    this.batchFrameworkId = clusterUuid.substring(0, 24) + "ffffffffffff-0001";
+    this.marathonStartedAt = now.minusSeconds(7200);
+    for (int i = 0; i < config.masters(); i++) {
+      masters.add(
+          new SimMaster(
+              i,
+              uuid(rng),
+              "master-" + (i + 1),
+              SimConfig.masterIp(i),
+              config.masterPort(),
+              now.minusSeconds(3600 * 24 + rng.nextInt(3600))));
+    }
+    this.leader = 0;
+    for (int i = 0; i < config.agents(); i++) {
+      agents.add(newAgent(i));
+    }
+    int appCount =
+        config.apps() > 0 ? config.apps() : Math.min(12, Math.max(3, config.agents() / 8));
+    for (int i = 0; i < appCount && !agents.isEmpty(); i++) {
+      apps.add(newApp(i));
+    }
+    for (SimAgent agent : agents) {
+      fillWithBatchTasks(agent);
+    }
+    placeMarathonTasks();
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public synchronized Instant now() {
+    return now;
+  }
+
+  public synchronized long ticks() {
+    return ticks;
+  }
+
+  public String name() {
+    return config.cluster();
+  }
+
+  public synchronized List<SimMaster> masters() {
+    return List.copyOf(masters);
+  }
+
+  /** Every agent ever registered, removed ones included. */
+  public synchronized List<SimAgent> agents() {
+    return List.copyOf(agents);
+  }
+
+  public synchronized List<MarathonApp> apps() {
+    return List.copyOf(apps);
+  }
+
+  public synchronized NodeFaults marathonFaults() {
+    return marathonFaults;
+  }
+
+  /** The elected master, if exactly one is elected or the first of two. */
+  public synchronized Optional<SimMaster> leader() {
+    return leader < 0 ? Optional.empty() : Optional.of(masters.get(leader));
+  }
+
+  public synchronized boolean isElected(SimMaster m) {
+    return m.index == leader || m.index == secondLeader;
+  }
+
+  public synchronized Optional<SimAgent> agent(String idOrHost) {
+    return agents.stream()
+        .filter(a -> a.id.equals(idOrHost) || a.hostname.equals(idOrHost))
+        .findFirst();
+  }
+
+  /** The ground-truth log: every fault injected, oldest first. */
+  public synchronized List<FaultRecord> faults() {
+    return List.copyOf(faultLog);
+  }
+
+  /** Called (under the lock) whenever agents are added or removed, or nodes go down or up. */
+  public synchronized void onTopologyChange(Consumer<SimCluster> listener) {
+    topologyListeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  /** The agent's /metrics/snapshot values by raw key. */
+  public synchronized Map<String, Double> agentMetrics(SimAgent agent) {
+    return MesosJson.agentMetrics(this, agent);
+  }
+
+  /** The master's /metrics/snapshot values by raw key. */
+  public synchronized Map<String, Double> masterMetrics(SimMaster master) {
+    return MesosJson.masterMetrics(this, master);
+  }
+
+  public synchronized byte[] renderAgentSnapshot(SimAgent agent) {
+    return MesosJson.snapshot(MesosJson.agentMetrics(this, agent), agent.faults.partial);
+  }
+
+  public synchronized byte[] renderMasterSnapshot(SimMaster master) {
+    return MesosJson.snapshot(MesosJson.masterMetrics(this, master), master.faults.partial);
+  }
+
+  public synchronized byte[] renderSlaves() {
+    return MesosJson.slaves(this);
+  }
+
+  public synchronized byte[] renderStateSummary() {
+    return MesosJson.stateSummary(this, leader().orElseThrow());
+  }
+
+  public synchronized byte[] renderAgentState(SimAgent agent) {
+    return MesosJson.agentState(this, agent);
+  }
+
+  public synchronized byte[] renderMarathonApps(boolean embedTasks) {
+    return MarathonJson.apps(this, embedTasks);
+  }
+
+  public synchronized byte[] renderMarathonTasks() {
+    return MarathonJson.tasks(this);
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Advances the cluster to the clock's current time, one simulated second at a time. */
+  public synchronized void tick() {
+    Instant target = clock.instant();
+    while (!now.plusSeconds(1).isAfter(target)) {
+      now = now.plusSeconds(1);
+      step();
+    }
+  }
+
+  private void step() {
+    ticks++;
+    expireFaults();
+    for (SimAgent agent : agents) {
+      if (!agent.removed) {
+        stepAgent(agent);
+      }
+    }
+    stepRamp();
+    replaceMissingMarathonTasks();
+    SimMaster lead = leader < 0 ? null : masters.get(leader);
+    if (lead != null) {
+      lead.add(Counter.DROPPED_MESSAGES, droppedPerSecond);
+      lead.add(Counter.ALLOCATION_RUNS, 1);
+      lead.add(Counter.MESSAGES, 2 + rng.nextInt(5));
+    }
+  }
+
+  private void stepAgent(SimAgent agent) {
+    boolean down = agent.faults.down;
+    if (down) {
+      if (!agent.unreachable
+          && agent.downSince != null
+          && !now.isBefore(agent.downSince.plus(config.agentPingTimeout()))) {
+        agent.unreachable = true;
+        for (SimTask t : agent.tasks) {
+          if (t.isMarathon()) {
+            t.state = "TASK_UNREACHABLE";
+          }
+        }
+      }
+      return;
+    }
+    SplittableRandom r = agent.rng;
+    // batch tasks end now and then
+    for (int i = agent.tasks.size() - 1; i >= 0; i--) {
+      SimTask t = agent.tasks.get(i);
+      if (t.isMarathon() || t.ramp) {
+        continue;
+      }
+      if (r.nextInt(180) == 0) {
+        agent.tasks.remove(i);
+        int outcome = r.nextInt(100);
+        if (outcome < 97) {
+          agent.tasksFinished++;
+          leaderCount(Counter.TASKS_FINISHED, 1);
+        } else if (outcome < 99) {
+          agent.tasksKilled++;
+          leaderCount(Counter.TASKS_KILLED, 1);
+        } else {
+          agent.tasksFailed++;
+          leaderCount(Counter.TASKS_FAILED, 1);
+        }
+        agent.executorsTerminated++;
+        agent.statusUpdates += 3;
+        agent.gcRemovals++;
+        leaderCount(Counter.VALID_STATUS_UPDATES, 3);
+      }
+    }
+    if (agent.registered && !agent.deactivated && r.nextInt(4) == 0) {
+      launchBatchTask(agent);
+    }
+    if (agent.launchErrorsPerSecond > 0) {
+      agent.containerLaunchErrors += agent.launchErrorsPerSecond;
+      agent.tasksFailed += agent.launchErrorsPerSecond;
+      leaderCount(Counter.TASKS_FAILED, agent.launchErrorsPerSecond);
+    }
+    agent.frameworkMessages += r.nextInt(3);
+    double busy = agent.usedCpus() / agent.shape.cpus();
+    double instant =
+        agent.pressure
+            ? agent.shape.cpus() * 3.5
+            : agent.loadBase + busy * agent.shape.cpus() * 0.6 + r.nextDouble() * 0.2;
+    agent.load1 = agent.load1 + (instant - agent.load1) * (1 - Math.exp(-1 / 60.0));
+    agent.load5 = agent.load5 + (instant - agent.load5) * (1 - Math.exp(-1 / 300.0));
+    agent.load15 = agent.load15 + (instant - agent.load15) * (1 - Math.exp(-1 / 900.0));
+    if (agent.pressure) {
+      agent.load1 = instant;
+      agent.load5 = instant;
+      agent.load15 = Math.max(agent.load15, instant * 0.8);
+    }
+    for (SimTask t : agent.tasks) {
+      if (t.isMarathon() && t.isRunning() && t.app.healthChecks) {
+        checkHealth(t);
+      }
+    }
+  }
+
+  private void checkHealth(SimTask t) {
+    if (t.app.healthFailing) {
+      t.consecutiveFailures++;
+      t.lastFailure = now;
+      t.lastFailureCause = "ConnectException: Connection refused";
+    } else {
+      t.consecutiveFailures = 0;
+      t.lastSuccess = now;
+      if (t.firstSuccess == null) {
+        t.firstSuccess = now;
+      }
+    }
+  }
+
+  private void launchBatchTask(SimAgent agent) {
+    double used = agent.usedCpus() / agent.shape.cpus();
+    if (used >= agent.targetUtilisation) {
+      return;
+    }
+    double cpus = new double[] {0.5, 1, 2}[agent.rng.nextInt(3)];
+    double mem = 512 * (1 + agent.rng.nextInt(8));
+    double disk = 1000 * (1 + agent.rng.nextInt(4));
+    if (!agent.fits(cpus, mem, disk)) {
+      return;
+    }
+    agent.tasks.add(
+        new SimTask(
+            "spark-" + (nextTaskSeq++),
+            batchFrameworkId,
+            null,
+            cpus,
+            mem,
+            disk,
+            List.of(),
+            now,
+            false));
+    agent.fetchesSucceeded++;
+    agent.statusUpdates += 2;
+    leaderCount(Counter.VALID_STATUS_UPDATES, 2);
+  }
+
+  private void fillWithBatchTasks(SimAgent agent) {
+    for (int i = 0; i < 64; i++) {
+      launchBatchTask(agent);
+    }
+  }
+
+  private void leaderCount(Counter counter, long n) {
+    if (leader >= 0) {
+      masters.get(leader).add(counter, n);
+    }
+    if (secondLeader >= 0) {
+      masters.get(secondLeader).add(counter, n);
+    }
+  }
+
+  // ---------------------------------------------------------------- capacity
+
+  /** Share of the cluster's CPUs in use on active agents. */
+  public synchronized double cpuUsedRatio() {
+    double total = 0;
+    double used = 0;
+    for (SimAgent a : agents) {
+      if (a.active()) {
+        total += a.shape.cpus();
+        used += a.usedCpus();
+      }
+    }
+    return total == 0 ? 0 : used / total;
+  }
+
+  private void stepRamp() {
+    if (ramp == null) {
+      return;
+    }
+    double elapsed = Duration.between(ramp.start, now).toMillis();
+    double progress = Math.min(1, elapsed / Math.max(1, ramp.duration.toMillis()));
+    double desired = ramp.fromRatio + (ramp.toRatio - ramp.fromRatio) * progress;
+    List<SimAgent> candidates = new ArrayList<>();
+    double total = 0;
+    double used = 0;
+    for (SimAgent a : agents) {
+      if (a.active()) {
+        total += a.shape.cpus();
+        used += a.usedCpus();
+        if (!a.deactivated && !a.faults.down) {
+          candidates.add(a);
+        }
+      }
+    }
+    while (total > 0 && used / total < desired && !candidates.isEmpty()) {
+      SimAgent a = candidates.get(rng.nextInt(candidates.size()));
+      double cpus = Math.min(1, a.shape.cpus() - a.usedCpus());
+      double mem = Math.min(1024, a.shape.memMb() - a.usedMem());
+      if (cpus < 0.1 || mem < 32 || !a.fits(cpus, mem, 0)) {
+        candidates.remove(a);
+        continue;
+      }
+      a.tasks.add(
+          new SimTask(
+              "ramp-" + (nextTaskSeq++),
+              batchFrameworkId,
+              null,
+              cpus,
+              mem,
+              0,
+              List.of(),
+              now,
+              true));
+      used += cpus;
+      leaderCount(Counter.VALID_STATUS_UPDATES, 2);
+    }
+  }
+
+  private void endRamp() {
+    ramp = null;
+    for (SimAgent a : agents) {
+      int before = a.tasks.size();
+      a.tasks.removeIf(t -> t.ramp);
+      int killed = before - a.tasks.size();
+      a.tasksKilled += killed;
+      leaderCount(Counter.TASKS_KILLED, killed);
+    }
+  }
+
+  // ---------------------------------------------------------------- Marathon
+
+  private MarathonApp newApp(int i) {
+    String id =
+        i < APP_NAMES.size()
+            ? APP_NAMES.get(i)
+            : "/team-" + (i / APP_NAMES.size()) + APP_NAMES.get(i % APP_NAMES.size());
+    int instances = 2 + rng.nextInt(4);
+    double cpus = new double[] {0.25, 0.5, 1}[rng.nextInt(3)];
+    double mem = 256 * (1 + rng.nextInt(8));
+    List<Integer> servicePorts =
+        rng.nextInt(4) == 0 ? List.of(10000 + 2 * i, 10001 + 2 * i) : List.of(10000 + 2 * i);
+    boolean checks = rng.nextInt(5) != 0;
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(
+        "HAPROXY_GROUP", id.startsWith("/web") || id.startsWith("/shop") ? "external" : "internal");
+    labels.put("HAPROXY_0_MODE", "http");
+    return new MarathonApp(
+        id,
+        instances,
+        cpus,
+        mem,
+        0,
+        servicePorts,
+        checks,
+        labels,
+        now.minusSeconds(86_400 + rng.nextInt(86_400)).toString());
+  }
+
+  private void placeMarathonTasks() {
+    for (MarathonApp app : apps) {
+      for (int n = 0; n < app.instances; n++) {
+        launchMarathonTask(app);
+      }
+    }
+  }
+
+  private void replaceMissingMarathonTasks() {
+    Map<MarathonApp, Integer> live = new java.util.HashMap<>();
+    for (SimAgent a : agents) {
+      if (a.removed) {
+        continue;
+      }
+      for (SimTask t : a.tasks) {
+        if (t.app != null) {
+          live.merge(t.app, 1, Integer::sum);
+        }
+      }
+    }
+    for (MarathonApp app : apps) {
+      for (int n = live.getOrDefault(app, 0); n < app.instances; n++) {
+        launchMarathonTask(app);
+      }
+    }
+  }
+
+  private void launchMarathonTask(MarathonApp app) {
+    List<SimAgent> candidates = new ArrayList<>();
+    for (SimAgent a : agents) {
+      if (a.active()
+          && !a.deactivated
+          && !a.faults.down
+          && a.fits(app.cpus, app.memMb, app.diskMb)) {
+        candidates.add(a);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    SimAgent agent = candidates.get(rng.nextInt(candidates.size()));
+    List<Integer> ports = new ArrayList<>();
+    for (int p = 0; p < app.servicePorts.size(); p++) {
+      ports.add(freePort(agent, ports));
+    }
+    SimTask task =
+        new SimTask(
+            app.taskPrefix() + "." + uuid(rng),
+            marathonFrameworkId,
+            app,
+            app.cpus,
+            app.memMb,
+            app.diskMb,
+            ports,
+            now,
+            false);
+    if (app.healthChecks) {
+      task.firstSuccess = now;
+      task.lastSuccess = now;
+    }
+    agent.tasks.add(task);
+    agent.fetchesSucceeded++;
+  }
+
+  private static int freePort(SimAgent agent, List<Integer> taken) {
+    for (int port = 31000; port <= 32000; port++) {
+      boolean used = taken.contains(port);
+      for (SimTask t : agent.tasks) {
+        if (t.ports.contains(port)) {
+          used = true;
+          break;
+        }
+      }
+      if (!used) {
+        return port;
+      }
+    }
+    return 31000;
+  }
+
+  /** Marathon's view: every task of every app on an agent still in the cluster. */
+  synchronized List<Map.Entry<SimAgent, SimTask>> marathonTasks() {
+    List<Map.Entry<SimAgent, SimTask>> tasks = new ArrayList<>();
+    for (SimAgent a : agents) {
+      if (a.removed) {
+        continue;
+      }
+      for (SimTask t : a.tasks) {
+        if (t.isMarathon()) {
+          tasks.add(Map.entry(a, t));
+        }
+      }
+    }
+    tasks.sort(Comparator.comparing(e -> e.getValue().id));
+    return tasks;
+  }
+
+  // ---------------------------------------------------------------- agents
+
+  private SimAgent newAgent(int index) {
+    SplittableRandom agentRng = rng.split();
+    AgentShape shape = AgentShape.pick(agentRng);
+    int rack = 1 + index / 40;
+    String zone = "zone-" + (char) ('a' + (index % 3));
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("rack", String.format("r%02d", rack));
+    attributes.put("zone", zone);
+    attributes.put("instance_type", shape.instanceType());
+    int roll = agentRng.nextInt(10);
+    String role = roll == 0 ? "analytics" : roll == 1 ? "web" : null;
+    double share = roll == 0 ? 0.5 : roll == 1 ? 0.25 : 0;
+    return new SimAgent(
+        index,
+        clusterUuid + "-S" + index,
+        String.format("agent-%05d", index),
+        SimConfig.agentIp(index),
+        config.agentPort(),
+        shape,
+        attributes,
+        "sim-region-1",
+        zone,
+        role,
+        share,
+        agentRng,
+        now);
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** Injects a fault now; returns its ground-truth record. */
+  public synchronized FaultRecord inject(FaultSpec spec) {
+    long id = nextFaultId++;
+    List<String> nodes = new ArrayList<>();
+    String detail = apply(spec, nodes, id);
+    Duration d = spec.duration();
+    boolean lasting = d != null && !d.isZero() && !d.isNegative();
+    boolean instant = !reverts.containsKey(id);
+    Instant plannedEnd = lasting ? now.plus(d) : null;
+    FaultRecord record =
+        new FaultRecord(
+            id,
+            spec.kind(),
+            spec.target(),
+            nodes,
+            spec.params(),
+            now,
+            plannedEnd,
+            instant && !lasting ? now : null,
+            detail);
+    if (instant && lasting) {
+      reverts.put(id, () -> {});
+    }
+    faultLog.add(record);
+    notifyTopology();
+    return record;
+  }
+
+  /** Ends an active fault now. Returns the ended record, or empty if it was not active. */
+  public synchronized Optional<FaultRecord> clear(long id) {
+    Runnable revert = reverts.remove(id);
+    if (revert == null) {
+      return Optional.empty();
+    }
+    revert.run();
+    for (int i = 0; i < faultLog.size(); i++) {
+      FaultRecord r = faultLog.get(i);
+      if (r.id() == id) {
+        FaultRecord ended = r.ended(now);
+        faultLog.set(i, ended);
+        notifyTopology();
+        return Optional.of(ended);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void expireFaults() {
+    for (FaultRecord r : List.copyOf(faultLog)) {
+      if (r.active() && r.plannedEnd() != null && !now.isBefore(r.plannedEnd())) {
+        clear(r.id());
+      }
+    }
+  }
+
+  private void notifyTopology() {
+    for (Consumer<SimCluster> listener : topologyListeners) {
+      listener.accept(this);
+    }
+  }
+
+  /** Applies a fault, records the nodes hit, registers its revert, returns a detail line. */
+  private String apply(FaultSpec spec, List<String> nodes, long id) {
+    FaultKind kind = spec.kind();
+    switch (kind.scope()) {
+      case NODE -> {
+        List<NodeFaults> hit = new ArrayList<>();
+        for (Object node : nodeTargets(spec.target())) {
+          if (node instanceof SimAgent a) {
+            hit.add(a.faults);
+            nodes.add(a.id);
+            if (kind == FaultKind.DOWN) {
+              a.downSince = now;
+            }
+          } else if (node instanceof SimMaster m) {
+            hit.add(m.faults);
+            nodes.add(m.hostPort());
+          } else {
+            hit.add(marathonFaults);
+            nodes.add("marathon");
+          }
+        }
+        return applyNodeFault(spec, hit, nodes, id);
+      }
+      case AGENT -> {
+        List<SimAgent> targets = agentTargets(spec.target());
+        for (SimAgent a : targets) {
+          nodes.add(a.id);
+        }
+        return applyAgentFault(spec, targets, id);
+      }
+      case MASTER -> {
+        SimMaster m = masterTarget(spec.target());
+        nodes.add(m.hostPort());
+        m.startedAt = now;
+        if (isElected(m)) {
+          failover(m.index);
+          return "master " + m.hostname + " restarted; leader is now " + leaderName();
+        }
+        return "master " + m.hostname + " restarted";
+      }
+      case APP -> {
+        return applyAppFault(spec, nodes, id);
+      }
+      case CLUSTER -> {
+        return applyClusterFault(spec, nodes, id);
+      }
+      default -> throw new IllegalArgumentException("unknown fault scope " + kind.scope());
+    }
+  }
+
+  private String applyNodeFault(FaultSpec spec, List<NodeFaults> hit, List<String> nodes, long id) {
+    FaultKind kind = spec.kind();
+    for (NodeFaults f : hit) {
+      switch (kind) {
+        case DOWN -> f.down = true;
+        case SLOW -> f.delayMs = spec.longParam("delayMs", 5000);
+        case HUNG -> f.hung = true;
+        case HTTP_ERROR -> f.httpStatus = (int) spec.longParam("status", 500);
+        case MALFORMED_JSON -> f.malformed = true;
+        case PARTIAL_SNAPSHOT -> f.partial = true;
+        default -> throw new IllegalStateException(kind + " is not a node fault");
+      }
+    }
+    String failoverDetail = "";
+    if (kind == FaultKind.DOWN) {
+      for (SimMaster m : masters) {
+        if (m.faults.down && isElected(m)) {
+          failover(m.index);
+          failoverDetail = "; leader is now " + leaderName();
+        }
+      }
+    }
+    reverts.put(
+        id,
+        () -> {
+          for (NodeFaults f : hit) {
+            switch (kind) {
+              case DOWN -> f.down = false;
+              case SLOW -> f.delayMs = 0;
+              case HUNG -> f.hung = false;
+              case HTTP_ERROR -> f.httpStatus = 0;
+              case MALFORMED_JSON -> f.malformed = false;
+              case PARTIAL_SNAPSHOT -> f.partial = false;
+              default -> {}
+            }
+          }
+          if (kind == FaultKind.DOWN) {
+            for (SimAgent a : agents) {
+              if (!a.faults.down && a.downSince != null) {
+                a.downSince = null;
+                if (a.unreachable) {
+                  a.unreachable = false;
+                  a.reregisteredAt = now;
+                  leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+                  for (SimTask t : a.tasks) {
+                    t.state = "TASK_RUNNING";
+                  }
+                }
+              }
+            }
+            if (leader < 0 && !noLeaderFaultActive()) {
+              elect(firstAvailableMaster(-1));
+            }
+          }
+        });
+    return kind.description() + " on " + String.join(", ", abbreviate(nodes)) + failoverDetail;
+  }
+
+  private String applyAgentFault(FaultSpec spec, List<SimAgent> targets, long id) {
+    FaultKind kind = spec.kind();
+    for (SimAgent a : targets) {
+      switch (kind) {
+        case AGENT_DISCONNECTED -> a.registered = false;
+        case AGENT_DRAINING -> {
+          a.deactivated = true;
+          a.draining = true;
+        }
+        case AGENT_REMOVED -> removeAgent(a);
+        case AGENT_RESTART -> a.restart(now);
+        case RECOVERY_ERRORS -> a.recoveryErrors = spec.longParam("count", 3);
+        case TASK_FAILURES -> {
+          long failed = spec.longParam("failed", 8);
+          long lost = spec.longParam("lost", 3);
+          a.tasksFailed += failed;
+          a.tasksLost += lost;
+          a.statusUpdates += 2 * (failed + lost);
+          leaderCount(Counter.TASKS_FAILED, failed);
+          leaderCount(Counter.TASKS_LOST, lost);
+        }
+        case LAUNCH_ERRORS -> a.launchErrorsPerSecond = (int) spec.longParam("perSecond", 1);
+        case HOST_PRESSURE -> a.pressure = true;
+        default -> throw new IllegalStateException(kind + " is not an agent fault");
+      }
+    }
+    if (kind == FaultKind.AGENT_RESTART || kind == FaultKind.TASK_FAILURES) {
+      return kind.description() + " on " + String.join(", ", abbreviate(ids(targets)));
+    }
+    reverts.put(
+        id,
+        () -> {
+          for (SimAgent a : targets) {
+            switch (kind) {
+              case AGENT_DISCONNECTED -> {
+                a.registered = true;
+                a.reregisteredAt = now;
+                leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+              }
+              case AGENT_DRAINING -> {
+                a.deactivated = false;
+                a.draining = false;
+              }
+              case AGENT_REMOVED -> {
+                a.removed = false;
+                a.registeredAt = now;
+                a.restart(now);
+                leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
+              }
+              case RECOVERY_ERRORS -> a.recoveryErrors = 0;
+              case LAUNCH_ERRORS -> a.launchErrorsPerSecond = 0;
+              case HOST_PRESSURE -> a.pressure = false;
+              default -> {}
+            }
+          }
+        });
+    return kind.description() + " on " + String.join(", ", abbreviate(ids(targets)));
+  }
+
+  private void removeAgent(SimAgent a) {
+    a.removed = true;
+    int lostTasks = a.tasks.size();
+    a.tasks.clear();
+    leaderCount(Counter.TASKS_LOST, lostTasks);
+    leaderCount(Counter.SLAVE_REMOVALS, 1);
+  }
+
+  private String applyAppFault(FaultSpec spec, List<String> nodes, long id) {
+    if (spec.kind() != FaultKind.HEALTH_CHECK_FAILING) {
+      throw new IllegalStateException(spec.kind() + " is not an app fault");
+    }
+    MarathonApp app = appTarget(spec.target());
+    nodes.add(app.id);
+    app.healthFailing = true;
+    reverts.put(id, () -> app.healthFailing = false);
+    return "health checks of " + app.id + " failing";
+  }
+
+  private String applyClusterFault(FaultSpec spec, List<String> nodes, long id) {
+    switch (spec.kind()) {
+      case AGENT_ADDED -> {
+        SimAgent a = newAgent(agents.size());
+        agents.add(a);
+        fillWithBatchTasks(a);
+        leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
+        nodes.add(a.id);
+        reverts.put(id, () -> removeAgent(a));
+        return "agent " + a.id + " (" + a.hostname + ") added at " + a.ip;
+      }
+      case MASTER_FAILOVER -> {
+        String before = leaderName();
+        nodes.add(before);
+        failover(leader < 0 ? -1 : leader);
+        return "leader " + before + " stepped down; leader is now " + leaderName();
+      }
+      case NO_LEADER -> {
+        nodes.add(leaderName());
+        leader = -1;
+        secondLeader = -1;
+        reverts.put(
+            id,
+            () -> {
+              if (leader < 0) {
+                elect(firstAvailableMaster(-1));
+              }
+            });
+        return "no master elected";
+      }
+      case TWO_LEADERS -> {
+        int second = firstAvailableMaster(leader);
+        if (second < 0 || leader < 0) {
+          throw new IllegalArgumentException("two leaders need two masters and a leader");
+        }
+        secondLeader = second;
+        masters.get(second).resetCounters();
+        nodes.add(masters.get(leader).hostPort());
+        nodes.add(masters.get(second).hostPort());
+        reverts.put(id, () -> secondLeader = -1);
+        return masters.get(second).hostname + " also claims leadership";
+      }
+      case REGISTRAR_LATENCY -> {
+        registrarP99Ms = spec.doubleParam("p99Ms", 2500);
+        nodes.add(leaderName());
+        reverts.put(id, () -> registrarP99Ms = 0);
+        return "registrar p99 " + registrarP99Ms + " ms";
+      }
+      case DROPPED_MESSAGES -> {
+        droppedPerSecond = spec.longParam("perSecond", 5);
+        nodes.add(leaderName());
+        reverts.put(id, () -> droppedPerSecond = 0);
+        return "leader drops " + droppedPerSecond + " messages/s";
+      }
+      case EVENT_QUEUE_BACKLOG -> {
+        eventQueueBacklog = spec.longParam("messages", 5000);
+        nodes.add(leaderName());
+        reverts.put(id, () -> eventQueueBacklog = 0);
+        return "event queue backlog " + eventQueueBacklog;
+      }
+      case FRAMEWORK_DISCONNECTED -> {
+        marathonConnected = false;
+        nodes.add("marathon");
+        reverts.put(id, () -> marathonConnected = true);
+        return "Marathon disconnected";
+      }
+      case CAPACITY_RAMP -> {
+        Duration d =
+            spec.duration() == null || spec.duration().isZero()
+                ? Duration.ofMinutes(10)
+                : spec.duration();
+        double to = spec.doubleParam("targetRatio", 0.97);
+        ramp = new Ramp(cpuUsedRatio(), to, now, d);
+        nodes.add("cluster:" + config.cluster());
+        reverts.put(id, this::endRamp);
+        return String.format(
+            "CPU allocation ramps from %.2f to %.2f over %s", ramp.fromRatio, to, d);
+      }
+      case MARATHON_FAILOVER -> {
+        Duration blank =
+            spec.duration() == null || spec.duration().isZero()
+                ? Duration.ofSeconds(30)
+                : spec.duration();
+        for (Map.Entry<SimAgent, SimTask> e : marathonTasks()) {
+          e.getValue().healthBlankUntil = now.plus(blank);
+        }
+        nodes.add("marathon");
+        return "Marathon failed over; health results blank for " + blank;
+      }
+      default -> throw new IllegalStateException(spec.kind() + " is not a cluster fault");
+    }
+  }
+
+  private boolean noLeaderFaultActive() {
+    return faultLog.stream().anyMatch(r -> r.active() && r.kind() == FaultKind.NO_LEADER);
+  }
+
+  private String leaderName() {
+    return leader < 0 ? "none" : masters.get(leader).hostPort();
+  }
+
+  /** The current leader (if any) steps down and restarts; the next available master leads. */
+  private void failover(int from) {
+    if (from >= 0) {
+      masters.get(from).startedAt = now; // a Mesos master that loses leadership exits and restarts
+    }
+    if (secondLeader == from) {
+      secondLeader = -1;
+    }
+    elect(firstAvailableMaster(from));
+  }
+
+  private void elect(int index) {
+    leader = index;
+    if (index >= 0) {
+      masters.get(index).resetCounters();
+    }
+  }
+
+  /** The first master after {@code after} (cyclically) that is up; -1 when none is. */
+  private int firstAvailableMaster(int after) {
+    for (int step = 1; step <= masters.size(); step++) {
+      int i = Math.floorMod(after + step, masters.size());
+      if (i != after && !masters.get(i).faults.down) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private List<Object> nodeTargets(String target) {
+    if (target == null) {
+      throw new IllegalArgumentException("this fault needs a target");
+    }
+    if (target.equals("marathon")) {
+      return List.of("marathon");
+    }
+    if (target.equals("leader")
+        || target.equals("random-master")
+        || target.equals("random-follower")) {
+      return List.of(masterTarget(target));
+    }
+    for (SimMaster m : masters) {
+      if (m.hostPort().equals(target) || m.hostname.equals(target) || m.id.equals(target)) {
+        return List.of(m);
+      }
+    }
+    return new ArrayList<>(agentTargets(target));
+  }
+
+  private List<SimAgent> agentTargets(String target) {
+    List<SimAgent> live = new ArrayList<>();
+    for (SimAgent a : agents) {
+      if (!a.removed) {
+        live.add(a);
+      }
+    }
+    if ("all-agents".equals(target)) {
+      return live;
+    }
+    if (target == null || target.equals("random-agent")) {
+      if (live.isEmpty()) {
+        throw new IllegalArgumentException("no agent to pick");
+      }
+      return List.of(live.get(rng.nextInt(live.size())));
+    }
+    return List.of(
+        agent(target)
+            .filter(a -> !a.removed)
+            .orElseThrow(
+                () -> new IllegalArgumentException("no agent or master '" + target + "'")));
+  }
+
+  private SimMaster masterTarget(String target) {
+    if (target == null || target.equals("leader")) {
+      if (leader < 0) {
+        throw new IllegalArgumentException("no elected master");
+      }
+      return masters.get(leader);
+    }
+    if (target.equals("random-master")) {
+      return masters.get(rng.nextInt(masters.size()));
+    }
+    if (target.equals("random-follower")) {
+      List<SimMaster> followers = masters.stream().filter(m -> !isElected(m)).toList();
+      if (followers.isEmpty()) {
+        throw new IllegalArgumentException("no follower master");
+      }
+      return followers.get(rng.nextInt(followers.size()));
+    }
+    return masters.stream()
+        .filter(
+            m -> m.hostPort().equals(target) || m.hostname.equals(target) || m.id.equals(target))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no master '" + target + "'"));
+  }
+
+  private MarathonApp appTarget(String target) {
+    if (apps.isEmpty()) {
+      throw new IllegalArgumentException("no Marathon apps");
+    }
+    if (target == null || target.equals("random-app")) {
+      return apps.get(rng.nextInt(apps.size()));
+    }
+    return apps.stream()
+        .filter(a -> a.id.equals(target) || a.id.equals("/" + target))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no app '" + target + "'"));
+  }
+
+  private static List<String> ids(List<SimAgent> agents) {
+    return agents.stream().map(a -> a.id).toList();
+  }
+
+  private static List<String> abbreviate(List<String> nodes) {
+    return nodes.size() <= 5 ? nodes : List.of(nodes.get(0), "... " + nodes.size() + " nodes");
+  }
+
+  static String uuid(SplittableRandom rng) {
+    return new UUID(rng.nextLong(), rng.nextLong()).toString();
+  }
+}

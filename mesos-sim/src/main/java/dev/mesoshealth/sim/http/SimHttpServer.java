@@ -1,0 +1,484 @@
+package dev.mesoshealth.sim.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small non-blocking HTTP/1.1 server that serves many listening sockets from one selector thread,
+ * so a single process can simulate tens of thousands of Mesos agents, each at its own address.
+ * Handlers run on a small worker pool; a reply may be delayed (slow node) or never sent (hung
+ * node). Closing a {@link Listener} makes its address refuse connections, as a dead node's does.
+ * Keep-alive connections idle longer than the idle timeout are closed.
+ */
+public final class SimHttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
+  private static final int MAX_HEAD_BYTES = 16 * 1024;
+  private static final int MAX_BODY_BYTES = 1024 * 1024;
+  private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+
+  /** Answers a request; must be thread-safe and quick. */
+  public interface Handler {
+    Reply handle(HttpRequest request);
+  }
+
+  private final Selector selector;
+  private final Thread loopThread;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timers;
+  private final Queue<Runnable> loopTasks = new ConcurrentLinkedQueue<>();
+  private final long idleTimeoutNanos;
+  private final Set<Connection> connections = new HashSet<>();
+  private final AtomicLong requestsServed = new AtomicLong();
+  private volatile boolean running = true;
+
+  public SimHttpServer(String name, int workerThreads, Duration idleTimeout) throws IOException {
+    this.selector = Selector.open();
+    this.idleTimeoutNanos = idleTimeout.toNanos();
+    this.workers = Executors.newFixedThreadPool(workerThreads, daemon(name + "-worker"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
+    this.loopThread = new Thread(this::loop, name + "-selector");
+    loopThread.setDaemon(true);
+    loopThread.start();
+  }
+
+  /** Requests answered so far (any status). */
+  public long requestsServed() {
+    return requestsServed.get();
+  }
+
+  /** Binds an address (port 0 picks one) and serves it with the handler. */
+  public Listener listen(InetSocketAddress address, Handler handler) throws IOException {
+    Listener listener = new Listener(address, handler);
+    listener.open();
+    return listener;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    selector.wakeup();
+    try {
+      loopThread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownNow();
+    timers.shutdownNow();
+    for (SelectionKey key : selector.keys()) {
+      closeQuietly(key.channel());
+    }
+    closeQuietly(selector);
+  }
+
+  /** One listening address. Closing it makes the address refuse connections until reopened. */
+  public final class Listener {
+    private final Handler handler;
+    private volatile InetSocketAddress address;
+    private ServerSocketChannel channel;
+
+    private Listener(InetSocketAddress address, Handler handler) {
+      this.address = address;
+      this.handler = handler;
+    }
+
+    public InetSocketAddress address() {
+      return address;
+    }
+
+    public synchronized boolean isOpen() {
+      return channel != null;
+    }
+
+    /** Binds again at the same address (after {@link #close()}). */
+    public synchronized void open() throws IOException {
+      if (channel != null) {
+        return;
+      }
+      ServerSocketChannel ch = ServerSocketChannel.open();
+      ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      try {
+        ch.bind(address, 1024);
+      } catch (IOException e) {
+        closeQuietly(ch);
+        throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+      }
+      ch.configureBlocking(false);
+      address = (InetSocketAddress) ch.getLocalAddress();
+      channel = ch;
+      runOnLoop(
+          () -> {
+            try {
+              ch.register(selector, SelectionKey.OP_ACCEPT, this);
+            } catch (ClosedChannelException e) {
+              // closed again before registration: nothing to serve
+            }
+          });
+    }
+
+    /** Stops listening and drops this listener's connections: clients see connection refused. */
+    public synchronized void close() {
+      ServerSocketChannel ch = channel;
+      channel = null;
+      if (ch == null) {
+        return;
+      }
+      closeQuietly(ch);
+      runOnLoop(
+          () -> {
+            for (Connection c : Set.copyOf(connections)) {
+              if (c.listener == this) {
+                c.close();
+              }
+            }
+          });
+    }
+  }
+
+  private void runOnLoop(Runnable task) {
+    loopTasks.add(task);
+    selector.wakeup();
+  }
+
+  private void loop() {
+    long lastSweep = System.nanoTime();
+    while (running) {
+      try {
+        selector.select(1_000);
+        Runnable task;
+        while ((task = loopTasks.poll()) != null) {
+          task.run();
+        }
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+          SelectionKey key = keys.next();
+          keys.remove();
+          handleKey(key);
+        }
+        long now = System.nanoTime();
+        if (now - lastSweep > 2_000_000_000L) {
+          lastSweep = now;
+          closeIdle(now);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("simulator HTTP loop: {}", e.toString());
+      }
+    }
+  }
+
+  private void handleKey(SelectionKey key) {
+    if (!key.isValid()) {
+      return;
+    }
+    try {
+      if (key.isAcceptable()) {
+        accept(key);
+      } else {
+        Connection c = (Connection) key.attachment();
+        if (key.isReadable()) {
+          c.read();
+        }
+        if (key.isValid() && key.isWritable()) {
+          c.write();
+        }
+      }
+    } catch (IOException e) {
+      if (key.attachment() instanceof Connection c) {
+        c.close();
+      }
+    }
+  }
+
+  private void accept(SelectionKey key) throws IOException {
+    Listener listener = (Listener) key.attachment();
+    ServerSocketChannel server = (ServerSocketChannel) key.channel();
+    SocketChannel ch;
+    while ((ch = server.accept()) != null) {
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      Connection c = new Connection(ch, listener);
+      c.key = ch.register(selector, SelectionKey.OP_READ, c);
+      connections.add(c);
+    }
+  }
+
+  private void closeIdle(long now) {
+    for (Connection c : Set.copyOf(connections)) {
+      if (now - c.lastActivity > idleTimeoutNanos) {
+        c.close();
+      }
+    }
+  }
+
+  /** One client connection; all fields are touched on the selector thread only. */
+  private final class Connection {
+    final SocketChannel channel;
+    final Listener listener;
+    final InetSocketAddress local;
+    SelectionKey key;
+    ByteBuffer in = ByteBuffer.allocate(2048);
+    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    boolean busy;
+    boolean closeAfterWrite;
+    boolean closed;
+    long lastActivity = System.nanoTime();
+
+    Connection(SocketChannel channel, Listener listener) throws IOException {
+      this.channel = channel;
+      this.listener = listener;
+      this.local = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    void read() throws IOException {
+      if (!in.hasRemaining()) {
+        if (in.capacity() >= MAX_HEAD_BYTES + MAX_BODY_BYTES) {
+          respondAndClose(Reply.status(431, "request too large"));
+          return;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
+        in.flip();
+        bigger.put(in);
+        in = bigger;
+      }
+      int n = channel.read(in);
+      if (n < 0) {
+        close();
+        return;
+      }
+      lastActivity = System.nanoTime();
+      if (!busy) {
+        parseNext();
+      }
+    }
+
+    void parseNext() {
+      int headEnd = indexOf(in, HEAD_END);
+      if (headEnd < 0) {
+        if (in.position() > MAX_HEAD_BYTES) {
+          respondAndClose(Reply.status(431, "request head too large"));
+        }
+        return;
+      }
+      String head = new String(in.array(), 0, headEnd, StandardCharsets.ISO_8859_1);
+      String[] lines = head.split("\r\n");
+      String[] requestLine = lines[0].split(" ");
+      if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+        respondAndClose(Reply.status(400, "bad request line"));
+        return;
+      }
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        if (colon > 0) {
+          headers.put(
+              lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              lines[i].substring(colon + 1).trim());
+        }
+      }
+      int bodyLength = 0;
+      String contentLength = headers.get("content-length");
+      if (contentLength != null) {
+        try {
+          bodyLength = Integer.parseInt(contentLength);
+        } catch (NumberFormatException e) {
+          respondAndClose(Reply.status(400, "bad content-length"));
+          return;
+        }
+        if (bodyLength < 0 || bodyLength > MAX_BODY_BYTES) {
+          respondAndClose(Reply.status(413, "body too large"));
+          return;
+        }
+      }
+      int total = headEnd + HEAD_END.length + bodyLength;
+      if (in.position() < total) {
+        return; // wait for the rest of the body
+      }
+      // drop the consumed request from the buffer
+      in.flip();
+      in.position(total);
+      in.compact();
+
+      String target = requestLine[1];
+      int q = target.indexOf('?');
+      String path = q < 0 ? target : target.substring(0, q);
+      String rawQuery = q < 0 ? "" : target.substring(q + 1);
+      boolean keepAlive =
+          requestLine[2].equals("HTTP/1.1")
+              ? !"close".equalsIgnoreCase(headers.get("connection"))
+              : "keep-alive".equalsIgnoreCase(headers.get("connection"));
+      HttpRequest request =
+          new HttpRequest(requestLine[0], path, HttpRequest.parseQuery(rawQuery), headers, local);
+      busy = true;
+      dispatch(request, keepAlive);
+    }
+
+    void dispatch(HttpRequest request, boolean keepAlive) {
+      try {
+        workers.execute(
+            () -> {
+              Reply reply;
+              try {
+                reply = listener.handler.handle(request);
+              } catch (RuntimeException e) {
+                log.warn("simulator handler failed for {}: {}", request.path(), e.toString());
+                reply = Reply.status(500, "simulator error: " + e);
+              }
+              if (reply instanceof Reply.Response r) {
+                runOnLoop(() -> send(r, keepAlive));
+              } else if (reply instanceof Reply.Delayed d) {
+                schedule(d.delay(), () -> runOnLoop(() -> send(d.response(), keepAlive)));
+              }
+              // Reply.Never: hung, keep the connection open and never answer
+            });
+      } catch (RejectedExecutionException e) {
+        close();
+      }
+    }
+
+    void send(Reply.Response r, boolean keepAlive) {
+      if (closed) {
+        return;
+      }
+      requestsServed.incrementAndGet();
+      StringBuilder head = new StringBuilder(160);
+      head.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status()));
+      head.append("\r\nContent-Type: ").append(r.contentType());
+      head.append("\r\nContent-Length: ").append(r.body().length);
+      for (Map.Entry<String, String> h : r.headers().entrySet()) {
+        head.append("\r\n").append(h.getKey()).append(": ").append(h.getValue());
+      }
+      head.append(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+      out.add(ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
+      out.add(ByteBuffer.wrap(r.body()));
+      closeAfterWrite = !keepAlive;
+      try {
+        write();
+      } catch (IOException e) {
+        close();
+      }
+    }
+
+    void write() throws IOException {
+      while (!out.isEmpty()) {
+        ByteBuffer b = out.peek();
+        channel.write(b);
+        if (b.hasRemaining()) {
+          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          return;
+        }
+        out.poll();
+      }
+      lastActivity = System.nanoTime();
+      if (closeAfterWrite) {
+        close();
+        return;
+      }
+      key.interestOps(SelectionKey.OP_READ);
+      busy = false;
+      if (in.position() > 0) {
+        parseNext();
+      }
+    }
+
+    void respondAndClose(Reply.Response r) {
+      busy = true;
+      send(r, false);
+    }
+
+    void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      connections.remove(this);
+      if (key != null) {
+        key.cancel();
+      }
+      closeQuietly(channel);
+    }
+  }
+
+  private void schedule(Duration delay, Runnable task) {
+    try {
+      timers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  private static int indexOf(ByteBuffer buffer, byte[] pattern) {
+    byte[] a = buffer.array();
+    int end = buffer.position() - pattern.length;
+    outer:
+    for (int i = 0; i <= end; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (a[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 201 -> "Created";
+      case 204 -> "No Content";
+      case 307 -> "Temporary Redirect";
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 413 -> "Payload Too Large";
+      case 431 -> "Request Header Fields Too Large";
+      case 500 -> "Internal Server Error";
+      case 503 -> "Service Unavailable";
+      default -> "Status";
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+}
