@@ -1,6 +1,6 @@
 package dev.mesoshealth.launcher;
 
-import dev.mesoshealth.sim.scenario.Durations;
+import dev.mesoshealth.service.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 

@@ -3,6 +3,7 @@ package dev.mesoshealth.sim.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.control.ControlApi;
 import java.io.IOException;

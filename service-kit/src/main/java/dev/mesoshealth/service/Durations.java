@@ -1,4 +1,4 @@
-package dev.mesoshealth.sim.scenario;
+package dev.mesoshealth.service;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -57,5 +57,29 @@ public final class Durations {
       out.append(s).append('s');
     }
     return out.toString();
+  }
+
+  /** A ConfigDef validator for duration strings, at least {@code min}. */
+  public static org.apache.kafka.common.config.ConfigDef.Validator validator(Duration min) {
+    return new org.apache.kafka.common.config.ConfigDef.Validator() {
+      @Override
+      public void ensureValid(String name, Object value) {
+        Duration d;
+        try {
+          d = parse(value == null ? null : value.toString());
+        } catch (IllegalArgumentException e) {
+          throw new org.apache.kafka.common.config.ConfigException(name, value, e.getMessage());
+        }
+        if (d.compareTo(min) < 0) {
+          throw new org.apache.kafka.common.config.ConfigException(
+              name, value, "must be at least " + format(min));
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "a duration >= " + format(min) + " (e.g. 500ms, 10s, 5m)";
+      }
+    };
   }
 }

@@ -1,0 +1,205 @@
+package dev.mesoshealth.service;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A service's HTTP port: its API routes plus {@code /health/live}, {@code /health/ready} and {@code
+ * /metrics} (Prometheus text). With a bearer token configured, every route but liveness needs
+ * {@code Authorization: Bearer <token>} (compared in constant time). No CORS headers are sent. Bad
+ * requests get a JSON error and a 4xx, never a stack trace.
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final int MAX_URI = 8 * 1024;
+  private static final int MAX_BODY = 1024 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final HttpApi api;
+  private final byte[] token;
+  private final BooleanSupplier ready;
+  private final PrometheusRegistry registry;
+
+  private AdminServer(
+      HttpServer server,
+      HttpApi api,
+      String token,
+      BooleanSupplier ready,
+      PrometheusRegistry registry,
+      int threads) {
+    this.server = server;
+    this.api = api;
+    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.ready = ready;
+    this.registry = registry;
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t =
+                  new Thread(
+                      r, "http-" + server.getAddress().getPort() + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /**
+   * Starts serving.
+   *
+   * @param token bearer token required on every route but liveness; null or empty for none
+   * @param ready answers /health/ready
+   */
+  public static AdminServer start(
+      String host,
+      int port,
+      HttpApi api,
+      String token,
+      BooleanSupplier ready,
+      PrometheusRegistry registry,
+      int threads) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+      return new AdminServer(server, api, token, ready, registry, threads);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot listen on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "); is the port in use?");
+    }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String url() {
+    InetSocketAddress a = server.getAddress();
+    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+    return "http://" + host + ":" + a.getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      HttpApi.Response response = respond(ex);
+      send(ex, response);
+    }
+  }
+
+  private HttpApi.Response respond(HttpExchange ex) throws IOException {
+    String rawUri = ex.getRequestURI().toString();
+    if (rawUri.length() > MAX_URI) {
+      return HttpApi.error(414, "request URI longer than " + MAX_URI + " characters");
+    }
+    String path = ex.getRequestURI().getRawPath();
+    String method = ex.getRequestMethod();
+    if (path.equals("/health/live")) {
+      return HttpApi.Response.json(Map.of("status", "UP"));
+    }
+    if (token != null && !authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
+      return HttpApi.error(401, "missing or wrong bearer token")
+          .withHeader("WWW-Authenticate", "Bearer");
+    }
+    if (path.equals("/health/ready")) {
+      boolean ok = ready.getAsBoolean();
+      return HttpApi.Response.json(ok ? 200 : 503, Map.of("status", ok ? "READY" : "NOT_READY"));
+    }
+    if (path.equals("/metrics") && registry != null) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+      writer.write(out, registry.scrape());
+      return new HttpApi.Response(200, writer.getContentType(), out.toByteArray(), Map.of());
+    }
+    Map<String, String> query;
+    try {
+      query = parseQuery(ex.getRequestURI().getRawQuery());
+    } catch (IllegalArgumentException e) {
+      return HttpApi.error(400, "malformed query string: " + e.getMessage());
+    }
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
+    if (body.length > MAX_BODY) {
+      return HttpApi.error(413, "request body over " + MAX_BODY + " bytes");
+    }
+    return api.dispatch(method, path, query, ex.getRequestHeaders(), body);
+  }
+
+  private boolean authorized(String header) {
+    if (header == null || !header.startsWith("Bearer ")) {
+      return false;
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(given, token);
+  }
+
+  static Map<String, String> parseQuery(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      query.putIfAbsent(key, value);
+    }
+    return query;
+  }
+
+  private static void send(HttpExchange ex, HttpApi.Response r) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", r.contentType());
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    for (Map.Entry<String, String> h : r.headers().entrySet()) {
+      ex.getResponseHeaders().set(h.getKey(), h.getValue());
+    }
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(r.status(), head || r.body().length == 0 ? -1 : r.body().length);
+    if (!head && r.body().length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(r.body());
+      }
+    }
+  }
+
+  /** Routes an API serves, for docs and tests. */
+  public List<String> routes() {
+    return api.patterns();
+  }
+}
