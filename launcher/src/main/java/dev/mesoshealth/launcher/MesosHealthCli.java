@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MesosHealthCli.Version.class,
     description = "Health pipeline for Apache Mesos / DC/OS clusters, built on Kafka.",
-    subcommands = {CommandLine.HelpCommand.class, SimCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, SimCommand.class, CollectorCommand.class})
 public final class MesosHealthCli implements Runnable {
 
   public static void main(String[] args) {

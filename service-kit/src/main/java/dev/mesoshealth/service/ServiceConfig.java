@@ -195,6 +195,10 @@ public final class ServiceConfig {
     return (Integer) value(key);
   }
 
+  public short getShort(String key) {
+    return (Short) value(key);
+  }
+
   public long getLong(String key) {
     return (Long) value(key);
   }

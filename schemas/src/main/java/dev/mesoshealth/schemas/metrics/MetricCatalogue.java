@@ -94,6 +94,14 @@ public final class MetricCatalogue {
     return resolved;
   }
 
+  /**
+   * Whether a raw key belongs to a family whose members come and go (per role, per framework, per
+   * reason), as opposed to a key every snapshot of the node has.
+   */
+  public boolean isDynamic(String rawKey) {
+    return !byRawKey.containsKey(rawKey) && resolveRaw(rawKey).isPresent();
+  }
+
   /** Raw keys a canonical name (any accepted spelling) comes from; empty for unknown names. */
   public List<String> rawKeys(String name) {
     return definition(name).map(MetricDefinition::rawKeys).orElse(List.of());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -62,9 +63,13 @@ public record Topic<K, V>(
     return configs;
   }
 
-  /** A creation request with this topic's configs. */
+  /**
+   * A creation request with this topic's configs; a replication factor below 1 means the broker's
+   * default.
+   */
   public NewTopic newTopic(int partitions, short replicationFactor) {
-    return new NewTopic(name, partitions, replicationFactor).configs(configs());
+    Optional<Short> rf = replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor);
+    return new NewTopic(name, Optional.of(partitions), rf).configs(configs());
   }
 
   @Override

@@ -1,0 +1,508 @@
+package dev.mesoshealth.collector;
+
+import dev.mesoshealth.collector.core.InvalidResponseException;
+import dev.mesoshealth.collector.core.InventoryTracker;
+import dev.mesoshealth.collector.core.KeyBaseline;
+import dev.mesoshealth.collector.core.Leadership;
+import dev.mesoshealth.collector.core.MarathonParser;
+import dev.mesoshealth.collector.core.PollResult;
+import dev.mesoshealth.collector.core.SlavesParser;
+import dev.mesoshealth.collector.core.SnapshotAssembler;
+import dev.mesoshealth.collector.discovery.MasterDiscovery;
+import dev.mesoshealth.collector.http.MesosClient;
+import dev.mesoshealth.collector.publish.EventSink;
+import dev.mesoshealth.events.AgentInventory;
+import dev.mesoshealth.events.CollectorRef;
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.events.NodeRef;
+import dev.mesoshealth.events.NodeRole;
+import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.events.TaskInventory;
+import dev.mesoshealth.schemas.metrics.MetricCatalogue;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's loops: every poll interval all masters' {@code /metrics/snapshot} (the master
+ * reporting {@code master/elected} 1 leads), every inventory interval the leader's {@code
+ * /master/slaves} (one event per agent, tombstones for agents that left) and Marathon's tasks, and
+ * every agent's snapshot at its own slot in the interval. Each poll becomes exactly one event,
+ * failures included. Nothing here throws for a bad server; problems are outcomes and log lines (one
+ * per outage, not one per poll).
+ */
+public final class Collector implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Collector.class);
+
+  private final CollectorConfig config;
+  private final MesosClient http;
+  private final MasterDiscovery discovery;
+  private final EventSink sink;
+  private final Clock clock;
+  private final CollectorMetrics metrics;
+  private final SnapshotAssembler assembler = new SnapshotAssembler(MetricCatalogue.standard());
+  private final Map<String, KeyBaseline> baselines = new ConcurrentHashMap<>();
+  private final Map<URI, String> masterVersions = new ConcurrentHashMap<>();
+  private final Map<String, AgentTarget> agents = new ConcurrentHashMap<>();
+  private final Set<String> failingAgents = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<URI> leader = new AtomicReference<>();
+  private final AtomicReference<Leadership> leadership =
+      new AtomicReference<>(new Leadership(List.of()));
+  private final InventoryTracker agentInventory = new InventoryTracker();
+  private final InventoryTracker taskInventory = new InventoryTracker();
+  private final Outages outages = new Outages();
+  private final PollScheduler scheduler;
+  private final ScheduledExecutorService rounds;
+
+  /** Where and how to poll one agent. */
+  record AgentTarget(String id, String hostname, String address, URI snapshotUrl, String version) {}
+
+  public Collector(
+      CollectorConfig config,
+      MesosClient http,
+      MasterDiscovery discovery,
+      EventSink sink,
+      Clock clock,
+      CollectorMetrics metrics) {
+    this.config = config;
+    this.http = http;
+    this.discovery = discovery;
+    this.sink = sink;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.scheduler =
+        new PollScheduler(config.pollInterval(), config.maxConcurrency(), this::pollAgent, metrics);
+    this.rounds =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "collector-rounds");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts polling on schedule. */
+  public void start() {
+    discovery.start();
+    long poll = config.pollInterval().toMillis();
+    long inventory = config.inventoryInterval().toMillis();
+    if (config.shard().pollsMasters()) {
+      rounds.scheduleAtFixedRate(
+          () -> guard("master round", this::masterRound), 0, poll, TimeUnit.MILLISECONDS);
+      if (!config.marathon().isEmpty()) {
+        rounds.scheduleAtFixedRate(
+            () -> guard("Marathon round", this::marathonRound),
+            0,
+            inventory,
+            TimeUnit.MILLISECONDS);
+      }
+    }
+    rounds.scheduleAtFixedRate(
+        () -> guard("inventory round", this::inventoryRound), 0, inventory, TimeUnit.MILLISECONDS);
+    scheduler.start();
+  }
+
+  private void guard(String what, java.util.function.Supplier<CompletableFuture<?>> round) {
+    try {
+      round.get().join();
+    } catch (RuntimeException e) {
+      log.warn("{} failed: {}", what, e.toString());
+    }
+  }
+
+  /** What one {@link #runOnce()} saw. */
+  public record OnceReport(
+      int mastersPolled, int mastersAnswered, int agentsPolled, int tasks, Leadership leadership) {}
+
+  /** Polls everything once, now, and waits for the events to be handed over. */
+  public OnceReport runOnce() {
+    discovery.start();
+    RoundResult masters = masterRound().join();
+    inventoryRound().join();
+    List<CompletableFuture<?>> polls = new ArrayList<>();
+    Semaphore permits = new Semaphore(config.maxConcurrency());
+    for (String id : List.copyOf(agents.keySet())) {
+      permits.acquireUninterruptibly();
+      polls.add(pollAgent(id).whenComplete((r, e) -> permits.release()));
+    }
+    CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).join();
+    int tasks = config.marathon().isEmpty() ? 0 : marathonRound().join();
+    sink.flush();
+    return new OnceReport(masters.polled, masters.answered, polls.size(), tasks, leadership.get());
+  }
+
+  // ------------------------------------------------------------------ masters
+
+  private record RoundResult(int polled, int answered) {}
+
+  CompletableFuture<RoundResult> masterRound() {
+    List<URI> masters = discovery.masters();
+    if (masters.isEmpty()) {
+      outages.down("masters", "no masters known yet (discovery: " + discovery + ")");
+      return CompletableFuture.completedFuture(new RoundResult(0, 0));
+    }
+    List<String> elected = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger answered = new AtomicInteger();
+    List<CompletableFuture<?>> polls = new ArrayList<>();
+    for (URI master : masters) {
+      if (!masterVersions.containsKey(master)) {
+        polls.add(fetchVersion(master));
+      }
+      NodeRef node = masterRef(master);
+      Instant polledAt = clock.instant();
+      polls.add(
+          http.get(master.resolve("/metrics/snapshot"), config.maxResponseBytes())
+              .thenAccept(
+                  result -> {
+                    MetricSnapshot s = publish(node, polledAt, result, masterVersions.get(master));
+                    if (s.getOutcome() == Outcome.OK || s.getOutcome() == Outcome.PARTIAL) {
+                      answered.incrementAndGet();
+                    }
+                    if (Boolean.TRUE.equals(s.getElected())) {
+                      elected.add(hostPort(master));
+                    }
+                  }));
+    }
+    return CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              List<String> inOrder = new ArrayList<>();
+              for (URI m : masters) {
+                if (elected.contains(hostPort(m))) {
+                  inOrder.add(hostPort(m));
+                }
+              }
+              noteLeadership(new Leadership(inOrder), masters);
+              if (answered.get() > 0) {
+                outages.up("masters", "masters answer again");
+              } else {
+                outages.down("masters", "no master answered /metrics/snapshot");
+              }
+              return new RoundResult(masters.size(), answered.get());
+            });
+  }
+
+  private CompletableFuture<Void> fetchVersion(URI master) {
+    return http.get(master.resolve("/version"), 64 * 1024)
+        .thenAccept(
+            r -> {
+              if (r instanceof PollResult.Response resp && resp.status() == 200) {
+                String body = new String(resp.body(), StandardCharsets.UTF_8);
+                java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
+                        .matcher(body);
+                if (m.find()) {
+                  masterVersions.put(master, m.group(1));
+                }
+              }
+            });
+  }
+
+  private void noteLeadership(Leadership now, List<URI> masters) {
+    Leadership before = leadership.getAndSet(now);
+    metrics.mastersElected.set(now.elected().size());
+    Optional<String> lead = now.leader();
+    if (lead.isPresent()) {
+      URI uri =
+          masters.stream().filter(m -> hostPort(m).equals(lead.get())).findFirst().orElseThrow();
+      URI previous = leader.getAndSet(uri);
+      if (previous != null && !previous.equals(uri)) {
+        metrics.leaderChanges.inc();
+        log.info("leader changed from {} to {}", hostPort(previous), lead.get());
+      }
+    }
+    if (!now.elected().equals(before.elected()) && (now.noLeader() || now.splitBrain())) {
+      log.warn("{}: {}", config.cluster(), now.describe());
+    }
+  }
+
+  // ------------------------------------------------------------------ inventory
+
+  CompletableFuture<?> inventoryRound() {
+    return resolveLeader()
+        .thenCompose(
+            lead -> {
+              if (lead.isEmpty()) {
+                metrics.inventoryFetches.labelValues("mesos", "no_leader").inc();
+                outages.down("inventory", "no leader to read /master/slaves from");
+                return CompletableFuture.completedFuture(null);
+              }
+              Instant observedAt = clock.instant();
+              return fetchSlaves(lead.get(), true)
+                  .thenAccept(body -> body.ifPresent(b -> applySlaves(b, observedAt)));
+            });
+  }
+
+  /** The leader: from master/elected, else ZooKeeper, else any master's /master/redirect. */
+  private CompletableFuture<Optional<URI>> resolveLeader() {
+    Leadership l = leadership.get();
+    URI known = leader.get();
+    if (known != null && l.leader().isPresent()) {
+      return CompletableFuture.completedFuture(Optional.of(known));
+    }
+    Optional<URI> hint = discovery.leaderHint();
+    if (hint.isPresent()) {
+      return CompletableFuture.completedFuture(hint);
+    }
+    return redirect(discovery.masters(), 0);
+  }
+
+  private CompletableFuture<Optional<URI>> redirect(List<URI> masters, int i) {
+    if (i >= masters.size()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    URI master = masters.get(i);
+    return http.get(master.resolve("/master/redirect"), 64 * 1024)
+        .thenCompose(
+            r -> {
+              if (r instanceof PollResult.Response resp && resp.location() != null) {
+                URI lead = locationBase(master, resp.location());
+                discovery.learned(lead);
+                return CompletableFuture.completedFuture(Optional.of(lead));
+              }
+              return redirect(masters, i + 1);
+            });
+  }
+
+  private CompletableFuture<Optional<byte[]>> fetchSlaves(URI lead, boolean followRedirect) {
+    return http.get(lead.resolve("/master/slaves"), config.maxInventoryBytes())
+        .thenCompose(
+            r -> {
+              if (r instanceof PollResult.Response resp && resp.status() == 200) {
+                return CompletableFuture.completedFuture(Optional.of(resp.body()));
+              }
+              if (r instanceof PollResult.Response resp
+                  && resp.location() != null
+                  && followRedirect) {
+                URI next = locationBase(lead, resp.location());
+                log.info(
+                    "{} is not the leader; following its redirect to {}",
+                    hostPort(lead),
+                    hostPort(next));
+                leader.set(next);
+                discovery.learned(next);
+                return fetchSlaves(next, false);
+              }
+              String why =
+                  r instanceof PollResult.Failure f
+                      ? f.outcome() + (f.error() == null ? "" : ": " + f.error())
+                      : "HTTP " + ((PollResult.Response) r).status();
+              metrics.inventoryFetches.labelValues("mesos", "failed").inc();
+              outages.down(
+                  "inventory", "cannot read " + lead.resolve("/master/slaves") + ": " + why);
+              return CompletableFuture.completedFuture(Optional.empty());
+            });
+  }
+
+  private void applySlaves(byte[] body, Instant observedAt) {
+    SlavesParser.ParsedSlaves parsed;
+    try {
+      parsed = SlavesParser.parse(body, config.cluster(), observedAt);
+    } catch (InvalidResponseException e) {
+      metrics.inventoryFetches.labelValues("mesos", "invalid").inc();
+      outages.down("inventory", "/master/slaves is invalid: " + e.getMessage());
+      return;
+    }
+    metrics.inventoryFetches.labelValues("mesos", "ok").inc();
+    outages.up("inventory", "/master/slaves readable again");
+    if (!parsed.skipped().isEmpty()) {
+      log.warn(
+          "/master/slaves: skipped {} entries: {}",
+          parsed.skipped().size(),
+          parsed.skipped().get(0));
+    }
+    Set<String> ids = new HashSet<>();
+    Map<String, AgentTarget> mine = new ConcurrentHashMap<>();
+    for (AgentInventory a : parsed.agents()) {
+      ids.add(a.getAgentId());
+      if (config.shard().pollsMasters()) {
+        sink.agent(a.getAgentId(), a);
+      }
+      if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
+        URI url = URI.create(config.scheme() + "://" + a.getAddress() + "/metrics/snapshot");
+        mine.put(
+            a.getAgentId(),
+            new AgentTarget(a.getAgentId(), a.getHostname(), a.getAddress(), url, a.getVersion()));
+      }
+    }
+    for (String gone : agentInventory.update(ids)) {
+      if (config.shard().pollsMasters()) {
+        sink.agent(gone, null);
+      }
+    }
+    agents.putAll(mine);
+    agents.keySet().retainAll(mine.keySet());
+    failingAgents.retainAll(mine.keySet());
+    baselines.keySet().removeIf(id -> !id.startsWith("master:") && !mine.containsKey(id));
+    scheduler.setTargets(mine.keySet());
+    metrics.agentsFailing.set(failingAgents.size());
+  }
+
+  // ------------------------------------------------------------------ agents
+
+  CompletableFuture<?> pollAgent(String id) {
+    AgentTarget target = agents.get(id);
+    if (target == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    NodeRef node =
+        new NodeRef(config.cluster(), NodeRole.AGENT, id, target.hostname(), target.address());
+    Instant polledAt = clock.instant();
+    return http.get(target.snapshotUrl(), config.maxResponseBytes())
+        .thenAccept(
+            result -> {
+              boolean failed =
+                  result instanceof PollResult.Failure f
+                      && (f.outcome() == Outcome.UNREACHABLE
+                          || f.outcome() == Outcome.TIMEOUT
+                          || f.outcome() == Outcome.HTTP_ERROR);
+              if (failed) {
+                failingAgents.add(id);
+              } else {
+                failingAgents.remove(id);
+              }
+              metrics.agentsFailing.set(failingAgents.size());
+              publish(node, polledAt, result, target.version());
+            });
+  }
+
+  private MetricSnapshot publish(
+      NodeRef node, Instant polledAt, PollResult result, String version) {
+    CollectorRef ref =
+        new CollectorRef(
+            config.collectorId(), config.shard().toString(), agents.size(), failingAgents.size());
+    SnapshotAssembler.Assembly a =
+        assembler.assemble(
+            node,
+            polledAt,
+            result,
+            baselines.getOrDefault(node.getId(), KeyBaseline.EMPTY),
+            ref,
+            version);
+    baselines.put(node.getId(), a.baseline());
+    MetricSnapshot s = a.snapshot();
+    String role = node.getRole() == NodeRole.MASTER ? "master" : "agent";
+    metrics.polls.labelValues(role, s.getOutcome().name()).inc();
+    metrics.pollSeconds.labelValues(role).observe(result.took().toNanos() / 1e9);
+    if (s.getError() != null && s.getError().contains("non-numeric")) {
+      metrics.nonNumericValues.inc();
+    }
+    sink.snapshot(s);
+    return s;
+  }
+
+  // ------------------------------------------------------------------ Marathon
+
+  CompletableFuture<Integer> marathonRound() {
+    return fetchMarathon(0, clock.instant());
+  }
+
+  private CompletableFuture<Integer> fetchMarathon(int i, Instant observedAt) {
+    List<URI> urls = config.marathon();
+    if (i >= urls.size()) {
+      metrics.inventoryFetches.labelValues("marathon", "failed").inc();
+      outages.down("marathon", "no Marathon answered " + urls);
+      return CompletableFuture.completedFuture(0);
+    }
+    URI url = urls.get(i).resolve("/v2/apps?embed=apps.tasks");
+    return http.get(url, config.maxInventoryBytes())
+        .thenCompose(
+            r -> {
+              if (!(r instanceof PollResult.Response resp) || resp.status() != 200) {
+                return fetchMarathon(i + 1, observedAt);
+              }
+              MarathonParser.ParsedTasks parsed;
+              try {
+                parsed = MarathonParser.parse(resp.body(), config.cluster(), observedAt);
+              } catch (InvalidResponseException e) {
+                log.warn("{} is invalid: {}", url, e.getMessage());
+                return fetchMarathon(i + 1, observedAt);
+              }
+              metrics.inventoryFetches.labelValues("marathon", "ok").inc();
+              outages.up("marathon", "Marathon answers again");
+              Set<String> ids = new HashSet<>();
+              for (TaskInventory t : parsed.tasks()) {
+                ids.add(t.getTaskId());
+                sink.task(t.getTaskId(), t);
+              }
+              for (String gone : taskInventory.update(ids)) {
+                sink.task(gone, null);
+              }
+              return CompletableFuture.completedFuture(parsed.tasks().size());
+            });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private NodeRef masterRef(URI master) {
+    return new NodeRef(
+        config.cluster(),
+        NodeRole.MASTER,
+        "master:" + hostPort(master),
+        master.getHost(),
+        hostPort(master));
+  }
+
+  static String hostPort(URI uri) {
+    int port = uri.getPort() > 0 ? uri.getPort() : uri.getScheme().equals("https") ? 443 : 80;
+    return uri.getHost() + ":" + port;
+  }
+
+  /** Mesos redirects to "//host:port[/path]": keep the scheme of the master asked. */
+  private static URI locationBase(URI asked, String location) {
+    URI loc = asked.resolve(location);
+    return URI.create(
+        loc.getScheme() + "://" + loc.getHost() + (loc.getPort() > 0 ? ":" + loc.getPort() : ""));
+  }
+
+  /** Agents this collector polls now. */
+  public int agentsTracked() {
+    return agents.size();
+  }
+
+  /** The elected masters in the latest round. */
+  public Leadership leadership() {
+    return leadership.get();
+  }
+
+  @Override
+  public void close() {
+    rounds.shutdownNow();
+    scheduler.close();
+    discovery.close();
+  }
+
+  /** Logs a problem once when it starts and once when it ends, not at every poll. */
+  private static final class Outages {
+    private final Set<String> down = ConcurrentHashMap.newKeySet();
+
+    void down(String what, String message) {
+      if (down.add(what)) {
+        log.warn(message);
+      }
+    }
+
+    void up(String what, String message) {
+      if (down.remove(what)) {
+        log.info(message);
+      }
+    }
+  }
+}

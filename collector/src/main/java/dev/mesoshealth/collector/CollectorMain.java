@@ -1,0 +1,211 @@
+package dev.mesoshealth.collector;
+
+import dev.mesoshealth.collector.discovery.MasterDiscovery;
+import dev.mesoshealth.collector.discovery.ZkDiscovery;
+import dev.mesoshealth.collector.http.Credentials;
+import dev.mesoshealth.collector.http.DcosLoginCredentials;
+import dev.mesoshealth.collector.http.HttpMesosClient;
+import dev.mesoshealth.collector.http.TlsContexts;
+import dev.mesoshealth.collector.publish.EventSink;
+import dev.mesoshealth.collector.publish.KafkaEventSink;
+import dev.mesoshealth.collector.publish.PrintEventSink;
+import dev.mesoshealth.schemas.topics.TopicCreator;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.AdminServer;
+import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.HttpApi;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires a collector from its configuration: HTTP client, discovery, sink, metrics, admin port. */
+public final class CollectorMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
+
+  private final Collector collector;
+  private final EventSink sink;
+  private final AdminServer admin;
+  private final ExecutorService httpThreads;
+
+  private CollectorMain(
+      Collector collector, EventSink sink, AdminServer admin, ExecutorService httpThreads) {
+    this.collector = collector;
+    this.sink = sink;
+    this.admin = admin;
+    this.httpThreads = httpThreads;
+  }
+
+  /** Starts a collector publishing to Kafka, with its admin port. */
+  public static CollectorMain start(CollectorConfig config) {
+    if (config.bootstrapServers().isBlank()) {
+      throw new ConfigException("kafka.bootstrap.servers is required (or use --once --print)");
+    }
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    CollectorMetrics metrics = new CollectorMetrics(registry);
+    Map<String, Object> kafka = kafkaConfig(config);
+    if (config.createTopics()) {
+      TopicCreator.ensure(
+          kafka,
+          List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY),
+          config.topicPartitions(),
+          config.replicationFactor());
+    }
+    Map<String, Object> producer = new HashMap<>(kafka);
+    producer.put(ProducerConfig.CLIENT_ID_CONFIG, "mesos-health-collector-" + config.collectorId());
+    KafkaEventSink sink = new KafkaEventSink(producer, config.bufferBytes(), metrics);
+    ExecutorService httpThreads = httpThreads();
+    Collector collector = build(config, sink, metrics, httpThreads);
+    AdminServer admin =
+        AdminServer.start(
+            config.adminHost(),
+            config.adminPort(),
+            new HttpApi(),
+            null,
+            () -> collector.agentsTracked() > 0 || collector.leadership().leader().isPresent(),
+            registry,
+            2);
+    collector.start();
+    log.info(
+        "collector {} (shard {}) polling {} every {}, publishing to {}; metrics at {}/metrics",
+        config.collectorId(),
+        config.shard(),
+        describeDiscovery(config),
+        config.pollInterval(),
+        config.bootstrapServers(),
+        admin.url());
+    return new CollectorMain(collector, sink, admin, httpThreads);
+  }
+
+  /**
+   * Polls everything once and prints each event as a JSON line. Returns 0 when at least one master
+   * answered; otherwise prints one line saying why and returns 1.
+   */
+  public static int once(CollectorConfig config, PrintStream out, PrintStream err) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    CollectorMetrics metrics = new CollectorMetrics(registry);
+    ExecutorService httpThreads = httpThreads();
+    try (PrintEventSink sink = new PrintEventSink(out);
+        Collector collector = build(config, sink, metrics, httpThreads)) {
+      Collector.OnceReport report = collector.runOnce();
+      if (report.mastersAnswered() == 0) {
+        err.println(
+            "collector: no master answered /metrics/snapshot ("
+                + (report.mastersPolled() == 0
+                    ? "no masters found via " + describeDiscovery(config)
+                    : report.mastersPolled() + " polled")
+                + ")");
+        return 1;
+      }
+      err.println(
+          "collector: "
+              + report.mastersAnswered()
+              + "/"
+              + report.mastersPolled()
+              + " masters answered, "
+              + report.leadership().describe()
+              + ", "
+              + report.agentsPolled()
+              + " agents polled, "
+              + report.tasks()
+              + " Marathon tasks");
+      return 0;
+    } finally {
+      httpThreads.shutdownNow();
+    }
+  }
+
+  static Collector build(
+      CollectorConfig config,
+      EventSink sink,
+      CollectorMetrics metrics,
+      ExecutorService httpThreads) {
+    // The JDK client reads these once: bound idle keep-alive connections so thousands of agents
+    // do not hold thousands of open files between polls.
+    System.setProperty(
+        "jdk.httpclient.connectionPoolSize", Integer.toString(config.maxIdleConnections()));
+    System.setProperty(
+        "jdk.httpclient.keepalive.timeout",
+        Long.toString(Math.max(5, config.pollInterval().toSeconds() * 3)));
+    SSLContext tls = config.caBundle() == null ? null : TlsContexts.trusting(config.caBundle());
+    HttpClient client =
+        HttpMesosClient.newHttpClient(
+            Duration.ofMillis(Math.min(config.httpTimeout().toMillis(), 3_000)), tls, httpThreads);
+    Credentials credentials = credentials(config, client);
+    HttpMesosClient http = new HttpMesosClient(client, config.httpTimeout(), credentials);
+    return new Collector(config, http, discovery(config), sink, Clock.systemUTC(), metrics);
+  }
+
+  private static ExecutorService httpThreads() {
+    return Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        r -> {
+          Thread t = new Thread(r, "collector-http");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  static Credentials credentials(CollectorConfig config, HttpClient client) {
+    return switch (config.authMode()) {
+      case "basic" -> Credentials.basic(config.authUser(), config.authSecret());
+      case "bearer" -> Credentials.bearer(config.authSecret());
+      case "dcos-token" -> Credentials.dcosToken(config.authSecret());
+      case "dcos-login" ->
+          new DcosLoginCredentials(
+              config.dcosLoginUrl(),
+              config.dcosUid(),
+              DcosLoginCredentials.readPrivateKey(config.dcosPrivateKey()),
+              client,
+              Clock.systemUTC());
+      default -> Credentials.NONE;
+    };
+  }
+
+  static MasterDiscovery discovery(CollectorConfig config) {
+    return switch (config.discovery()) {
+      case "zk" -> new ZkDiscovery(config.zk(), config.scheme());
+      default -> MasterDiscovery.fixed(config.masters());
+    };
+  }
+
+  private static String describeDiscovery(CollectorConfig config) {
+    return config.discovery().equals("zk")
+        ? "masters in " + config.zk()
+        : "masters " + config.masters();
+  }
+
+  static Map<String, Object> kafkaConfig(CollectorConfig config) {
+    Map<String, Object> kafka = new HashMap<>(config.kafka());
+    kafka.put("bootstrap.servers", config.bootstrapServers());
+    return kafka;
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public Collector collector() {
+    return collector;
+  }
+
+  @Override
+  public void close() {
+    collector.close();
+    sink.close();
+    admin.close();
+    httpThreads.shutdownNow();
+  }
+}

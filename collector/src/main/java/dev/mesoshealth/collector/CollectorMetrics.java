@@ -1,0 +1,129 @@
+package dev.mesoshealth.collector;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/** The collector's own metrics, in Prometheus form, served on its admin port at /metrics. */
+public final class CollectorMetrics {
+  final PrometheusRegistry registry;
+  final Counter polls;
+  final Histogram pollSeconds;
+  final Histogram scheduleLagSeconds;
+  final Gauge agentsTracked;
+  final Gauge agentsFailing;
+  final Counter skippedRounds;
+  final Counter inventoryFetches;
+  final Counter leaderChanges;
+  final Gauge mastersElected;
+  final Counter producerErrors;
+  final Gauge bufferedRecords;
+  final Gauge bufferedBytes;
+  final Counter droppedRecords;
+  final Counter publishedRecords;
+  final Counter nonNumericValues;
+
+  public CollectorMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    polls =
+        Counter.builder()
+            .name("mesos_health_collector_polls_total")
+            .help("Polls of /metrics/snapshot by node role and outcome.")
+            .labelNames("role", "outcome")
+            .register(registry);
+    pollSeconds =
+        Histogram.builder()
+            .name("mesos_health_collector_poll_duration_seconds")
+            .help("How long a /metrics/snapshot poll took, answered or not.")
+            .labelNames("role")
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    scheduleLagSeconds =
+        Histogram.builder()
+            .name("mesos_health_collector_schedule_lag_seconds")
+            .help("How late agent polls started compared with their slot.")
+            .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    agentsTracked =
+        Gauge.builder()
+            .name("mesos_health_collector_agents_tracked")
+            .help("Agents this collector polls.")
+            .register(registry);
+    agentsFailing =
+        Gauge.builder()
+            .name("mesos_health_collector_agents_failing")
+            .help("Agents whose latest poll failed (unreachable, timeout, HTTP error).")
+            .register(registry);
+    skippedRounds =
+        Counter.builder()
+            .name("mesos_health_collector_skipped_polls_total")
+            .help("Agent polls skipped because the previous ones were more than an interval late.")
+            .register(registry);
+    inventoryFetches =
+        Counter.builder()
+            .name("mesos_health_collector_inventory_fetches_total")
+            .help("Fetches of /master/slaves and Marathon apps by source and result.")
+            .labelNames("source", "result")
+            .register(registry);
+    leaderChanges =
+        Counter.builder()
+            .name("mesos_health_collector_leader_changes_total")
+            .help("Changes of the elected master seen.")
+            .register(registry);
+    mastersElected =
+        Gauge.builder()
+            .name("mesos_health_collector_masters_elected")
+            .help("Masters that reported master/elected=1 in the latest round (1 is healthy).")
+            .register(registry);
+    producerErrors =
+        Counter.builder()
+            .name("mesos_health_collector_producer_errors_total")
+            .help("Records Kafka refused for good (not retried).")
+            .register(registry);
+    bufferedRecords =
+        Gauge.builder()
+            .name("mesos_health_collector_buffered_records")
+            .help("Events waiting to reach Kafka.")
+            .register(registry);
+    bufferedBytes =
+        Gauge.builder()
+            .name("mesos_health_collector_buffered_bytes")
+            .help("Bytes of events waiting in the collector's own buffer.")
+            .register(registry);
+    droppedRecords =
+        Counter.builder()
+            .name("mesos_health_collector_dropped_records_total")
+            .help("Events dropped because the buffer budget overflowed while Kafka was away.")
+            .register(registry);
+    publishedRecords =
+        Counter.builder()
+            .name("mesos_health_collector_published_records_total")
+            .help("Events Kafka acknowledged, by topic.")
+            .labelNames("topic")
+            .register(registry);
+    nonNumericValues =
+        Counter.builder()
+            .name("mesos_health_collector_non_numeric_values_total")
+            .help(
+                "Snapshot values that were not numbers (null, strings, objects) and were set aside.")
+            .register(registry);
+  }
+
+  public void dropped() {
+    droppedRecords.inc();
+  }
+
+  public void buffered(long records, long bytes) {
+    bufferedRecords.set(records);
+    bufferedBytes.set(bytes);
+  }
+
+  public void published(String topic) {
+    publishedRecords.labelValues(topic).inc();
+  }
+
+  public void producerError() {
+    producerErrors.inc();
+  }
+}

@@ -1,0 +1,146 @@
+package dev.mesoshealth.collector.http;
+
+import dev.mesoshealth.collector.core.PollResult;
+import dev.mesoshealth.collector.core.SnapshotParser;
+import dev.mesoshealth.events.Outcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * {@link MesosClient} on the JDK HTTP client: HTTP/1.1 keep-alive, no automatic redirects (the
+ * caller follows a leader redirect itself), a deadline for the whole exchange (so a body that
+ * trickles forever times out), a maximum body size, and the configured credentials. Every outcome
+ * is a {@link PollResult}; this class never throws for a bad server.
+ */
+public final class HttpMesosClient implements MesosClient {
+  private final HttpClient http;
+  private final Duration timeout;
+  private final Credentials credentials;
+
+  public HttpMesosClient(HttpClient http, Duration timeout, Credentials credentials) {
+    this.http = http;
+    this.timeout = timeout;
+    this.credentials = credentials;
+  }
+
+  /** An HTTP/1.1 client with a connect timeout, optional TLS trust and a worker executor. */
+  public static HttpClient newHttpClient(
+      Duration connectTimeout,
+      javax.net.ssl.SSLContext tls,
+      java.util.concurrent.Executor executor) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(connectTimeout)
+            .executor(executor);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    return b.build();
+  }
+
+  @Override
+  public CompletableFuture<PollResult> get(URI uri, long maxBytes) {
+    long start = System.nanoTime();
+    CompletableFuture<HttpResponse<byte[]>> exchange =
+        credentials
+            .authorization()
+            .thenCompose(
+                auth -> {
+                  HttpRequest.Builder request =
+                      HttpRequest.newBuilder(uri)
+                          .timeout(timeout)
+                          .header("Accept", "application/json")
+                          .GET();
+                  if (auth != null) {
+                    request.header("Authorization", auth);
+                  }
+                  return http.sendAsync(request.build(), new LimitedBodyHandler(maxBytes));
+                });
+    CompletableFuture<HttpResponse<byte[]>> bounded =
+        exchange.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return bounded.handle(
+        (response, error) -> {
+          Duration took = Duration.ofNanos(System.nanoTime() - start);
+          if (error != null) {
+            exchange.cancel(true);
+            return failure(error, took, maxBytes);
+          }
+          int status = response.statusCode();
+          if (status == 401) {
+            credentials.rejected();
+          }
+          if (status >= 200 && status < 400) {
+            return new PollResult.Response(
+                status,
+                response.body(),
+                response.headers().firstValue("Location").orElse(null),
+                took);
+          }
+          return new PollResult.Failure(
+              Outcome.HTTP_ERROR,
+              status,
+              "HTTP " + status + ": " + SnapshotParser.preview(response.body()),
+              took);
+        });
+  }
+
+  private PollResult failure(Throwable error, Duration took, long maxBytes) {
+    Throwable e = unwrap(error);
+    if (e instanceof ResponseTooLargeException) {
+      return new PollResult.Failure(
+          Outcome.INVALID, 200, "response larger than " + maxBytes + " bytes", took);
+    }
+    if (e instanceof HttpConnectTimeoutException) {
+      return new PollResult.Failure(Outcome.UNREACHABLE, null, "connect timed out", took);
+    }
+    if (e instanceof HttpTimeoutException || e instanceof TimeoutException) {
+      return new PollResult.Failure(
+          Outcome.TIMEOUT, null, "no complete answer within " + timeout.toMillis() + " ms", took);
+    }
+    if (hasCause(e, ConnectException.class)) {
+      return new PollResult.Failure(Outcome.UNREACHABLE, null, "connection refused", took);
+    }
+    if (hasCause(e, SSLException.class)) {
+      return new PollResult.Failure(
+          Outcome.UNREACHABLE, null, "TLS failed: " + e.getMessage(), took);
+    }
+    if (e instanceof IOException) {
+      return new PollResult.Failure(
+          Outcome.UNREACHABLE, null, "connection failed: " + e.getMessage(), took);
+    }
+    return new PollResult.Failure(Outcome.UNREACHABLE, null, "request failed: " + e, took);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (type.isInstance(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
