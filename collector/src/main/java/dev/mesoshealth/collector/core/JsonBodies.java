@@ -22,6 +22,14 @@ final class JsonBodies {
     if (body.length == 0) {
       throw new InvalidResponseException("empty body");
     }
+    int first = 0;
+    while (first < body.length && Character.isWhitespace(body[first])) {
+      first++;
+    }
+    if (first == body.length || body[first] != '{') {
+      throw new InvalidResponseException(
+          "not a JSON object (body starts with " + SnapshotParser.preview(body) + ")");
+    }
     JsonNode root;
     try {
       root = JSON.readTree(body);

@@ -45,11 +45,19 @@ public final class SnapshotParser {
     if (body.length == 0) {
       throw new InvalidResponseException("empty body");
     }
+    int first = 0;
+    while (first < body.length && Character.isWhitespace(body[first])) {
+      first++;
+    }
+    if (first == body.length || body[first] != '{') {
+      throw new InvalidResponseException(
+          "not a JSON object (body starts with " + preview(body) + ")");
+    }
     Map<String, Double> values = new LinkedHashMap<>(256);
     List<String> rejected = new ArrayList<>();
     try (JsonParser p = JSON.createParser(body)) {
-      JsonToken first = p.nextToken();
-      if (first != JsonToken.START_OBJECT) {
+      JsonToken firstToken = p.nextToken();
+      if (firstToken != JsonToken.START_OBJECT) {
         throw new InvalidResponseException(
             "not a JSON object (body starts with " + preview(body) + ")");
       }

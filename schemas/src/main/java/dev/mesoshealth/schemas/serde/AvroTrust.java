@@ -5,15 +5,16 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 
 /**
  * Avro 1.12 refuses to instantiate classes outside its trusted packages. This adds our event
- * package to whatever the JVM already trusts, once, so no {@code -D} flag is needed.
+ * package to whatever the JVM already trusts, once, so no {@code -D} flag is needed. Every
+ * generated event class calls it when loaded (see src/main/avro-templates).
  */
-final class AvroTrust {
+public final class AvroTrust {
   private static final String EVENTS_PACKAGE = "dev.mesoshealth.";
   private static boolean installed;
 
   private AvroTrust() {}
 
-  static synchronized void ensureInstalled() {
+  public static synchronized void ensureInstalled() {
     if (installed) {
       return;
     }
