@@ -35,13 +35,19 @@ public final class CollectorMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
 
   private final Collector collector;
+  private final CollectorMetrics metrics;
   private final EventSink sink;
   private final AdminServer admin;
   private final ExecutorService httpThreads;
 
   private CollectorMain(
-      Collector collector, EventSink sink, AdminServer admin, ExecutorService httpThreads) {
+      Collector collector,
+      CollectorMetrics metrics,
+      EventSink sink,
+      AdminServer admin,
+      ExecutorService httpThreads) {
     this.collector = collector;
+    this.metrics = metrics;
     this.sink = sink;
     this.admin = admin;
     this.httpThreads = httpThreads;
@@ -86,7 +92,7 @@ public final class CollectorMain implements AutoCloseable {
         config.pollInterval(),
         config.bootstrapServers(),
         admin.url());
-    return new CollectorMain(collector, sink, admin, httpThreads);
+    return new CollectorMain(collector, metrics, sink, admin, httpThreads);
   }
 
   /**
@@ -94,11 +100,27 @@ public final class CollectorMain implements AutoCloseable {
    * answered; otherwise prints one line saying why and returns 1.
    */
   public static int once(CollectorConfig config, PrintStream out, PrintStream err) {
-    PrometheusRegistry registry = new PrometheusRegistry();
-    CollectorMetrics metrics = new CollectorMetrics(registry);
+    try (PrintEventSink sink = new PrintEventSink(out)) {
+      return once(config, sink, err);
+    }
+  }
+
+  /** Polls everything once, publishes to Kafka and waits until Kafka has every event. */
+  public static int onceToKafka(CollectorConfig config, PrintStream err) {
+    if (config.bootstrapServers().isBlank()) {
+      throw new ConfigException("kafka.bootstrap.servers is required (or add --print)");
+    }
+    CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
+    try (KafkaEventSink sink =
+        new KafkaEventSink(kafkaConfig(config), config.bufferBytes(), metrics)) {
+      return once(config, sink, err);
+    }
+  }
+
+  private static int once(CollectorConfig config, EventSink sink, PrintStream err) {
+    CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
     ExecutorService httpThreads = httpThreads();
-    try (PrintEventSink sink = new PrintEventSink(out);
-        Collector collector = build(config, sink, metrics, httpThreads)) {
+    try (Collector collector = build(config, sink, metrics, httpThreads)) {
       Collector.OnceReport report = collector.runOnce();
       if (report.mastersAnswered() == 0) {
         err.println(
@@ -199,6 +221,16 @@ public final class CollectorMain implements AutoCloseable {
 
   public Collector collector() {
     return collector;
+  }
+
+  public CollectorMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops polling, then waits until every event handed over so far is delivered. */
+  public void stopPollingAndFlush() {
+    collector.close();
+    sink.flush();
   }
 
   @Override

@@ -126,4 +126,15 @@ public final class CollectorMetrics {
   public void producerError() {
     producerErrors.inc();
   }
+
+  /** Polls made so far, all roles and outcomes. */
+  public long pollsTotal() {
+    return (long) polls.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
+  }
+
+  /** Events Kafka acknowledged so far. */
+  public long publishedTotal() {
+    return (long)
+        publishedRecords.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
+  }
 }

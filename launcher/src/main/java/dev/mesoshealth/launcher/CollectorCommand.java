@@ -92,8 +92,10 @@ final class CollectorCommand implements Callable<Integer> {
       System.err.println("collector: --print works with --once");
       return 2;
     }
-    if (once && print) {
-      return CollectorMain.once(cfg, System.out, System.err);
+    if (once) {
+      return print
+          ? CollectorMain.once(cfg, System.out, System.err)
+          : CollectorMain.onceToKafka(cfg, System.err);
     }
     CollectorMain running = CollectorMain.start(cfg);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -75,6 +75,9 @@ public final class ZkDiscovery implements MasterDiscovery {
 
   /** Reads the children again and sets a watch for the next change. */
   private void refresh() {
+    if (client.getState() != org.apache.curator.framework.imps.CuratorFrameworkState.STARTED) {
+      return;
+    }
     try {
       CuratorWatcher watcher = (WatchedEvent event) -> refresh();
       List<String> children =

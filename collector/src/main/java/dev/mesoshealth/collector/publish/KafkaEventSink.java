@@ -10,28 +10,32 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to Kafka without ever blocking the pollers and without silent loss. Events are
- * encoded at once and queued within a byte budget; one sender thread hands them, in order, to an
- * idempotent {@code acks=all} producer whose delivery timeout is unbounded, so records wait out a
- * broker outage and are retried without duplicates. When the broker is away the sink logs once when
- * the outage starts and once when it ends; if the budget overflows, new events are dropped, counted
- * and logged once per outage.
+ * encoded at once and held within a byte budget until Kafka acknowledges them. One sender thread
+ * hands them, in order, to an idempotent {@code acks=all} producer whose delivery timeout is
+ * unbounded. A send Kafka cannot take yet (no metadata, buffer full: retriable errors) goes back to
+ * the head of the line in its original order and the sender pauses, so events wait out an outage at
+ * start-up or mid-run. The sink logs once when an outage starts and once when it ends; if the
+ * budget overflows, new events are dropped, counted and logged once per outage.
  */
 public final class KafkaEventSink implements EventSink {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventSink.class);
   private static final long OUTAGE_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
+  private static final long RETRY_PAUSE_NANOS = Duration.ofMillis(500).toNanos();
 
-  private record Pending(String topic, byte[] key, byte[] value) {
+  private record Pending(long seq, String topic, byte[] key, byte[] value) {
     long bytes() {
       return (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + 64L;
     }
@@ -40,13 +44,17 @@ public final class KafkaEventSink implements EventSink {
   private final KafkaProducer<byte[], byte[]> producer;
   private final CollectorMetrics metrics;
   private final long budgetBytes;
+  private final Object lock = new Object();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final TreeMap<Long, Pending> retries = new TreeMap<>();
   private final Thread sender;
-  private final AtomicLong unacknowledged = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private long queuedBytes;
-  private volatile long lastAckNanos = System.nanoTime();
-  private volatile boolean closing;
+  private long nextSeq;
+  private long unacknowledged;
+  private long heldBytes;
+  private long pauseUntilNanos;
+  private long lastAckNanos = System.nanoTime();
+  private boolean closing;
   private boolean inOutage;
   private long outageStartNanos;
   private long droppedAtOutageStart;
@@ -97,13 +105,11 @@ public final class KafkaEventSink implements EventSink {
   }
 
   private <V> void enqueue(Topic<String, V> topic, String key, V value) {
-    Pending p =
-        new Pending(
-            topic.name(),
-            topic.keySerde().serializer().serialize(topic.name(), key),
-            topic.valueSerde().serializer().serialize(topic.name(), value));
-    synchronized (queue) {
-      if (queuedBytes + p.bytes() > budgetBytes) {
+    byte[] k = topic.keySerde().serializer().serialize(topic.name(), key);
+    byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
+    synchronized (lock) {
+      Pending p = new Pending(nextSeq++, topic.name(), k, v);
+      if (heldBytes + p.bytes() > budgetBytes) {
         dropped.incrementAndGet();
         metrics.dropped();
         if (!overflowLogged) {
@@ -115,62 +121,52 @@ public final class KafkaEventSink implements EventSink {
         return;
       }
       queue.addLast(p);
-      queuedBytes += p.bytes();
-      metrics.buffered(queue.size() + unacknowledged.get(), queuedBytes);
-      queue.notifyAll();
+      heldBytes += p.bytes();
+      report();
+      lock.notifyAll();
     }
   }
 
   private void sendLoop() {
     while (true) {
       Pending next;
-      synchronized (queue) {
-        while (queue.isEmpty() && !closing) {
+      synchronized (lock) {
+        while (true) {
+          checkOutage();
+          long pause = pauseUntilNanos - System.nanoTime();
+          boolean nothing = queue.isEmpty() && retries.isEmpty();
+          if (closing && (nothing || pause > 0)) {
+            return;
+          }
+          if (!nothing && pause <= 0) {
+            break;
+          }
           try {
-            queue.wait(1_000);
+            lock.wait(Math.max(1, Math.min(1_000, pause > 0 ? pause / 1_000_000 : 1_000)));
           } catch (InterruptedException e) {
             return;
           }
-          checkOutage();
         }
-        if (queue.isEmpty()) {
-          return;
-        }
-        next = queue.peekFirst();
+        next = retries.isEmpty() ? queue.pollFirst() : retries.pollFirstEntry().getValue();
+        unacknowledged++;
       }
       try {
-        unacknowledged.incrementAndGet();
         producer.send(
             new ProducerRecord<>(next.topic(), next.key(), next.value()),
-            (meta, error) -> acknowledged(next, error));
+            (meta, error) -> completed(next, error));
       } catch (KafkaException e) {
-        unacknowledged.decrementAndGet();
-        noteOutage(e);
-        if (closing) {
-          return;
-        }
-        try {
-          Thread.sleep(500); // back off before retrying the same record, in order
-        } catch (InterruptedException ie) {
-          return;
-        }
-        continue;
-      }
-      synchronized (queue) {
-        queue.pollFirst();
-        queuedBytes -= next.bytes();
-        metrics.buffered(queue.size() + unacknowledged.get(), queuedBytes);
-        checkOutage();
+        completed(next, e);
       }
     }
   }
 
-  private void acknowledged(Pending p, Exception error) {
-    unacknowledged.decrementAndGet();
-    if (error == null) {
-      lastAckNanos = System.nanoTime();
-      metrics.published(p.topic());
-      synchronized (queue) {
+  private void completed(Pending p, Exception error) {
+    synchronized (lock) {
+      unacknowledged--;
+      if (error == null) {
+        heldBytes -= p.bytes();
+        lastAckNanos = System.nanoTime();
+        metrics.published(p.topic());
         if (inOutage) {
           inOutage = false;
           overflowLogged = false;
@@ -179,27 +175,26 @@ public final class KafkaEventSink implements EventSink {
               (System.nanoTime() - outageStartNanos) / 1_000_000_000,
               dropped.get() - droppedAtOutageStart);
         }
+      } else if (error instanceof RetriableException) {
+        retries.put(p.seq(), p); // back to the head of the line, in its original order
+        pauseUntilNanos = System.nanoTime() + RETRY_PAUSE_NANOS;
+        if (!inOutage) {
+          startOutage(error.getMessage());
+        }
+      } else {
+        heldBytes -= p.bytes();
+        metrics.producerError();
+        log.warn("Kafka refused an event for {} for good: {}", p.topic(), error.toString());
       }
-    } else {
-      metrics.producerError();
-      log.warn("Kafka refused an event for {} for good: {}", p.topic(), error.toString());
+      report();
+      lock.notifyAll();
     }
   }
 
-  /** Called with the queue lock held. */
+  /** Called with the lock held. */
   private void checkOutage() {
-    if (!inOutage
-        && unacknowledged.get() > 0
-        && System.nanoTime() - lastAckNanos > OUTAGE_AFTER_NANOS) {
+    if (!inOutage && unacknowledged > 0 && System.nanoTime() - lastAckNanos > OUTAGE_AFTER_NANOS) {
       startOutage("no acknowledgement for " + OUTAGE_AFTER_NANOS / 1_000_000_000 + " s");
-    }
-  }
-
-  private void noteOutage(KafkaException e) {
-    synchronized (queue) {
-      if (!inOutage) {
-        startOutage(e.getMessage());
-      }
     }
   }
 
@@ -210,31 +205,42 @@ public final class KafkaEventSink implements EventSink {
     log.warn("Kafka unavailable ({}); buffering events, polls go on", why);
   }
 
+  private void report() {
+    metrics.buffered(queue.size() + retries.size() + unacknowledged, heldBytes);
+  }
+
   /** Events dropped since start because the budget overflowed. */
   public long dropped() {
     return dropped.get();
   }
 
+  /** Events handed over and not yet acknowledged by Kafka. */
+  public long pending() {
+    synchronized (lock) {
+      return queue.size() + retries.size() + unacknowledged;
+    }
+  }
+
+  /** Waits until every event handed over so far is acknowledged (or dropped for good). */
   @Override
   public void flush() {
-    synchronized (queue) {
-      while (!queue.isEmpty()) {
+    synchronized (lock) {
+      while (queue.size() + retries.size() + unacknowledged > 0) {
         try {
-          queue.wait(100);
+          lock.wait(100);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
         }
       }
     }
-    producer.flush();
   }
 
   @Override
   public void close() {
-    closing = true;
-    synchronized (queue) {
-      queue.notifyAll();
+    synchronized (lock) {
+      closing = true;
+      lock.notifyAll();
     }
     try {
       sender.join(10_000);
@@ -242,5 +248,9 @@ public final class KafkaEventSink implements EventSink {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(10));
+    long left = pending();
+    if (left > 0) {
+      log.warn("{} events were not delivered to Kafka before shutdown", left);
+    }
   }
 }

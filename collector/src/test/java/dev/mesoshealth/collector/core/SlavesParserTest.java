@@ -43,6 +43,26 @@ class SlavesParserTest {
   }
 
   @Test
+  void readsTheSimulatorsSlavesWithTheSameReader() throws Exception {
+    try (var sim =
+        dev.mesoshealth.sim.MesosSimulator.start(
+            dev.mesoshealth.sim.SimConfig.forTests(1, 25, 4))) {
+      var parsed = SlavesParser.parse(sim.cluster().renderSlaves(), "sim", NOW);
+
+      assertThat(parsed.skipped()).isEmpty();
+      assertThat(parsed.agents()).hasSize(25);
+      for (AgentInventory a : parsed.agents()) {
+        var agent = sim.cluster().agent(a.getAgentId()).orElseThrow();
+        assertThat(a.getAddress()).isEqualTo(agent.ip() + ":" + agent.port());
+        assertThat(a.getTotal().getCpus()).isPositive();
+        assertThat(a.getUsed().getCpus()).isBetween(0.0, a.getTotal().getCpus());
+        assertThat(a.getAttributes()).containsKeys("rack", "zone", "instance_type");
+        assertThat(a.getZone()).isEqualTo(a.getAttributes().get("zone"));
+      }
+    }
+  }
+
+  @Test
   void readsDrainingFaultDomainAndReservations() throws Exception {
     String json =
         """

@@ -1,0 +1,320 @@
+package dev.mesoshealth.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.events.NodeRole;
+import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.sim.cluster.SimAgent;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The collector against a simulated cluster: leadership, discovery, faults, churn, --once --print.
+ */
+class CollectorTest {
+  private MesosSimulator sim;
+  private final RecordingSink sink = new RecordingSink();
+  private final ExecutorService threads = Executors.newFixedThreadPool(2);
+  private Collector collector;
+
+  @BeforeEach
+  void start() {
+    sim = MesosSimulator.start(SimConfig.forTests(3, 6, 17));
+  }
+
+  @AfterEach
+  void stop() {
+    if (collector != null) {
+      collector.close();
+    }
+    sim.close();
+    threads.shutdownNow();
+  }
+
+  private CollectorConfig config(Map<String, String> overrides) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("cluster.name", "sim");
+    flags.put("mesos.masters", String.join(",", sim.masterUrls()));
+    flags.put("marathon.urls", sim.marathonUrl());
+    flags.put("poll.interval", "1s");
+    flags.put("inventory.interval", "1s");
+    flags.put("http.timeout", "700ms");
+    flags.put("collector.id", "test-collector");
+    flags.putAll(overrides);
+    return CollectorConfig.from(
+        ServiceConfig.parse(
+            CollectorConfig.DEFINITION,
+            new ServiceConfig.Sources().flags(flags),
+            CollectorConfig.PASS_THROUGH));
+  }
+
+  private Collector collector(Map<String, String> overrides) {
+    collector =
+        CollectorMain.build(
+            config(overrides), sink, new CollectorMetrics(new PrometheusRegistry()), threads);
+    return collector;
+  }
+
+  private String leaderHostPort() {
+    return sim.cluster().leader().orElseThrow().hostPort();
+  }
+
+  @Test
+  void onceFindsTheLeaderByElectedAndPollsEverything() {
+    Collector.OnceReport report = collector(Map.of()).runOnce();
+
+    assertThat(report.mastersAnswered()).isEqualTo(3);
+    assertThat(report.leadership().leader()).hasValue(leaderHostPort());
+    assertThat(report.agentsPolled()).isEqualTo(6);
+    List<MetricSnapshot> masters =
+        sink.snapshots.stream().filter(s -> s.getNode().getRole() == NodeRole.MASTER).toList();
+    assertThat(masters)
+        .hasSize(3)
+        .allSatisfy(s -> assertThat(s.getOutcome()).isEqualTo(Outcome.OK));
+    assertThat(masters.stream().filter(s -> Boolean.TRUE.equals(s.getElected())))
+        .singleElement()
+        .satisfies(s -> assertThat(s.getNode().getId()).isEqualTo("master:" + leaderHostPort()));
+    assertThat(sink.agents).hasSize(6);
+    for (SimAgent a : sim.cluster().agents()) {
+      MetricSnapshot s = sink.snapshotsOf(a.id()).get(0);
+      assertThat(s.getOutcome()).isEqualTo(Outcome.OK);
+      assertThat(s.getNode().getHostname()).isEqualTo(a.hostname());
+      assertThat(s.getMetrics()).containsKey("mesos.slave.tasks_running");
+      assertThat(s.getCollector().getAgentsTracked()).isEqualTo(6);
+    }
+    assertThat(sink.tasks).isNotEmpty();
+  }
+
+  @Test
+  void inventoryFollowsAFollowersRedirectToTheLeader() {
+    String follower =
+        sim.masterUrls().stream()
+            .filter(u -> !u.endsWith(leaderHostPort()))
+            .findFirst()
+            .orElseThrow();
+
+    Collector.OnceReport report = collector(Map.of("mesos.masters", follower)).runOnce();
+
+    assertThat(report.leadership().noLeader()).as("the only master polled is a follower").isTrue();
+    assertThat(sink.agents).as("/master/slaves read through the leader").hasSize(6);
+    assertThat(report.agentsPolled()).isEqualTo(6);
+  }
+
+  @Test
+  void noLeaderIsSaidInTheEventsAndNothingBreaks() {
+    sim.inject(FaultSpec.of(FaultKind.NO_LEADER, null, null));
+
+    Collector.OnceReport report = collector(Map.of()).runOnce();
+
+    assertThat(report.mastersAnswered()).isEqualTo(3);
+    assertThat(report.leadership().noLeader()).isTrue();
+    assertThat(sink.snapshots)
+        .filteredOn(s -> s.getNode().getRole() == NodeRole.MASTER)
+        .allSatisfy(s -> assertThat(s.getElected()).isFalse());
+    assertThat(sink.agents).as("/master/slaves answers 503 without a leader").isEmpty();
+  }
+
+  @Test
+  void twoLeadersAreBothMarkedElected() {
+    sim.inject(FaultSpec.of(FaultKind.TWO_LEADERS, null, null));
+
+    Collector.OnceReport report = collector(Map.of()).runOnce();
+
+    assertThat(report.leadership().splitBrain()).isTrue();
+    assertThat(sink.snapshots).filteredOn(s -> Boolean.TRUE.equals(s.getElected())).hasSize(2);
+  }
+
+  @Test
+  void followsAFailoverWithinOneInterval() {
+    collector(Map.of()).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> collector.leadership().leader().isPresent());
+    String before = collector.leadership().leader().orElseThrow();
+
+    sim.inject(FaultSpec.of(FaultKind.MASTER_FAILOVER, null, null));
+    String after = leaderHostPort();
+    long injected = System.nanoTime();
+
+    await("collector sees the new leader")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> collector.leadership().leader().map(after::equals).orElse(false));
+    assertThat(after).isNotEqualTo(before);
+    assertThat(Duration.ofNanos(System.nanoTime() - injected)).isLessThan(Duration.ofMillis(2_500));
+  }
+
+  @Test
+  void discoversMastersInZooKeeper() throws Exception {
+    try (TestingServer zk = new TestingServer(true)) {
+      sim.registerInZooKeeper("zk://" + zk.getConnectString() + "/mesos");
+
+      Collector.OnceReport report =
+          collector(
+                  Map.of(
+                      "mesos.masters", "", "mesos.zk", "zk://" + zk.getConnectString() + "/mesos"))
+              .runOnce();
+
+      assertThat(report.mastersPolled()).isEqualTo(3);
+      assertThat(report.leadership().leader()).hasValue(leaderHostPort());
+      assertThat(sink.agents).hasSize(6);
+    }
+  }
+
+  @Test
+  void everyHttpFaultGivesItsOutcome() {
+    List<SimAgent> agents = sim.cluster().agents();
+    Map<FaultKind, Outcome> expected =
+        Map.of(
+            FaultKind.DOWN, Outcome.UNREACHABLE,
+            FaultKind.HUNG, Outcome.TIMEOUT,
+            FaultKind.HTTP_ERROR, Outcome.HTTP_ERROR,
+            FaultKind.MALFORMED_JSON, Outcome.INVALID,
+            FaultKind.SLOW, Outcome.TIMEOUT);
+    Map<FaultKind, SimAgent> victims = new HashMap<>();
+    int i = 0;
+    for (FaultKind kind : expected.keySet()) {
+      SimAgent victim = agents.get(i++);
+      victims.put(kind, victim);
+      sim.inject(
+          new FaultSpec(
+              kind,
+              victim.id(),
+              null,
+              kind == FaultKind.SLOW ? Map.of("delayMs", "2000") : Map.of()));
+    }
+    SimAgent partial = agents.get(i);
+    collector(Map.of()).runOnce();
+    sim.inject(FaultSpec.of(FaultKind.PARTIAL_SNAPSHOT, partial.id(), null));
+
+    collector.runOnce();
+
+    for (Map.Entry<FaultKind, Outcome> e : expected.entrySet()) {
+      assertThat(sink.snapshotsOf(victims.get(e.getKey()).id()))
+          .as(e.getKey().name())
+          .allSatisfy(s -> assertThat(s.getOutcome()).isEqualTo(e.getValue()));
+    }
+    List<MetricSnapshot> partials = sink.snapshotsOf(partial.id());
+    assertThat(partials)
+        .extracting(MetricSnapshot::getOutcome)
+        .containsExactly(Outcome.OK, Outcome.PARTIAL);
+    assertThat(partials.get(1).getMissingKeys()).isNotEmpty();
+    assertThat(
+            sink.snapshotsOf(victims.get(FaultKind.DOWN).id())
+                .get(1)
+                .getCollector()
+                .getAgentsFailing())
+        .isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void agentChurnGivesTombstonesAndNewTargets() {
+    collector(Map.of()).runOnce();
+    SimAgent leaving = sim.cluster().agents().get(4);
+    sim.inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
+    String joined = sim.inject(FaultSpec.of(FaultKind.AGENT_ADDED, null, null)).nodes().get(0);
+    sink.snapshots.clear();
+
+    Collector.OnceReport report = collector.runOnce();
+
+    assertThat(sink.agents)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getKey()).isEqualTo(leaving.id());
+              assertThat(e.getValue()).isNull();
+            });
+    assertThat(report.agentsPolled()).isEqualTo(6);
+    assertThat(sink.snapshotsOf(joined))
+        .singleElement()
+        .satisfies(s -> assertThat(s.getOutcome()).isEqualTo(Outcome.OK));
+    assertThat(sink.snapshotsOf(leaving.id())).isEmpty();
+  }
+
+  @Test
+  void aShardPollsOnlyItsAgentsAndLeavesInventoryToShardZero() {
+    Collector.OnceReport report = collector(Map.of("shard", "1/2")).runOnce();
+
+    long mine =
+        sim.cluster().agents().stream()
+            .filter(a -> new dev.mesoshealth.collector.core.Shard(1, 2).accepts(a.id()))
+            .count();
+    assertThat(report.agentsPolled()).isEqualTo((int) mine);
+    assertThat(report.mastersPolled()).isEqualTo(3);
+    assertThat(sink.agents).as("inventory is shard 0's job").isEmpty();
+    assertThat(sink.snapshots)
+        .filteredOn(s -> s.getNode().getRole() == NodeRole.AGENT)
+        .allSatisfy(s -> assertThat(s.getCollector().getShard()).isEqualTo("1/2"));
+  }
+
+  @Test
+  void scheduledPollsSpreadAndRepeatEveryInterval() {
+    collector(Map.of()).start();
+    SimAgent a = sim.cluster().agents().get(0);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.snapshotsOf(a.id()).size() >= 3);
+
+    List<MetricSnapshot> polls = sink.snapshotsOf(a.id());
+    long gap =
+        polls.get(2).getPolledAt().toEpochMilli() - polls.get(1).getPolledAt().toEpochMilli();
+    assertThat(gap).as("one interval between polls of an agent").isBetween(800L, 1_300L);
+  }
+
+  @Test
+  void onceWithPrintWritesOneJsonLinePerEvent() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code =
+        CollectorMain.once(
+            config(Map.of()),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    int snapshots = 0;
+    for (String line : lines) {
+      var node = json.readTree(line);
+      assertThat(node.has("topic") && node.has("key") && node.has("value")).isTrue();
+      if (node.get("topic").asText().equals("mesos.metrics.snapshots")) {
+        snapshots++;
+        assertThat(node.get("value").get("polledAt").asText()).endsWith("Z");
+      }
+    }
+    assertThat(snapshots).isEqualTo(3 + 6);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("collector: 3/3 masters answered, leader ");
+  }
+
+  @Test
+  void onceExitsNonZeroWithAReasonWhenNoMasterAnswers() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int code =
+        CollectorMain.once(
+            config(Map.of("mesos.masters", "http://127.0.0.1:1")),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).trim())
+        .isEqualTo("collector: no master answered /metrics/snapshot (1 polled)");
+  }
+}
