@@ -1,0 +1,50 @@
+package dev.mesoshealth.processor.health;
+
+import dev.mesoshealth.events.HealthStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the processor remembers about one cluster: its state and why, the hysteresis in progress,
+ * each master's latest state, agents counted by state, and each collector's reach.
+ */
+public record ClusterMemory(
+    String cluster,
+    HealthStatus state,
+    Instant since,
+    List<Reason> reasons,
+    HealthStatus pending,
+    int streak,
+    Map<String, MasterView> masters,
+    Map<HealthStatus, Integer> agents,
+    Map<String, CollectorView> collectors,
+    Instant evaluatedAt) {
+
+  public ClusterMemory {
+    reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    masters = masters == null ? Map.of() : Map.copyOf(masters);
+    agents = agents == null ? Map.of() : Map.copyOf(agents);
+    collectors = collectors == null ? Map.of() : Map.copyOf(collectors);
+  }
+
+  public static ClusterMemory fresh(String cluster, Instant at) {
+    return new ClusterMemory(
+        cluster, HealthStatus.UNKNOWN, at, List.of(), null, 0, Map.of(), Map.of(), Map.of(), at);
+  }
+
+  /** A master's latest state, as its own evaluation decided it. */
+  public record MasterView(
+      String hostname, HealthStatus state, Boolean elected, Instant at, List<Reason> reasons) {
+    public MasterView {
+      reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+  }
+
+  /** How many agents a collector polls and how many of its latest polls failed. */
+  public record CollectorView(int tracked, int failing, Instant at) {}
+
+  public int agentCount() {
+    return agents.values().stream().mapToInt(Integer::intValue).sum();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.mesoshealth.processor.health;
+
+import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.events.NodeRole;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the processor remembers about one node between snapshots: its state and why, the
+ * hysteresis in progress, counter baselines and recent counter events for the rate rules, and what
+ * the inventory says. Stored per node in the {@code node-health} store.
+ *
+ * @param pending the state a run of evaluations is moving towards, or null
+ * @param streak how many consecutive evaluations pointed at {@code pending}
+ * @param failedPolls consecutive failed polls, for messages
+ */
+public record NodeMemory(
+    String nodeId,
+    String cluster,
+    NodeRole role,
+    String hostname,
+    String address,
+    HealthStatus state,
+    Instant since,
+    List<Reason> reasons,
+    HealthStatus pending,
+    int streak,
+    int failedPolls,
+    Instant lastSnapshotAt,
+    Instant evaluatedAt,
+    Boolean elected,
+    Map<String, Double> counters,
+    List<CounterEvent> events,
+    InventoryView inventory) {
+
+  public NodeMemory {
+    reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    counters = counters == null ? Map.of() : Map.copyOf(counters);
+    events = events == null ? List.of() : List.copyOf(events);
+    inventory = inventory == null ? InventoryView.UNKNOWN : inventory;
+  }
+
+  /** A node seen for the first time. */
+  public static NodeMemory fresh(
+      String nodeId, String cluster, NodeRole role, String hostname, String address, Instant at) {
+    return new NodeMemory(
+        nodeId,
+        cluster,
+        role,
+        hostname,
+        address,
+        HealthStatus.UNKNOWN,
+        at,
+        List.of(),
+        null,
+        0,
+        0,
+        null,
+        at,
+        null,
+        Map.of(),
+        List.of(),
+        InventoryView.UNKNOWN);
+  }
+
+  /** A counter's change seen at a time, for windowed rules (failed tasks, restarts). */
+  public record CounterEvent(Instant at, String kind, double amount) {}
+
+  /**
+   * What the leader's /master/slaves says of an agent.
+   *
+   * @param known whether the inventory has ever listed it
+   */
+  public record InventoryView(
+      boolean known,
+      boolean active,
+      boolean deactivated,
+      String drainState,
+      boolean gone,
+      Instant goneAt) {
+    public static final InventoryView UNKNOWN =
+        new InventoryView(false, true, false, null, false, null);
+
+    public boolean draining() {
+      return deactivated || drainState != null;
+    }
+  }
+}

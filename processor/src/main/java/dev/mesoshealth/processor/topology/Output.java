@@ -1,0 +1,15 @@
+package dev.mesoshealth.processor.topology;
+
+import dev.mesoshealth.events.HealthState;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.processor.health.ClusterSignal;
+
+/** What the evaluators emit, routed to topics by type. */
+sealed interface Output {
+  /** A new latest state; null value: forget the node (tombstone). */
+  record State(HealthState value) implements Output {}
+
+  record Transition(HealthTransition value) implements Output {}
+
+  record Signal(ClusterSignal value) implements Output {}
+}

@@ -1,0 +1,79 @@
+package dev.mesoshealth.processor.topology;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.smile.SmileFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Serde for the processor's own state and internal records (Java records), in Smile, Jackson's
+ * binary JSON. Internal: these bytes live only in this application's stores, changelogs and
+ * repartition topic. Unknown fields are ignored and missing ones default, so state survives
+ * upgrades that add fields.
+ */
+public final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+  static final ObjectMapper SMILE =
+      new ObjectMapper(new SmileFactory())
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+  private final Class<T> type;
+
+  private StateSerde(Class<T> type) {
+    this.type = type;
+  }
+
+  public static <T> StateSerde<T> of(Class<T> type) {
+    return new StateSerde<>(type);
+  }
+
+  @Override
+  public byte[] serialize(String topic, T data) {
+    if (data == null) {
+      return null;
+    }
+    try {
+      return SMILE.writeValueAsBytes(data);
+    } catch (IOException e) {
+      throw new SerializationException(
+          "cannot encode " + type.getSimpleName() + " for " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    try {
+      return SMILE.readValue(data, type);
+    } catch (IOException e) {
+      throw new SerializationException(
+          "cannot decode " + type.getSimpleName() + " from " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Serializer<T> serializer() {
+    return this;
+  }
+
+  @Override
+  public Deserializer<T> deserializer() {
+    return this;
+  }
+
+  @Override
+  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,24 @@
+package dev.mesoshealth.processor.topology;
+
+/** Every state store and internal topic name of the topology, in one place. */
+public final class StoreNames {
+  /** Node id -> NodeMemory (state, reasons, hysteresis, counters, inventory). */
+  public static final String NODE_HEALTH = "node-health";
+
+  /** Node id -> latest metrics (a cache rebuilt by the next snapshot: no changelog). */
+  public static final String NODE_METRICS = "node-metrics";
+
+  /** Node id, one-minute windows -> NodeMinute. */
+  public static final String NODE_MINUTES = "node-minutes";
+
+  /** Cluster name -> ClusterMemory. */
+  public static final String CLUSTER_HEALTH = "cluster-health";
+
+  /** "cluster|node id" -> the node's state as the cluster counts it. */
+  public static final String CLUSTER_MEMBERS = "cluster-members";
+
+  /** Repartition of cluster signals by cluster name. */
+  public static final String CLUSTER_SIGNALS = "cluster-signals";
+
+  private StoreNames() {}
+}
