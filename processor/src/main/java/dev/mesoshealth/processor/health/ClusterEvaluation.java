@@ -7,16 +7,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The CLUSTER node: the masters' quorum (no leader, two leaders, masters down), the leader's own
  * reasons, the share of agents UNHEALTHY or UNREACHABLE, and the collector blindness guard.
- * Evaluated on every master poll; its hysteresis counts poll rounds (one snapshot from each
- * master), so K and M mean the same as for a node. Pure.
+ * Evaluated once per poll round (when every known master has reported, or one reports again), so K
+ * and M count rounds, as they count polls for a node. Pure.
  */
 public final class ClusterEvaluation {
   private final RuleConfig config;
@@ -59,6 +61,15 @@ public final class ClusterEvaluation {
    */
   public Result onSignal(ClusterMemory before, ClusterSignal s, HealthStatus previousMemberState) {
     ClusterMemory m = before != null ? before : ClusterMemory.fresh(s.cluster(), s.at());
+    Set<String> round = new HashSet<>(m.round());
+    boolean known = m.mastersKnown();
+    if (s.masterPoll() && round.contains(s.nodeId())) {
+      // a master polled again before the round filled up: the round is over as it stands
+      // (the first time, this is how the set of masters becomes known)
+      known = true;
+      m = evaluate(m, s.at(), Set.of(), true);
+      round.clear();
+    }
     Map<String, ClusterMemory.CollectorView> collectors = new HashMap<>(m.collectors());
     if (s.collectorId() != null) {
       collectors.put(
@@ -84,6 +95,9 @@ public final class ClusterEvaluation {
         agents.merge(s.state(), 1, Integer::sum);
       }
     }
+    if (s.masterPoll()) {
+      round.add(s.nodeId());
+    }
     ClusterMemory updated =
         new ClusterMemory(
             m.cluster(),
@@ -95,32 +109,39 @@ public final class ClusterEvaluation {
             masters,
             agents,
             collectors,
+            round,
+            known,
             m.evaluatedAt());
-    if (!s.masterPoll()) {
-      return new Result(before, updated, member);
+    if (s.masterPoll() && known && round.containsAll(masters.keySet())) {
+      updated = evaluate(updated, s.at(), Set.of(), true);
     }
-    List<Reason> reasons = reasons(updated, s.at());
-    int rounds = Math.max(1, masters.size());
+    return new Result(before, updated, member);
+  }
+
+  /** One round's evaluation: the rules, then hysteresis counting rounds. */
+  private ClusterMemory evaluate(
+      ClusterMemory m, Instant at, Set<String> nextRound, boolean known) {
+    List<Reason> reasons = reasons(m, at);
     Hysteresis.Step step =
         Hysteresis.step(
             new Hysteresis.Step(m.state(), m.since(), m.pending(), m.streak()),
             Severity.verdict(reasons),
-            s.at(),
-            config.enterAfter() * rounds,
-            config.leaveAfter() * rounds);
-    ClusterMemory after =
-        new ClusterMemory(
-            m.cluster(),
-            step.state(),
-            step.since(),
-            reasons,
-            step.pending(),
-            step.streak(),
-            masters,
-            agents,
-            collectors,
-            s.at());
-    return new Result(before, after, member);
+            at,
+            config.enterAfter(),
+            config.leaveAfter());
+    return new ClusterMemory(
+        m.cluster(),
+        step.state(),
+        step.since(),
+        reasons,
+        step.pending(),
+        step.streak(),
+        m.masters(),
+        m.agents(),
+        m.collectors(),
+        nextRound,
+        known,
+        at);
   }
 
   /** Wall-clock check: no master heard from for too long makes the cluster UNKNOWN. */
@@ -156,6 +177,8 @@ public final class ClusterEvaluation {
             m.masters(),
             m.agents(),
             m.collectors(),
+            java.util.Set.of(),
+            m.mastersKnown(),
             now);
     return new Result(m, after, null);
   }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * What the processor remembers about one cluster: its state and why, the hysteresis in progress,
- * each master's latest state, agents counted by state, and each collector's reach.
+ * each master's latest state, agents counted by state, each collector's reach, which masters have
+ * reported in the current poll round, and whether a full round has shown which masters there are.
  */
 public record ClusterMemory(
     String cluster,
@@ -19,6 +20,8 @@ public record ClusterMemory(
     Map<String, MasterView> masters,
     Map<HealthStatus, Integer> agents,
     Map<String, CollectorView> collectors,
+    java.util.Set<String> round,
+    boolean mastersKnown,
     Instant evaluatedAt) {
 
   public ClusterMemory {
@@ -26,11 +29,23 @@ public record ClusterMemory(
     masters = masters == null ? Map.of() : Map.copyOf(masters);
     agents = agents == null ? Map.of() : Map.copyOf(agents);
     collectors = collectors == null ? Map.of() : Map.copyOf(collectors);
+    round = round == null ? java.util.Set.of() : java.util.Set.copyOf(round);
   }
 
   public static ClusterMemory fresh(String cluster, Instant at) {
     return new ClusterMemory(
-        cluster, HealthStatus.UNKNOWN, at, List.of(), null, 0, Map.of(), Map.of(), Map.of(), at);
+        cluster,
+        HealthStatus.UNKNOWN,
+        at,
+        List.of(),
+        null,
+        0,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        java.util.Set.of(),
+        false,
+        at);
   }
 
   /** A master's latest state, as its own evaluation decided it. */

@@ -188,18 +188,14 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   void master(int index, Instant at, Map<String, Double> metrics, boolean elected) {
+    master(index, at, metrics, elected, new CollectorRef("c1", "0/1", 100, 0));
+  }
+
+  void master(
+      int index, Instant at, Map<String, Double> metrics, boolean elected, CollectorRef collector) {
     String id = MASTERS.get(index);
     snapshots.pipeInput(
-        id,
-        snapshot(
-            id,
-            NodeRole.MASTER,
-            at,
-            Outcome.OK,
-            metrics,
-            elected,
-            new CollectorRef("c1", "0/1", 100, 0)),
-        at);
+        id, snapshot(id, NodeRole.MASTER, at, Outcome.OK, metrics, elected, collector), at);
   }
 
   void masterFailed(int index, Instant at) {
