@@ -1,0 +1,329 @@
+package dev.mesoshealth.processor;
+
+import dev.mesoshealth.processor.health.RuleConfig;
+import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.ServiceConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+/** The processor's configuration: Kafka Streams, the health rules and the query API. */
+public record ProcessorConfig(
+    String applicationId,
+    String bootstrapServers,
+    Map<String, String> kafka,
+    RuleConfig rules,
+    Duration historyRetention,
+    String processingGuarantee,
+    int standbyReplicas,
+    int streamThreads,
+    Path stateDir,
+    Duration commitInterval,
+    String apiHost,
+    int apiPort,
+    String advertisedHost,
+    String apiToken,
+    boolean allowStaleQueries,
+    boolean createTopics,
+    int topicPartitions,
+    short replicationFactor,
+    int maxRecordBytes) {
+
+  public static final List<String> PASS_THROUGH = List.of("kafka.");
+
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              "application.id",
+              Type.STRING,
+              "mesos-health-processor",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Kafka Streams application id; instances with the same id share the work.")
+          .define(
+              "kafka.bootstrap.servers",
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Kafka brokers. Other kafka.* keys go to Kafka Streams and its clients as they are (TLS, SASL).")
+          .define(
+              "poll.interval",
+              Type.STRING,
+              "10s",
+              Durations.validator(Duration.ofMillis(500)),
+              Importance.HIGH,
+              "The collectors' poll interval; staleness is counted in these.")
+          .define(
+              "health.enter.after",
+              Type.INT,
+              2,
+              Range.between(1, 100),
+              Importance.MEDIUM,
+              "K: consecutive bad evaluations before a node enters a worse state.")
+          .define(
+              "health.leave.after",
+              Type.INT,
+              3,
+              Range.between(2, 100),
+              Importance.MEDIUM,
+              "M: consecutive better evaluations before it leaves it (must be more than K).")
+          .define(
+              "health.stale.after.intervals",
+              Type.INT,
+              3,
+              Range.between(1, 100),
+              Importance.MEDIUM,
+              "A node with no snapshot for this many poll intervals is UNKNOWN.")
+          .define(
+              "rule.agent.task.failures.window",
+              Type.STRING,
+              "5m",
+              Durations.validator(Duration.ofSeconds(10)),
+              Importance.LOW,
+              "Window over which failed + lost tasks are counted.")
+          .define(
+              "rule.agent.task.failures.threshold",
+              Type.INT,
+              5,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Failed + lost tasks in the window that make an agent DEGRADED.")
+          .define(
+              "rule.agent.load.per.cpu",
+              Type.DOUBLE,
+              2.0,
+              Range.atLeast(0.1),
+              Importance.LOW,
+              "Load average (5 min) per CPU that makes an agent DEGRADED.")
+          .define(
+              "rule.agent.memory.free.min",
+              Type.DOUBLE,
+              0.05,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Share of free host memory below which an agent is DEGRADED.")
+          .define(
+              "rule.master.registrar.p99.ms",
+              Type.DOUBLE,
+              1000.0,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Registry write latency (p99, ms) above which a master is DEGRADED.")
+          .define(
+              "rule.master.event.queue.max",
+              Type.DOUBLE,
+              1000.0,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Event queue backlog (messages + dispatches) above which a master is DEGRADED.")
+          .define(
+              "rule.master.flapping.restarts",
+              Type.INT,
+              2,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Master restarts in the flapping window that make it DEGRADED.")
+          .define(
+              "rule.master.flapping.window",
+              Type.STRING,
+              "10m",
+              Durations.validator(Duration.ofMinutes(1)),
+              Importance.LOW,
+              "Window for counting master restarts.")
+          .define(
+              "rule.cluster.agents.degraded.share",
+              Type.DOUBLE,
+              0.10,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Share of agents UNHEALTHY or UNREACHABLE that makes the cluster DEGRADED.")
+          .define(
+              "rule.cluster.agents.unhealthy.share",
+              Type.DOUBLE,
+              0.30,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Share of agents UNHEALTHY or UNREACHABLE that makes the cluster UNHEALTHY.")
+          .define(
+              "rule.collector.suspect.share",
+              Type.DOUBLE,
+              0.20,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              "Blindness guard: when more of a collector's agents fail than this share, failures are not held against the agents.")
+          .define(
+              "gone.retention",
+              Type.STRING,
+              "1h",
+              Durations.validator(Duration.ofMinutes(1)),
+              Importance.LOW,
+              "How long a GONE node is kept before it is forgotten (tombstoned).")
+          .define(
+              "history.retention",
+              Type.STRING,
+              "24h",
+              Durations.validator(Duration.ofMinutes(1)),
+              Importance.LOW,
+              "How long one-minute node summaries are kept for history queries.")
+          .define(
+              "processing.guarantee",
+              Type.STRING,
+              "exactly_once_v2",
+              ValidString.in("exactly_once_v2", "at_least_once"),
+              Importance.MEDIUM,
+              "Kafka Streams processing guarantee.")
+          .define(
+              "num.standby.replicas",
+              Type.INT,
+              0,
+              Range.between(0, 10),
+              Importance.MEDIUM,
+              "Standby copies of each state store on other instances, for fast fail-over and stale reads.")
+          .define(
+              "num.stream.threads",
+              Type.INT,
+              1,
+              Range.between(1, 64),
+              Importance.MEDIUM,
+              "Stream threads in this instance.")
+          .define(
+              "state.dir",
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Where state stores live; empty: a directory under the system temp dir.")
+          .define(
+              "commit.interval",
+              Type.STRING,
+              "100ms",
+              Durations.validator(Duration.ofMillis(10)),
+              Importance.LOW,
+              "How often Kafka Streams commits (and so publishes, under exactly-once).")
+          .define(
+              "api.host",
+              Type.STRING,
+              "127.0.0.1",
+              Importance.MEDIUM,
+              "Address the REST API listens on.")
+          .define(
+              "api.port",
+              Type.INT,
+              8081,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Port of the REST API, metrics and health.")
+          .define(
+              "api.advertised.host",
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Host name other instances use to reach this one's API; empty: api.host.")
+          .define(
+              "api.token",
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              "Bearer token required on every route but /health/live; empty: no auth.")
+          .define(
+              "query.allow.stale",
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Answer from a standby or restoring store during a rebalance instead of 503.")
+          .define(
+              "topics.create",
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Create missing catalogue topics at start.")
+          .define(
+              "topics.partitions",
+              Type.INT,
+              12,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Partitions of topics created at start.")
+          .define(
+              "topics.replication.factor",
+              Type.SHORT,
+              (short) -1,
+              Importance.LOW,
+              "Replication factor of created topics; -1: the broker's default.")
+          .define(
+              "max.record.bytes",
+              Type.INT,
+              1024 * 1024,
+              Range.atLeast(1024),
+              Importance.LOW,
+              "Input records larger than this go to the DLQ.");
+
+  public static ProcessorConfig from(ServiceConfig c) {
+    Duration poll = c.getDuration("poll.interval");
+    int enter = c.getInt("health.enter.after");
+    int leave = c.getInt("health.leave.after");
+    if (leave <= enter) {
+      throw new ConfigException(
+          "health.leave.after ("
+              + leave
+              + ") must be more than health.enter.after ("
+              + enter
+              + ")");
+    }
+    double degraded = c.getDouble("rule.cluster.agents.degraded.share");
+    double unhealthy = c.getDouble("rule.cluster.agents.unhealthy.share");
+    if (unhealthy < degraded) {
+      throw new ConfigException(
+          "rule.cluster.agents.unhealthy.share must be at least rule.cluster.agents.degraded.share");
+    }
+    RuleConfig rules =
+        new RuleConfig(
+            poll,
+            enter,
+            leave,
+            poll.multipliedBy(c.getInt("health.stale.after.intervals")),
+            c.getDuration("rule.agent.task.failures.window"),
+            c.getInt("rule.agent.task.failures.threshold"),
+            c.getDouble("rule.agent.load.per.cpu"),
+            c.getDouble("rule.agent.memory.free.min"),
+            c.getDouble("rule.master.registrar.p99.ms"),
+            c.getDouble("rule.master.event.queue.max"),
+            c.getInt("rule.master.flapping.restarts"),
+            c.getDuration("rule.master.flapping.window"),
+            degraded,
+            unhealthy,
+            c.getDouble("rule.collector.suspect.share"),
+            c.getDuration("gone.retention"));
+    String stateDir = c.getString("state.dir");
+    String advertised = c.getString("api.advertised.host");
+    return new ProcessorConfig(
+        c.getString("application.id"),
+        c.getString("kafka.bootstrap.servers"),
+        c.withPrefix("kafka."),
+        rules,
+        c.getDuration("history.retention"),
+        c.getString("processing.guarantee"),
+        c.getInt("num.standby.replicas"),
+        c.getInt("num.stream.threads"),
+        stateDir.isBlank()
+            ? Path.of(System.getProperty("java.io.tmpdir"), "mesos-health-streams")
+            : Path.of(stateDir),
+        c.getDuration("commit.interval"),
+        c.getString("api.host"),
+        c.getInt("api.port"),
+        advertised.isBlank() ? c.getString("api.host") : advertised,
+        c.getPassword("api.token"),
+        c.getBoolean("query.allow.stale"),
+        c.getBoolean("topics.create"),
+        c.getInt("topics.partitions"),
+        c.getShort("topics.replication.factor"),
+        c.getInt("max.record.bytes"));
+  }
+}

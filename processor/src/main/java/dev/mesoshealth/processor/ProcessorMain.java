@@ -1,0 +1,145 @@
+package dev.mesoshealth.processor;
+
+import dev.mesoshealth.processor.query.ProcessorApi;
+import dev.mesoshealth.processor.topology.HealthTopology;
+import dev.mesoshealth.schemas.topics.TopicCreator;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.AdminServer;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the processor: topics, the Streams application, its REST API, metrics and health. */
+public final class ProcessorMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProcessorMain.class);
+
+  private final KafkaStreams streams;
+  private final AdminServer api;
+  private final ProcessorMetrics metrics;
+
+  private ProcessorMain(KafkaStreams streams, AdminServer api, ProcessorMetrics metrics) {
+    this.streams = streams;
+    this.api = api;
+    this.metrics = metrics;
+  }
+
+  public static ProcessorMain start(ProcessorConfig config) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    ProcessorMetrics metrics = new ProcessorMetrics(registry);
+    Map<String, Object> kafka = new HashMap<>(config.kafka());
+    kafka.put("bootstrap.servers", config.bootstrapServers());
+    if (config.createTopics()) {
+      log.info("making sure the topics exist on {}", config.bootstrapServers());
+      TopicCreator.ensure(kafka, Topics.all(), config.topicPartitions(), config.replicationFactor())
+          .join();
+    }
+    int port = config.apiPort() == 0 ? freePort(config.apiHost()) : config.apiPort();
+    HostInfo self = new HostInfo(config.advertisedHost(), port);
+    Topology topology =
+        HealthTopology.build(
+            new HealthTopology.Settings(
+                config.rules(), config.historyRetention(), config.maxRecordBytes()),
+            metrics);
+    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, kafka, self));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("stream thread failed, replacing it: {}", e.toString(), e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.setStateListener((now, before) -> log.info("processor {} -> {}", before, now));
+    GaugeWithCallback.builder()
+        .name("mesos_health_processor_running")
+        .help("1 while the Kafka Streams application is RUNNING.")
+        .callback(cb -> cb.call(streams.state() == KafkaStreams.State.RUNNING ? 1 : 0))
+        .register(registry);
+    ProcessorApi processorApi =
+        new ProcessorApi(
+            streams,
+            self,
+            config.apiToken(),
+            config.allowStaleQueries(),
+            config.rules(),
+            Clock.systemUTC());
+    AdminServer api =
+        AdminServer.start(
+            config.apiHost(),
+            port,
+            processorApi.routes(),
+            config.apiToken(),
+            () -> streams.state() == KafkaStreams.State.RUNNING,
+            registry,
+            4);
+    streams.start();
+    log.info("processor {} started; REST API at {}", config.applicationId(), api.url());
+    return new ProcessorMain(streams, api, metrics);
+  }
+
+  static Properties streamsProperties(
+      ProcessorConfig config, Map<String, Object> kafka, HostInfo self) {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
+    p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_000);
+    return p;
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public String apiUrl() {
+    return api.url();
+  }
+
+  public int apiPort() {
+    return api.port();
+  }
+
+  /** Snapshots evaluated since start. */
+  public long evaluations() {
+    return metrics.evaluationsTotal();
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(15));
+    api.close();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.mesoshealth.processor.query;
+
+import dev.mesoshealth.service.HttpApi.ApiException;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreType;
+
+/**
+ * This instance's state stores, as the REST API reads them. A store that cannot be read now
+ * (rebalancing, restoring without stale reads allowed, shutting down) is a 503 with Retry-After,
+ * never a 500.
+ */
+final class Stores {
+  private final KafkaStreams streams;
+  private final boolean allowStale;
+
+  Stores(KafkaStreams streams, boolean allowStale) {
+    this.streams = streams;
+    this.allowStale = allowStale;
+  }
+
+  <T> T store(String name, QueryableStoreType<T> type) {
+    StoreQueryParameters<T> params = StoreQueryParameters.fromNameAndType(name, type);
+    if (allowStale) {
+      params = params.enableStaleStores();
+    }
+    try {
+      return streams.store(params);
+    } catch (InvalidStateStoreException e) {
+      throw unavailable("state store " + name + " is not ready (" + streams.state() + ")");
+    }
+  }
+
+  static ApiException unavailable(String why) {
+    return new ApiException(503, why + "; retry shortly", Map.of("Retry-After", "2"));
+  }
+
+  KafkaStreams streams() {
+    return streams;
+  }
+
+  boolean allowStale() {
+    return allowStale;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.mesoshealth.processor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** GETs JSON from a processor's REST API, as an operator's script would. */
+final class Rest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private Rest() {}
+
+  record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
+
+  static Answer get(String url) {
+    try {
+      HttpResponse<String> r =
+          CLIENT.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
+      return new Answer(r.statusCode(), body, r);
+    } catch (IOException e) {
+      return new Answer(-1, null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(-1, null, null);
+    }
+  }
+
+  /** The state field of a node's health, or null when not answered with 200. */
+  static String state(String api, String nodeId) {
+    Answer a =
+        get(
+            api
+                + "/v1/nodes/"
+                + java.net.URLEncoder.encode(nodeId, java.nio.charset.StandardCharsets.UTF_8)
+                + "/health");
+    return a.status() == 200 ? a.body().get("state").asText() : null;
+  }
+}
