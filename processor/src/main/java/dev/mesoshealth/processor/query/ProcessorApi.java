@@ -158,6 +158,7 @@ public final class ProcessorApi {
       }
     }
     List<String> missing = gather(r, "nodes", nodes);
+    nodes = distinct(nodes, n -> String.valueOf(((Map<?, ?>) n.get("node")).get("id")));
     nodes.sort(Comparator.comparing(n -> String.valueOf(((Map<?, ?>) n.get("node")).get("id"))));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("count", nodes.size());
@@ -179,6 +180,7 @@ public final class ProcessorApi {
       }
     }
     List<String> missing = gather(r, "clusters", clusters);
+    clusters = distinct(clusters, c -> String.valueOf(c.get("cluster")));
     clusters.sort(Comparator.comparing(c -> String.valueOf(c.get("cluster"))));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("complete", missing.isEmpty());
@@ -250,6 +252,7 @@ public final class ProcessorApi {
       }
     }
     List<String> missing = gather(r, "values", values);
+    values = distinct(values, v -> v.get("node") + "|" + v.get("key"));
     values.sort(Comparator.comparing(v -> String.valueOf(v.get("node"))));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("metric", canonical);
@@ -332,6 +335,25 @@ public final class ProcessorApi {
       }
     }
     return missing;
+  }
+
+  /**
+   * With standby replicas an instance also holds copies of other instances' partitions, so a key
+   * can appear twice in a gathered list: keep one per key, the most recently evaluated.
+   */
+  static List<Map<String, Object>> distinct(
+      List<Map<String, Object>> items,
+      java.util.function.Function<Map<String, Object>, String> key) {
+    Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
+    for (Map<String, Object> item : items) {
+      byKey.merge(
+          key.apply(item), item, (a, b) -> freshness(b).compareTo(freshness(a)) > 0 ? b : a);
+    }
+    return new ArrayList<>(byKey.values());
+  }
+
+  private static String freshness(Map<String, Object> item) {
+    return String.valueOf(item.getOrDefault("evaluatedAt", item.get("at")));
   }
 
   private static String pathAndQuery(Request r) {

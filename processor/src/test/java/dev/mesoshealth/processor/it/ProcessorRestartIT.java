@@ -1,0 +1,167 @@
+package dev.mesoshealth.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.processor.topology.HealthTopology;
+import dev.mesoshealth.processor.topology.TopologyMetrics;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A processor restarted mid-stream (on a fresh state directory, so it restores from the changelogs)
+ * emits exactly the node transitions of an uninterrupted run over the same input: no duplicate,
+ * none missing. The cluster's transitions depend on how signals from many partitions interleave in
+ * the repartition topic, which differs from run to run, so for them the check is one unbroken chain
+ * (each starts where the last ended): none doubled, none lost.
+ */
+class ProcessorRestartIT {
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  private static final int AGENTS = 12;
+  private static final int ROUNDS = 40;
+
+  private static ProcessorMain processor() throws Exception {
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "restart");
+    p.put("poll.interval", "60s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory("restart-").toString());
+    return ProcessorMain.start(
+        ProcessorConfig.from(
+            ServiceConfig.parse(
+                ProcessorConfig.DEFINITION,
+                new ServiceConfig.Sources().flags(p),
+                ProcessorConfig.PASS_THROUGH)));
+  }
+
+  /** The same input through the topology in a TopologyTestDriver: the uninterrupted run. */
+  private static List<String> reference(List<MetricSnapshot> input) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reference");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    ProcessorConfig config =
+        ProcessorConfig.from(
+            ServiceConfig.parse(
+                ProcessorConfig.DEFINITION,
+                new ServiceConfig.Sources()
+                    .flags(Map.of("kafka.bootstrap.servers", "x:1", "poll.interval", "60s")),
+                ProcessorConfig.PASS_THROUGH));
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            HealthTopology.build(
+                new HealthTopology.Settings(
+                    config.rules(), config.historyRetention(), config.maxRecordBytes()),
+                TopologyMetrics.NONE),
+            props)) {
+      TestInputTopic<String, MetricSnapshot> in =
+          driver.createInputTopic(
+              Topics.METRIC_SNAPSHOTS.name(),
+              new StringSerializer(),
+              Topics.METRIC_SNAPSHOTS.valueSerde().serializer());
+      TestOutputTopic<String, HealthTransition> out =
+          driver.createOutputTopic(
+              Topics.HEALTH_TRANSITIONS.name(),
+              new StringDeserializer(),
+              Topics.HEALTH_TRANSITIONS.valueSerde().deserializer());
+      for (MetricSnapshot s : input) {
+        in.pipeInput(s.getNode().getId(), s, s.getPolledAt());
+      }
+      return out.readKeyValuesToList().stream()
+          .map(kv -> describe(kv.key, kv.value))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static String describe(String key, HealthTransition t) {
+    return key + " " + t.getFrom() + ">" + t.getTo() + " at " + t.getAt();
+  }
+
+  @Test
+  void restartedProcessorEmitsExactlyTheTransitionsOfAnUninterruptedRun() throws Exception {
+    kafka.createTopics(Topics.all(), 3);
+    Instant base = Instant.now();
+    List<MetricSnapshot> first = Inputs.rounds("R", AGENTS, 0, ROUNDS / 2, base);
+    List<MetricSnapshot> second = Inputs.rounds("R", AGENTS, ROUNDS / 2, ROUNDS, base);
+    List<MetricSnapshot> all = new ArrayList<>(first);
+    all.addAll(second);
+    List<String> expected = reference(all);
+    assertThat(expected).as("the input makes transitions").hasSizeGreaterThan(30);
+
+    produce(first);
+    try (ProcessorMain p1 = processor()) {
+      await("first half evaluated")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> p1.evaluations() >= first.size());
+    }
+    produce(second);
+    try (ProcessorMain p2 = processor()) {
+      await("second half evaluated")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> p2.evaluations() >= second.size());
+    }
+
+    List<String> expectedNodes = expected.stream().filter(t -> !t.startsWith("cluster:")).toList();
+    List<ConsumerRecord<String, HealthTransition>> records =
+        kafka.consumeUntil(
+            Topics.HEALTH_TRANSITIONS,
+            seen ->
+                seen.stream().filter(r -> !r.key().startsWith("cluster:")).count()
+                    >= expectedNodes.size(),
+            Duration.ofSeconds(30),
+            expectedNodes.size() + " node transitions");
+    List<String> actualNodes =
+        records.stream()
+            .filter(r -> !r.key().startsWith("cluster:"))
+            .map(r -> describe(r.key(), r.value()))
+            .sorted()
+            .toList();
+    assertThat(actualNodes)
+        .as("node transitions: no duplicate, none missing")
+        .containsExactlyElementsOf(expectedNodes);
+    String previous = "UNKNOWN";
+    for (ConsumerRecord<String, HealthTransition> r : records) {
+      if (r.key().equals("cluster:R")) {
+        assertThat(r.value().getFrom().name())
+            .as("cluster transition at %s starts where the last ended", r.value().getAt())
+            .isEqualTo(previous);
+        previous = r.value().getTo().name();
+      }
+    }
+    assertThat(previous).as("the cluster made transitions").isNotEqualTo("UNKNOWN");
+  }
+
+  private static void produce(List<MetricSnapshot> snapshots) {
+    List<Map.Entry<String, MetricSnapshot>> records = new ArrayList<>();
+    for (MetricSnapshot s : snapshots) {
+      records.add(new SimpleEntry<>(s.getNode().getId(), s));
+    }
+    kafka.produce(Topics.METRIC_SNAPSHOTS, records);
+  }
+}
