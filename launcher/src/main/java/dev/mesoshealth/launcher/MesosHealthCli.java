@@ -13,11 +13,28 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MesosHealthCli.Version.class,
     description = "Health pipeline for Apache Mesos / DC/OS clusters, built on Kafka.",
-    subcommands = {CommandLine.HelpCommand.class, SimCommand.class, CollectorCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      SimCommand.class,
+      CollectorCommand.class,
+      ProcessorCommand.class
+    })
 public final class MesosHealthCli implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code;
+    try {
+      code = run(args);
+    } catch (Throwable e) {
+      // never a bare stack trace as the only output; MESOS_HEALTH_DEBUG=1 shows it
+      System.err.println("mesos-health: " + oneLine(e));
+      if (System.getenv("MESOS_HEALTH_DEBUG") != null) {
+        e.printStackTrace();
+      }
+      code = 1;
+    }
+    System.exit(code);
   }
 
   /** Runs the command line and returns its exit code; errors are one line on stderr. */
@@ -33,6 +50,9 @@ public final class MesosHealthCli implements Runnable {
     cli.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           cmd.getErr().println(cmd.getCommandName() + ": " + oneLine(ex));
+          if (System.getenv("MESOS_HEALTH_DEBUG") != null) {
+            ex.printStackTrace(cmd.getErr());
+          }
           return 1;
         });
     return cli.execute(args);

@@ -57,4 +57,40 @@ class MesosHealthCliTest {
         .contains("Try 'mesos-health --help'.")
         .doesNotContain("Exception");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"demo", "sim", "collector", "processor"})
+  void everySubcommandHasHelp(String command) {
+    int code = MesosHealthCli.run(command, "--help");
+
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: mesos-health " + command);
+  }
+
+  @Test
+  void aBadConfigurationIsOneLineAndExitOne() {
+    int code =
+        MesosHealthCli.run(
+            "collector",
+            "--once",
+            "--print",
+            "--set",
+            "pol.interval=5s",
+            "--master",
+            "http://127.0.0.1:1");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).trim())
+        .isEqualTo(
+            "collector: unknown configuration key 'pol.interval' (flag for pol.interval); did you mean 'poll.interval'?");
+  }
+
+  @Test
+  void demoRefusesBadFlagsWithOneLine() {
+    assertThat(MesosHealthCli.run("demo", "--agents", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("demo: --agents must be 1..15000");
+    assertThat(MesosHealthCli.run("demo", "--poll-interval", "soon")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("'soon' is not a duration");
+  }
 }

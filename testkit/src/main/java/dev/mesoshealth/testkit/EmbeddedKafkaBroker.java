@@ -80,18 +80,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * A broker whose data is kept in {@code dataDir} between runs. Port 0 picks a free port; a data
-   * directory formatted before is reused as is.
+   * A broker whose data is kept in {@code dataDir} between runs, on fixed ports (the controller's
+   * address is written into the metadata log, so a kept directory needs the same ports again). A
+   * data directory formatted before is reused as is.
    */
-  public static EmbeddedKafkaBroker startPersistent(Path dataDir, int port) {
+  public static EmbeddedKafkaBroker startPersistent(Path dataDir, int port, int controllerPort) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create Kafka data directory " + dataDir, e);
     }
     EmbeddedKafkaBroker broker =
-        new EmbeddedKafkaBroker(
-            dataDir, false, port == 0 ? freePort() : port, freePort(), Map.of());
+        new EmbeddedKafkaBroker(dataDir, false, port, controllerPort, Map.of());
     broker.start();
     return broker;
   }

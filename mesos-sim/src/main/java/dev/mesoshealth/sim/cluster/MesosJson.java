@@ -86,7 +86,9 @@ final class MesosJson {
     m.put("containerizer/fetcher/task_fetches_succeeded", (double) a.fetchesSucceeded);
     m.put("containerizer/fetcher/task_fetches_failed", 0.0);
     m.put("gc/path_removals_succeeded", (double) a.gcRemovals);
-    hostMetrics(m, s.cpus(), s.memMb() * 1.05, a.usedMem(), a.load1, a.load5, a.load15, a.pressure);
+    // the host has more memory than it offers to Mesos: the OS and the agent keep a share
+    hostMetrics(
+        m, s.cpus(), s.memMb() * 1.25 + 2048, a.usedMem(), a.load1, a.load5, a.load15, a.pressure);
     return m;
   }
 

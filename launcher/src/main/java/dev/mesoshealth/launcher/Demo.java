@@ -1,0 +1,287 @@
+package dev.mesoshealth.launcher;
+
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.scenario.Scenario;
+import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM: an embedded Kafka broker (or an existing one), a simulated cluster
+ * playing a scenario, the collector and the processor. Closing it stops everything in reverse
+ * order; a kept data directory makes the next start quick.
+ */
+public final class Demo implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Demo.class);
+  public static final String CLUSTER = "demo";
+
+  /**
+   * What to run.
+   *
+   * @param kafkaPort port of the embedded broker (its controller uses the next one); 0: any
+   * @param apiPort processor REST port; 0: any
+   * @param standardSimPorts masters on 5050, agents on 5051, Marathon on 8080, control on 5099;
+   *     false: any free ports (tests)
+   */
+  public record Options(
+      int agents,
+      int masters,
+      Duration pollInterval,
+      long seed,
+      Path scenario,
+      int apiPort,
+      int consolePort,
+      String bootstrapServers,
+      Path dataDir,
+      boolean fresh,
+      int kafkaPort,
+      boolean standardSimPorts) {}
+
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private EmbeddedKafkaBroker broker;
+  private MesosSimulator sim;
+  private ProcessorMain processor;
+  private String bootstrapServers;
+
+  private Demo() {}
+
+  public static Demo start(Options o, PrintStream out) {
+    Demo demo = new Demo();
+    try {
+      demo.run(o, out);
+      return demo;
+    } catch (RuntimeException e) {
+      demo.close();
+      throw e;
+    }
+  }
+
+  private void run(Options o, PrintStream out) {
+    Path data = o.dataDir().toAbsolutePath();
+    if (o.fresh()) {
+      deleteRecursively(data);
+    }
+    try {
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot create the data directory "
+              + data
+              + " ("
+              + e.getMessage()
+              + "); choose another with --data-dir");
+    }
+    if (!Files.isWritable(data)) {
+      throw new ConfigException(
+          "the data directory " + data + " is not writable; choose another with --data-dir");
+    }
+    Scenario scenario = loadScenario(o.scenario());
+    int apiPort = o.apiPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.apiPort();
+    if (o.apiPort() != 0) {
+      requireFree("127.0.0.1", apiPort, "the processor REST API", "--api-port");
+    }
+
+    if (o.bootstrapServers() == null) {
+      int kafkaPort = o.kafkaPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.kafkaPort();
+      int controllerPort = o.kafkaPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.kafkaPort() + 1;
+      if (o.kafkaPort() != 0) {
+        requireFree("127.0.0.1", kafkaPort, "the embedded Kafka broker", "--kafka-port");
+        requireFree(
+            "127.0.0.1",
+            controllerPort,
+            "the embedded Kafka controller (--kafka-port + 1)",
+            "--kafka-port");
+      }
+      broker =
+          EmbeddedKafkaBroker.startPersistent(data.resolve("kafka"), kafkaPort, controllerPort);
+      parts.add(broker);
+      bootstrapServers = broker.bootstrapServers();
+    } else {
+      bootstrapServers = o.bootstrapServers();
+    }
+
+    SimConfig simConfig =
+        new SimConfig(
+            CLUSTER, o.masters(), o.agents(), o.seed(), 0, 0, 0, 0, 0, Duration.ofSeconds(75));
+    if (o.standardSimPorts()) {
+      for (int i = 0; i < o.masters(); i++) {
+        requireFree(SimConfig.masterIp(i), 5050, "simulated master " + (i + 1), "--sim-ports any");
+      }
+      requireFree(SimConfig.marathonIp(), 8080, "simulated Marathon", "--sim-ports any");
+      requireFree("127.0.0.1", 5099, "the simulator control API", "--sim-ports any");
+      simConfig = simConfig.withPorts(5050, 5051, 8080, 5099);
+    }
+    sim = MesosSimulator.start(simConfig);
+    parts.add(sim);
+    sim.play(scenario);
+
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", CLUSTER);
+    c.put("mesos.masters", String.join(",", sim.masterUrls()));
+    c.put("marathon.urls", sim.marathonUrl());
+    c.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    c.put(
+        "inventory.interval",
+        Math.max(2_000, Math.min(30_000, o.pollInterval().toMillis() * 3)) + "ms");
+    c.put("http.timeout", Math.max(500, Math.min(5_000, o.pollInterval().toMillis() / 2)) + "ms");
+    c.put("kafka.bootstrap.servers", bootstrapServers);
+    c.put("topics.partitions", "4");
+    c.put("admin.port", "0");
+    c.put("collector.id", "demo-collector");
+    CollectorMain collector =
+        CollectorMain.start(
+            CollectorConfig.from(
+                parse(CollectorConfig.DEFINITION, c, CollectorConfig.PASS_THROUGH)));
+    parts.add(collector);
+
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", bootstrapServers);
+    p.put("application.id", "mesos-health-demo");
+    p.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    p.put("topics.partitions", "4");
+    p.put("api.port", Integer.toString(apiPort));
+    p.put("state.dir", data.resolve("streams").toString());
+    processor =
+        ProcessorMain.start(
+            ProcessorConfig.from(
+                parse(ProcessorConfig.DEFINITION, p, ProcessorConfig.PASS_THROUGH)));
+    parts.add(processor);
+
+    out.println();
+    out.println(
+        "mesos-health demo: "
+            + o.masters()
+            + " masters, "
+            + o.agents()
+            + " agents, polled every "
+            + Durations.format(o.pollInterval())
+            + (o.scenario() == null ? ", default scenario" : ", scenario " + o.scenario()));
+    out.println(
+        "  REST API:        "
+            + processor.apiUrl()
+            + "/v1/clusters/"
+            + CLUSTER
+            + "/health   (also /v1/nodes, /v1/nodes/{id}/health)");
+    out.println(
+        "  Kafka:           "
+            + bootstrapServers
+            + (broker != null ? "   (embedded, data in " + data.resolve("kafka") + ")" : ""));
+    out.println(
+        "  Simulator:       "
+            + sim.controlUrl()
+            + "/v1/faults   (POST a fault, e.g. {\"kind\":\"DOWN\",\"target\":\"random-agent\"})");
+    out.println("  Masters:         " + String.join(" ", sim.masterUrls()));
+    out.println(
+        "Watch transitions: kafka-console-consumer or curl "
+            + processor.apiUrl()
+            + "/v1/nodes?state=unreachable,unhealthy,degraded");
+    out.println("Stop with Ctrl-C.");
+    out.println();
+  }
+
+  public String apiUrl() {
+    return processor.apiUrl();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public MesosSimulator sim() {
+    return sim;
+  }
+
+  /** Stops everything, newest first. */
+  @Override
+  public void close() {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        log.warn("stopping {}: {}", parts.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    parts.clear();
+  }
+
+  private static ServiceConfig parse(
+      org.apache.kafka.common.config.ConfigDef def,
+      Map<String, String> flags,
+      List<String> passThrough) {
+    return ServiceConfig.parse(
+        def, new ServiceConfig.Sources().env(System.getenv()).flags(flags), passThrough);
+  }
+
+  private static Scenario loadScenario(Path file) {
+    try {
+      if (file != null) {
+        return Scenario.parse(file);
+      }
+      try (InputStream in =
+          Demo.class.getResourceAsStream("/dev/mesoshealth/launcher/demo-scenario.yaml")) {
+        return Scenario.parse(in, "demo-scenario.yaml");
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigException("scenario file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read scenario " + file + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private static void requireFree(String host, int port, String what, String flag) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+    } catch (IOException e) {
+      throw new ConfigException(
+          "port "
+              + port
+              + " on "
+              + host
+              + " ("
+              + what
+              + ") is in use; "
+              + (flag.startsWith("--sim")
+                  ? "is another simulator or demo running? Use " + flag
+                  : "choose another with " + flag));
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot wipe " + dir + " for --fresh: " + e.getMessage());
+    }
+  }
+}

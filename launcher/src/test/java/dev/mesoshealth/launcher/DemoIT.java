@@ -1,0 +1,172 @@
+package dev.mesoshealth.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mesoshealth.sim.cluster.SimAgent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo in-process: a fault injected over the control API shows up over REST; stop is clean. */
+class DemoIT {
+  private static final List<String> OUR_THREADS =
+      List.of(
+          "mesos-sim",
+          "collector-",
+          "http-",
+          "kafka-",
+          "StreamThread",
+          "topic-creator",
+          "broker-",
+          "controller-",
+          "quorum-");
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+
+  private String get(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private int post(String url, String json) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
+  }
+
+  private static int twoFreePorts() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int p;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        p = s.getLocalPort();
+      }
+      if (p < 65535 && free(p) && free(p + 1)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no two free ports in a row");
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Set<String> ourThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> OUR_THREADS.stream().anyMatch(n::startsWith))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void anAgentFailureShowsUpOverRestAndStoppingLeavesNothingBehind() throws Exception {
+    Path scenario = Files.writeString(dir.resolve("quiet.yaml"), "steps: []\n");
+    int kafkaPort = twoFreePorts();
+    Demo.Options options =
+        new Demo.Options(
+            20,
+            3,
+            Duration.ofSeconds(2),
+            7,
+            scenario,
+            0,
+            0,
+            null,
+            dir.resolve("data"),
+            false,
+            kafkaPort,
+            false);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Demo demo = Demo.start(options, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String api = demo.apiUrl();
+    int apiPort = URI.create(api).getPort();
+    try {
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("REST API:        " + api)
+          .contains("Kafka:           127.0.0.1:" + kafkaPort)
+          .contains("Simulator:       " + demo.sim().controlUrl())
+          .contains("Stop with Ctrl-C.");
+      SimAgent victim = demo.sim().cluster().agents().get(3);
+      await("the agent is HEALTHY")
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  get(api + "/v1/nodes/" + victim.id() + "/health")
+                      .contains("\"state\":\"HEALTHY\""));
+
+      assertThat(
+              post(
+                  demo.sim().controlUrl() + "/v1/faults",
+                  "{\"kind\":\"DOWN\",\"target\":\"" + victim.id() + "\"}"))
+          .isEqualTo(201);
+
+      await("the failure shows up over REST")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  get(api + "/v1/nodes/" + victim.id() + "/health")
+                      .contains("\"state\":\"UNREACHABLE\""));
+    } finally {
+      long stopping = System.nanoTime();
+      demo.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - stopping))
+          .as("Ctrl-C path")
+          .isLessThan(Duration.ofSeconds(10));
+    }
+    await("no thread of ours left")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ourThreads().isEmpty());
+    assertThat(free(apiPort)).as("REST port released").isTrue();
+    assertThat(free(kafkaPort)).as("Kafka port released").isTrue();
+    assertThat(free(kafkaPort + 1)).as("controller port released").isTrue();
+
+    long restart = System.nanoTime();
+    Demo again =
+        Demo.start(
+            options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      Duration startup = Duration.ofNanos(System.nanoTime() - restart);
+      System.out.println("second start from kept data: " + startup.toMillis() + " ms");
+      assertThat(startup).isLessThan(Duration.ofSeconds(30));
+      await("the kept state answers at once")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  get(again.apiUrl() + "/v1/clusters/demo/health")
+                      .contains("\"cluster\":\"demo\""));
+    } finally {
+      again.close();
+    }
+  }
+}
