@@ -1,6 +1,8 @@
 package dev.mesoshealth.processor;
 
+import dev.mesoshealth.processor.capacity.Shape;
 import dev.mesoshealth.processor.health.RuleConfig;
+import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.ServiceConfig;
@@ -19,8 +21,7 @@ public record ProcessorConfig(
     String applicationId,
     String bootstrapServers,
     Map<String, String> kafka,
-    RuleConfig rules,
-    Duration historyRetention,
+    HealthTopology.Settings topology,
     String processingGuarantee,
     int standbyReplicas,
     int streamThreads,
@@ -33,8 +34,7 @@ public record ProcessorConfig(
     boolean allowStaleQueries,
     boolean createTopics,
     int topicPartitions,
-    short replicationFactor,
-    int maxRecordBytes) {
+    short replicationFactor) {
 
   public static final List<String> PASS_THROUGH = List.of("kafka.");
 
@@ -263,7 +263,43 @@ public record ProcessorConfig(
               1024 * 1024,
               Range.atLeast(1024),
               Importance.LOW,
-              "Input records larger than this go to the DLQ.");
+              "Input records larger than this go to the DLQ.")
+          .define(
+              "capacity.group.attributes",
+              Type.LIST,
+              "rack",
+              Importance.MEDIUM,
+              "Agent attributes to group capacity by (besides cluster, role and fault-domain zone), e.g. rack,instance_type.")
+          .define(
+              "capacity.task.shapes",
+              Type.STRING,
+              "small:0.5:512:1024,medium:2:4096:10240,large:8:32768:51200",
+              Importance.MEDIUM,
+              "Reference task shapes name:cpus:memMb:diskMb; the largest (by CPUs) defines the fragmentation index.")
+          .define(
+              "capacity.grace",
+              Type.STRING,
+              "30s",
+              Durations.validator(Duration.ZERO),
+              Importance.LOW,
+              "How long after a minute ends its capacity point waits for late inventory before it is final (one inventory interval).")
+          .define(
+              "capacity.trend.horizons",
+              Type.LIST,
+              "1h,24h",
+              Importance.LOW,
+              "Trailing horizons of the capacity trends and forecasts.")
+          .define(
+              "endpoints.keep.health.results",
+              Type.STRING,
+              "5m",
+              Durations.validator(Duration.ZERO),
+              Importance.LOW,
+              "After a Marathon failover blanks health-check results, the last known result is used this long.");
+
+  public RuleConfig rules() {
+    return topology.rules();
+  }
 
   public static ProcessorConfig from(ServiceConfig c) {
     Duration poll = c.getDuration("poll.interval");
@@ -303,12 +339,43 @@ public record ProcessorConfig(
             c.getDuration("gone.retention"));
     String stateDir = c.getString("state.dir");
     String advertised = c.getString("api.advertised.host");
+    List<Shape> shapes;
+    try {
+      shapes = Shape.parseAll(c.getString("capacity.task.shapes"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "capacity.task.shapes: "
+              + e.getMessage()
+              + " ("
+              + c.sourceOf("capacity.task.shapes")
+              + ")");
+    }
+    List<Duration> horizons = new java.util.ArrayList<>();
+    for (String h : c.getList("capacity.trend.horizons")) {
+      try {
+        horizons.add(Durations.parse(h));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("capacity.trend.horizons: " + e.getMessage());
+      }
+    }
+    if (horizons.isEmpty()) {
+      throw new ConfigException("capacity.trend.horizons needs at least one duration, e.g. 1h,24h");
+    }
+    HealthTopology.Settings topology =
+        new HealthTopology.Settings(
+            rules,
+            c.getDuration("history.retention"),
+            c.getInt("max.record.bytes"),
+            c.getList("capacity.group.attributes"),
+            shapes,
+            c.getDuration("capacity.grace"),
+            horizons,
+            c.getDuration("endpoints.keep.health.results"));
     return new ProcessorConfig(
         c.getString("application.id"),
         c.getString("kafka.bootstrap.servers"),
         c.withPrefix("kafka."),
-        rules,
-        c.getDuration("history.retention"),
+        topology,
         c.getString("processing.guarantee"),
         c.getInt("num.standby.replicas"),
         c.getInt("num.stream.threads"),
@@ -323,7 +390,6 @@ public record ProcessorConfig(
         c.getBoolean("query.allow.stale"),
         c.getBoolean("topics.create"),
         c.getInt("topics.partitions"),
-        c.getShort("topics.replication.factor"),
-        c.getInt("max.record.bytes"));
+        c.getShort("topics.replication.factor"));
   }
 }

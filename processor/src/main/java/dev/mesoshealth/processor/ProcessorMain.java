@@ -53,11 +53,7 @@ public final class ProcessorMain implements AutoCloseable {
     }
     int port = config.apiPort() == 0 ? freePort(config.apiHost()) : config.apiPort();
     HostInfo self = new HostInfo(config.advertisedHost(), port);
-    Topology topology =
-        HealthTopology.build(
-            new HealthTopology.Settings(
-                config.rules(), config.historyRetention(), config.maxRecordBytes()),
-            metrics);
+    Topology topology = HealthTopology.build(config.topology(), metrics);
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, kafka, self));
     streams.setUncaughtExceptionHandler(
         e -> {

@@ -1,6 +1,16 @@
 package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.processor.capacity.CapacityFanOut;
+import dev.mesoshealth.processor.capacity.CapacityWindows;
+import dev.mesoshealth.processor.capacity.Contribution;
+import dev.mesoshealth.processor.capacity.MemberUpdate;
+import dev.mesoshealth.processor.capacity.Shape;
+import dev.mesoshealth.processor.endpoints.EndpointEvaluator;
+import dev.mesoshealth.processor.endpoints.EndpointFanOut;
+import dev.mesoshealth.processor.endpoints.EndpointInput;
+import dev.mesoshealth.processor.endpoints.EndpointMemory;
+import dev.mesoshealth.processor.endpoints.EndpointRules;
 import dev.mesoshealth.processor.health.ClusterEvaluation;
 import dev.mesoshealth.processor.health.ClusterMemory;
 import dev.mesoshealth.processor.health.ClusterSignal;
@@ -11,7 +21,9 @@ import dev.mesoshealth.processor.health.RuleConfig;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,22 +37,65 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The health topology, as a pure function of its settings: no I/O, no KafkaStreams, so
+ * The processor's topology, as a pure function of its settings: no I/O, no KafkaStreams, so
  * TopologyTestDriver runs it as is.
  *
  * <pre>
- * snapshots ─ decode ─┐                                  ┌─ states ─────> mesos.health.states
- *                     ├─ node-evaluator ─ (node outputs) ┼─ transitions ─> mesos.health.transitions
- * inventory ─ decode ─┘   stores: node-health,           └─ signals ─ by cluster ─ cluster-evaluator ─> states, transitions
- *     (undecodable ─> mesos.dlq)  node-metrics, node-minutes                 stores: cluster-health, cluster-members
+ * snapshots ─ decode ─┐                          ┌─ states, transitions ─> mesos.health.states / .transitions
+ *                     ├─ node-evaluator ─────────┼─ signals ─ [cluster-signals] ─ cluster-evaluator ─> states, transitions
+ * inventory ─ decode ─┤                          └─ agent states ─┐
+ *                     └─ capacity-fan-out ─ [capacity-members] ─ capacity-windows ─> mesos.capacity.trends
+ * tasks ───── decode ─── endpoint-fan-out ─────────── [endpoint-inputs] ─ endpoint-evaluator ─> mesos.endpoints.health
+ * (undecodable records of every input ─> mesos.dlq)            [..] = repartition topic
  * </pre>
  */
 public final class HealthTopology {
 
   /** What the topology is built from. */
-  public record Settings(RuleConfig rules, Duration historyRetention, int maxRecordBytes) {
+  public record Settings(
+      RuleConfig rules,
+      Duration historyRetention,
+      int maxRecordBytes,
+      List<String> capacityAttributes,
+      List<Shape> shapes,
+      Duration capacityGrace,
+      List<Duration> trendHorizons,
+      Duration keepHealthResults) {
+
     public static Settings defaults() {
-      return new Settings(RuleConfig.defaults(), Duration.ofHours(24), 1024 * 1024);
+      return new Settings(
+          RuleConfig.defaults(),
+          Duration.ofHours(24),
+          1024 * 1024,
+          List.of("rack"),
+          Shape.DEFAULTS,
+          Duration.ofSeconds(30),
+          List.of(Duration.ofHours(1), Duration.ofHours(24)),
+          Duration.ofMinutes(5));
+    }
+
+    public Settings withRules(RuleConfig r) {
+      return new Settings(
+          r,
+          historyRetention,
+          maxRecordBytes,
+          capacityAttributes,
+          shapes,
+          capacityGrace,
+          trendHorizons,
+          keepHealthResults);
+    }
+
+    public Settings withMaxRecordBytes(int max) {
+      return new Settings(
+          rules,
+          historyRetention,
+          max,
+          capacityAttributes,
+          shapes,
+          capacityGrace,
+          trendHorizons,
+          keepHealthResults);
     }
   }
 
@@ -48,9 +103,123 @@ public final class HealthTopology {
 
   public static Topology build(Settings settings, TopologyMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
-    NodeEvaluation nodeEvaluation = new NodeEvaluation(settings.rules());
-    ClusterEvaluation clusterEvaluation = new ClusterEvaluation(settings.rules());
+    addStores(builder, settings);
 
+    KStream<String, Decoded> snapshots =
+        decode(
+            builder,
+            Topics.METRIC_SNAPSHOTS,
+            "snapshots",
+            Decoded.Snapshot::new,
+            false,
+            settings,
+            metrics);
+    KStream<String, Decoded> inventory =
+        decode(
+            builder,
+            Topics.AGENT_INVENTORY,
+            "inventory",
+            Decoded.Inventory::new,
+            true,
+            settings,
+            metrics);
+    KStream<String, Decoded> tasks =
+        decode(builder, Topics.TASK_INVENTORY, "tasks", Decoded.Task::new, true, settings, metrics);
+
+    // health of every node
+    NodeEvaluation nodeEvaluation = new NodeEvaluation(settings.rules());
+    KStream<String, Output> nodeOutputs =
+        snapshots
+            .merge(inventory, Named.as("node-inputs"))
+            .process(
+                () -> new NodeEvaluator(nodeEvaluation, metrics),
+                Named.as("node-evaluator"),
+                StoreNames.NODE_HEALTH,
+                StoreNames.NODE_METRICS,
+                StoreNames.NODE_MINUTES);
+    Map<String, KStream<String, Output>> node =
+        nodeOutputs
+            .split(Named.as("node-"))
+            .branch((k, v) -> v instanceof Output.Signal, Branched.as("signals"))
+            .branch((k, v) -> v instanceof Output.AgentState, Branched.as("agent-states"))
+            .defaultBranch(Branched.as("events"));
+    toTopics(node.get("node-events"), "node");
+
+    // health of every cluster
+    ClusterEvaluation clusterEvaluation = new ClusterEvaluation(settings.rules());
+    KStream<String, Output> clusterOutputs =
+        node.get("node-signals")
+            .map(
+                (k, v) ->
+                    KeyValue.pair(
+                        ((Output.Signal) v).value().cluster(), ((Output.Signal) v).value()),
+                Named.as("signals-by-cluster"))
+            .repartition(
+                Repartitioned.<String, ClusterSignal>as(StoreNames.CLUSTER_SIGNALS)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(StateSerde.of(ClusterSignal.class)))
+            .process(
+                () ->
+                    new ClusterEvaluator(
+                        clusterEvaluation, settings.rules().pollInterval(), metrics),
+                Named.as("cluster-evaluator"),
+                StoreNames.CLUSTER_HEALTH,
+                StoreNames.CLUSTER_MEMBERS);
+    toTopics(clusterOutputs, "cluster");
+
+    // capacity per group and one-minute window
+    inventory
+        .process(
+            () -> new CapacityFanOut(settings.capacityAttributes(), settings.shapes()),
+            Named.as("capacity-fan-out"),
+            CapacityFanOut.AGENT_GROUPS)
+        .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("members-by-group"))
+        .repartition(
+            Repartitioned.<String, MemberUpdate>as(StoreNames.CAPACITY_MEMBERS)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(StateSerde.of(MemberUpdate.class)))
+        .process(
+            () ->
+                new CapacityWindows(
+                    settings.shapes(), settings.capacityGrace(), settings.trendHorizons()),
+            Named.as("capacity-windows"),
+            CapacityWindows.MEMBERS,
+            CapacityWindows.OPEN_WINDOWS,
+            CapacityWindows.MINUTES)
+        .to(
+            Topics.CAPACITY_TRENDS.name(),
+            Produced.with(Serdes.String(), Topics.CAPACITY_TRENDS.valueSerde())
+                .withName("capacity-sink"));
+
+    // endpoint health: tasks meet their agent's health, keyed by agent id
+    EndpointRules endpointRules = new EndpointRules(settings.keepHealthResults());
+    KStream<String, EndpointInput> agentStates =
+        node.get("node-agent-states")
+            .mapValues(
+                v ->
+                    EndpointInput.agent(
+                        ((Output.AgentState) v).state(), ((Output.AgentState) v).ip()),
+                Named.as("agent-states-for-endpoints"));
+    tasks
+        .process(EndpointFanOut::new, Named.as("endpoint-fan-out"), EndpointFanOut.TASK_AGENTS)
+        .merge(agentStates, Named.as("endpoint-inputs-merged"))
+        .repartition(
+            Repartitioned.<String, EndpointInput>as(StoreNames.ENDPOINT_INPUTS)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(StateSerde.of(EndpointInput.class)))
+        .process(
+            () -> new EndpointEvaluator(endpointRules),
+            Named.as("endpoint-evaluator"),
+            EndpointEvaluator.AGENTS,
+            EndpointEvaluator.TASKS)
+        .to(
+            Topics.ENDPOINT_HEALTH.name(),
+            Produced.with(Serdes.String(), Topics.ENDPOINT_HEALTH.valueSerde())
+                .withName("endpoints-sink"));
+    return builder.build();
+  }
+
+  private static void addStores(StreamsBuilder builder, Settings settings) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.NODE_HEALTH),
@@ -82,69 +251,54 @@ public final class HealthTopology {
             Stores.persistentKeyValueStore(StoreNames.CLUSTER_MEMBERS),
             Serdes.String(),
             StateSerde.of(HealthStatus.class)));
-
-    KStream<String, Decoded> snapshots =
-        decode(
-            builder,
-            Topics.METRIC_SNAPSHOTS,
-            "snapshots",
-            Decoded.Snapshot::new,
-            false,
-            settings,
-            metrics);
-    KStream<String, Decoded> inventory =
-        decode(
-            builder,
-            Topics.AGENT_INVENTORY,
-            "inventory",
-            Decoded.Inventory::new,
-            true,
-            settings,
-            metrics);
-
-    KStream<String, Output> nodeOutputs =
-        snapshots
-            .merge(inventory, Named.as("node-inputs"))
-            .process(
-                () -> new NodeEvaluator(nodeEvaluation, metrics),
-                Named.as("node-evaluator"),
-                StoreNames.NODE_HEALTH,
-                StoreNames.NODE_METRICS,
-                StoreNames.NODE_MINUTES);
-    Map<String, KStream<String, Output>> node =
-        nodeOutputs
-            .split(Named.as("node-"))
-            .branch((k, v) -> v instanceof Output.Signal, Branched.as("signals"))
-            .defaultBranch(Branched.as("events"));
-    toTopics(node.get("node-events"), "node");
-
-    KStream<String, Output> clusterOutputs =
-        node.get("node-signals")
-            .map(
-                (k, v) ->
-                    KeyValue.pair(
-                        ((Output.Signal) v).value().cluster(), ((Output.Signal) v).value()),
-                Named.as("signals-by-cluster"))
-            .repartition(
-                Repartitioned.<String, ClusterSignal>as(StoreNames.CLUSTER_SIGNALS)
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(StateSerde.of(ClusterSignal.class)))
-            .process(
-                () ->
-                    new ClusterEvaluator(
-                        clusterEvaluation, settings.rules().pollInterval(), metrics),
-                Named.as("cluster-evaluator"),
-                StoreNames.CLUSTER_HEALTH,
-                StoreNames.CLUSTER_MEMBERS);
-    toTopics(clusterOutputs, "cluster");
-    return builder.build();
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CapacityFanOut.AGENT_GROUPS),
+            Serdes.String(),
+            StateSerde.of(CapacityFanOut.AgentGroups.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CapacityWindows.MEMBERS),
+            Serdes.String(),
+            StateSerde.of(Contribution.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CapacityWindows.OPEN_WINDOWS),
+            Serdes.String(),
+            Serdes.Long()));
+    Duration capacityRetention =
+        settings.trendHorizons().stream()
+            .max(Duration::compareTo)
+            .orElse(Duration.ofHours(24))
+            .plusHours(1);
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(
+                CapacityWindows.MINUTES, capacityRetention, CapacityWindows.WINDOW, false),
+            Serdes.String(),
+            Topics.CAPACITY_TRENDS.valueSerde()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EndpointFanOut.TASK_AGENTS),
+            Serdes.String(),
+            Serdes.String()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EndpointEvaluator.AGENTS),
+            Serdes.String(),
+            StateSerde.of(EndpointInput.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EndpointEvaluator.TASKS),
+            Serdes.String(),
+            StateSerde.of(EndpointMemory.class)));
   }
 
   private static <V> KStream<String, Decoded> decode(
       StreamsBuilder builder,
       Topic<String, V> topic,
       String name,
-      java.util.function.Function<V, Decoded> wrap,
+      Function<V, Decoded> wrap,
       boolean tombstonesMatter,
       Settings settings,
       TopologyMetrics metrics) {

@@ -129,6 +129,14 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
     if (r.changed()) {
       context.forward(new Record<>(key, new Output.State(Events.state(after, at)), timestamp));
     }
+    if (r.stateChanged() && after.role() == NodeRole.AGENT) {
+      String address = after.address();
+      String ip =
+          address == null || address.lastIndexOf(':') < 0
+              ? address
+              : address.substring(0, address.lastIndexOf(':'));
+      context.forward(new Record<>(key, new Output.AgentState(after.state(), ip), timestamp));
+    }
     if (r.stateChanged()) {
       HealthStatus from = r.before() == null ? HealthStatus.UNKNOWN : r.before().state();
       if (from != after.state()) {

@@ -12,4 +12,7 @@ sealed interface Output {
   record Transition(HealthTransition value) implements Output {}
 
   record Signal(ClusterSignal value) implements Output {}
+
+  /** An agent's new health state, for the endpoints on it. */
+  record AgentState(dev.mesoshealth.events.HealthStatus state, String ip) implements Output {}
 }

@@ -20,5 +20,11 @@ public final class StoreNames {
   /** Repartition of cluster signals by cluster name. */
   public static final String CLUSTER_SIGNALS = "cluster-signals";
 
+  /** Repartition of capacity member updates by group id. */
+  public static final String CAPACITY_MEMBERS = "capacity-member-updates";
+
+  /** Repartition of tasks and agent states by agent id. */
+  public static final String ENDPOINT_INPUTS = "endpoint-inputs";
+
   private StoreNames() {}
 }

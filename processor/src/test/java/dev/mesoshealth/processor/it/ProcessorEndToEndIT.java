@@ -117,7 +117,7 @@ class ProcessorEndToEndIT {
             () ->
                 "HEALTHY"
                     .equals(
-                        Rest.get(api + "/v1/clusters/e2e/health").body().get("state").asText()));
+                        Rest.get(api + "/v1/clusters/e2e/health").body().path("state").asText()));
     Instant before = Instant.now();
 
     Map<FaultKind, HealthStatus> agentFaults = new LinkedHashMap<>();

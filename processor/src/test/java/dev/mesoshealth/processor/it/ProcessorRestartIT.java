@@ -74,11 +74,7 @@ class ProcessorRestartIT {
                 ProcessorConfig.PASS_THROUGH));
     try (TopologyTestDriver driver =
         new TopologyTestDriver(
-            HealthTopology.build(
-                new HealthTopology.Settings(
-                    config.rules(), config.historyRetention(), config.maxRecordBytes()),
-                TopologyMetrics.NONE),
-            props)) {
+            HealthTopology.build(config.topology(), TopologyMetrics.NONE), props)) {
       TestInputTopic<String, MetricSnapshot> in =
           driver.createInputTopic(
               Topics.METRIC_SNAPSHOTS.name(),

@@ -13,7 +13,6 @@ import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.processor.health.RuleConfig;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +63,7 @@ final class TopologyHarness implements AutoCloseable {
     driver =
         new TopologyTestDriver(
             HealthTopology.build(
-                new HealthTopology.Settings(rules, Duration.ofHours(2), 64 * 1024),
+                HealthTopology.Settings.defaults().withRules(rules).withMaxRecordBytes(64 * 1024),
                 TopologyMetrics.NONE),
             props,
             T0);

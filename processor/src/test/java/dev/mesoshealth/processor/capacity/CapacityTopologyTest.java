@@ -1,0 +1,188 @@
+package dev.mesoshealth.processor.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.mesoshealth.collector.core.SlavesParser;
+import dev.mesoshealth.events.AgentInventory;
+import dev.mesoshealth.events.CapacityTrend;
+import dev.mesoshealth.events.GroupKind;
+import dev.mesoshealth.events.ResourceCapacity;
+import dev.mesoshealth.events.ShapeFit;
+import dev.mesoshealth.events.Trend;
+import dev.mesoshealth.events.TrendVerdict;
+import dev.mesoshealth.processor.topology.HealthTopology;
+import dev.mesoshealth.processor.topology.TopologyMetrics;
+import dev.mesoshealth.schemas.topics.Topics;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Capacity per group and minute, from real /master/slaves data and from a synthetic ramp. */
+class CapacityTopologyTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+
+  private final TopologyTestDriver driver;
+  private final TestInputTopic<String, AgentInventory> inventory;
+  private final TestOutputTopic<String, CapacityTrend> trends;
+
+  CapacityTopologyTest() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "capacity-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    HealthTopology.Settings s = HealthTopology.Settings.defaults();
+    HealthTopology.Settings settings =
+        new HealthTopology.Settings(
+            s.rules(),
+            s.historyRetention(),
+            s.maxRecordBytes(),
+            List.of("dc", "workload"),
+            s.shapes(),
+            Duration.ofSeconds(30),
+            s.trendHorizons(),
+            s.keepHealthResults());
+    driver =
+        new TopologyTestDriver(HealthTopology.build(settings, TopologyMetrics.NONE), props, T0);
+    inventory =
+        driver.createInputTopic(
+            Topics.AGENT_INVENTORY.name(),
+            new StringSerializer(),
+            Topics.AGENT_INVENTORY.valueSerde().serializer());
+    trends =
+        driver.createOutputTopic(
+            Topics.CAPACITY_TRENDS.name(),
+            new StringDeserializer(),
+            Topics.CAPACITY_TRENDS.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  private static List<AgentInventory> asgard(Instant at) throws Exception {
+    try (InputStream in =
+        CapacityTopologyTest.class.getResourceAsStream(
+            "/fixtures/asgard-master-1.4.1-slaves.json")) {
+      return SlavesParser.parse(in.readAllBytes(), "asgard", at).agents();
+    }
+  }
+
+  private void pipe(List<AgentInventory> agents) {
+    for (AgentInventory a : agents) {
+      inventory.pipeInput(a.getAgentId(), a, a.getObservedAt());
+    }
+  }
+
+  private Map<String, CapacityTrend> latestByGroup() {
+    return trends.readKeyValuesToList().stream()
+        .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value, (a, b) -> b));
+  }
+
+  private static ResourceCapacity resource(CapacityTrend t, String name) {
+    return t.getResources().stream()
+        .filter(r -> r.getResource().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void sumsPerGroupMatchTheRealSlavesResponse() throws Exception {
+    pipe(asgard(T0.plusSeconds(5)));
+    assertThat(trends.isEmpty()).as("nothing final before the window closes").isTrue();
+    pipe(asgard(T0.plusSeconds(65)));
+    assertThat(trends.isEmpty()).as("the grace period is not over").isTrue();
+
+    pipe(asgard(T0.plusSeconds(95)));
+
+    Map<String, CapacityTrend> groups = latestByGroup();
+    assertThat(groups).containsOnlyKeys("asgard", "asgard/dc=bit", "asgard/workload=general");
+    CapacityTrend c = groups.get("asgard");
+    assertThat(c.getKind()).isEqualTo(GroupKind.CLUSTER);
+    assertThat(c.getWindowStart()).isEqualTo(T0);
+    assertThat(c.getWindowEnd()).isEqualTo(T0.plusSeconds(60));
+    assertThat(c.getFinal$()).isTrue();
+    assertThat(c.getAgents()).isEqualTo(6);
+    ResourceCapacity cpus = resource(c, "cpus");
+    assertThat(cpus.getTotal()).isEqualTo(35.0);
+    assertThat(cpus.getUsed()).isCloseTo(19.2, within(1e-9));
+    assertThat(cpus.getFree()).isCloseTo(15.8, within(1e-9));
+    assertThat(cpus.getUsedRatio()).isCloseTo(19.2 / 35, within(1e-9));
+    assertThat(resource(c, "mem").getTotal()).isEqualTo(79_916.0);
+    assertThat(resource(c, "mem").getUsed()).isEqualTo(31_196.0);
+    assertThat(resource(c, "disk").getTotal()).isEqualTo(1_272_737.0);
+    assertThat(c.getShapes()).extracting(ShapeFit::getPlaceable).containsExactly(20L, 2L, 0L);
+    assertThat(c.getFragmentationIndex()).isEqualTo(1.0);
+    assertThat(c.getLargestFreeSlot().getCpus()).isCloseTo(6.5, within(1e-9));
+    assertThat(c.getLargestFreeSlot().getMemMb()).isEqualTo(5582.0);
+    CapacityTrend dc = groups.get("asgard/dc=bit");
+    assertThat(dc.getKind()).isEqualTo(GroupKind.ATTRIBUTE);
+    assertThat(dc.getAttribute()).isEqualTo("dc");
+    assertThat(dc.getValue()).isEqualTo("bit");
+    assertThat(resource(dc, "cpus").getTotal()).isEqualTo(35.0);
+  }
+
+  @Test
+  void inactiveAgentsAndAgentsThatLeftStopCounting() throws Exception {
+    List<AgentInventory> agents = asgard(T0.plusSeconds(5));
+    pipe(agents);
+    AgentInventory inactive = agents.get(1);
+    inactive.setActive(false);
+    inactive.setObservedAt(T0.plusSeconds(20));
+    inventory.pipeInput(inactive.getAgentId(), inactive, T0.plusSeconds(20));
+    inventory.pipeInput(agents.get(0).getAgentId(), null, T0.plusSeconds(21));
+
+    pipe(asgard(T0.plusSeconds(95)).subList(2, 3));
+
+    CapacityTrend c = latestByGroup().get("asgard");
+    assertThat(c.getAgents()).isEqualTo(4);
+    assertThat(c.getAgentsExcluded()).isEqualTo(1);
+    assertThat(resource(c, "cpus").getTotal()).isEqualTo(35.0 - 3);
+    assertThat(resource(c, "cpus").getFree()).isCloseTo(15.8 - 1.7 - 6.5, within(1e-9));
+  }
+
+  @Test
+  void aSteadyRampGivesAGrowingTrendAndAForecast() {
+    // one agent of 100 CPUs, 30 used at minute 0, one more each minute: 100% at minute 70
+    for (int m = 0; m <= 40; m++) {
+      AgentInventory a = dev.mesoshealth.testkit.SampleEvents.agentInventory("S1");
+      a.setCluster("ramp");
+      a.setZone(null);
+      a.setAttributes(Map.of());
+      a.setTotal(dev.mesoshealth.testkit.SampleEvents.resources(100, 1e6, 1e7));
+      a.setUsed(dev.mesoshealth.testkit.SampleEvents.resources(30 + m, 0, 0));
+      a.setObservedAt(T0.plusSeconds(60L * m + 45));
+      inventory.pipeInput("S1", a, a.getObservedAt());
+    }
+
+    List<KeyValue<String, CapacityTrend>> out = trends.readKeyValuesToList();
+    CapacityTrend last = out.get(out.size() - 1).value;
+    Trend hour = resource(last, "cpus").getTrends().get(0);
+    assertThat(hour.getHorizon()).isEqualTo("PT1H");
+    assertThat(hour.getVerdict()).isEqualTo(TrendVerdict.GROWING);
+    assertThat(hour.getSlopePerHour()).isCloseTo(0.6, within(1e-6));
+    Instant full = T0.plusSeconds(70 * 60 + 45);
+    assertThat((double) Duration.between(T0, hour.getReach100At()).toSeconds())
+        .isCloseTo(
+            Duration.between(T0, full).toSeconds(),
+            within(Duration.between(T0, full).toSeconds() * 0.02));
+    assertThat(resource(last, "mem").getTrends().get(0).getVerdict())
+        .isEqualTo(TrendVerdict.STABLE);
+    assertThat(out.get(0).value.getResources().get(0).getTrends().get(0).getVerdict())
+        .as("too few points at first")
+        .isEqualTo(TrendVerdict.UNDECIDED);
+  }
+}
