@@ -1,5 +1,6 @@
 package dev.mesoshealth.processor;
 
+import dev.mesoshealth.processor.capacity.CapacityModel;
 import dev.mesoshealth.processor.capacity.Shape;
 import dev.mesoshealth.processor.health.RuleConfig;
 import dev.mesoshealth.processor.topology.HealthTopology;
@@ -367,9 +368,7 @@ public record ProcessorConfig(
             c.getDuration("history.retention"),
             c.getInt("max.record.bytes"),
             c.getList("capacity.group.attributes"),
-            shapes,
-            c.getDuration("capacity.grace"),
-            horizons,
+            new CapacityModel(shapes, c.getDuration("capacity.grace"), horizons),
             c.getDuration("endpoints.keep.health.results"));
     return new ProcessorConfig(
         c.getString("application.id"),

@@ -72,7 +72,7 @@ public final class ProcessorMain implements AutoCloseable {
             self,
             config.apiToken(),
             config.allowStaleQueries(),
-            config.rules(),
+            config.topology(),
             Clock.systemUTC());
     AdminServer api =
         AdminServer.start(

@@ -57,13 +57,13 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
         context.forward(
             new Record<>(
                 agentId,
-                new MemberUpdate(g.id(), agentId, Contribution.of(a, g.role(), shapes), at),
+                MemberUpdate.member(g.id(), agentId, Contribution.of(a, g.role(), shapes), at),
                 record.timestamp()));
       }
     }
     for (String gone : left) {
       context.forward(
-          new Record<>(agentId, new MemberUpdate(gone, agentId, null, at), record.timestamp()));
+          new Record<>(agentId, MemberUpdate.member(gone, agentId, null, at), record.timestamp()));
     }
     if (a == null) {
       groups.delete(agentId);

@@ -1,16 +1,24 @@
 package dev.mesoshealth.processor.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.service.HttpApi.Request;
+import dev.mesoshealth.service.HttpApi.Response;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -18,9 +26,10 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Finds which instance holds a key (Kafka Streams metadata) and forwards the request there, or to a
- * standby when the active one does not answer; gathers lists from every instance. A forwarded
- * request carries a header so it is never forwarded again.
+ * Answers a request where its data lives. A keyed request is answered by the instance that holds
+ * the key (Kafka Streams metadata), or a standby when the active one does not answer; a list is
+ * gathered from every instance. A forwarded request carries a header so it is never forwarded
+ * again.
  */
 final class QueryRouter {
   static final String FORWARDED = "X-Mesos-Health-Forwarded";
@@ -28,17 +37,93 @@ final class QueryRouter {
   private final KafkaStreams streams;
   private final HostInfo self;
   private final String token;
+  private final boolean allowStale;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  QueryRouter(KafkaStreams streams, HostInfo self, String token) {
+  QueryRouter(KafkaStreams streams, HostInfo self, String token, boolean allowStale) {
     this.streams = streams;
     this.self = self;
     this.token = token;
+    this.allowStale = allowStale;
+  }
+
+  /** Answers from this instance if it owns the key, else from the owner (or a standby). */
+  Response byKey(Request r, String store, String key, Supplier<Response> local) {
+    if (r.header(FORWARDED) != null) {
+      return local.get();
+    }
+    Optional<List<HostInfo>> owners = owners(store, key);
+    if (owners.isEmpty()) {
+      return local.get();
+    }
+    for (HostInfo host : owners.get()) {
+      if (host.equals(self)) {
+        return local.get();
+      }
+      Optional<Response> forwarded = forward(host, pathAndQuery(r));
+      if (forwarded.isPresent()) {
+        return forwarded.get();
+      }
+    }
+    if (allowStale) {
+      return local.get();
+    }
+    throw Stores.unavailable("the instance holding '" + key + "' does not answer");
+  }
+
+  /**
+   * Adds the other instances' local results (the array {@code field} of their answers) to a list;
+   * returns the instances that did not answer.
+   */
+  List<String> gather(Request r, String field, List<Map<String, Object>> into) {
+    if ("local".equals(r.query("scope")) || r.header(FORWARDED) != null) {
+      return List.of();
+    }
+    List<String> missing = new ArrayList<>();
+    String query = pathAndQuery(r);
+    String local = query + (query.contains("?") ? "&" : "?") + "scope=local";
+    for (HostInfo host : others()) {
+      Optional<Response> answer = forward(host, local);
+      if (answer.isEmpty() || answer.get().status() != 200) {
+        missing.add(host.host() + ":" + host.port());
+        continue;
+      }
+      try {
+        JsonNode body = HttpApi.JSON.readTree(answer.get().body());
+        for (JsonNode item : body.path(field)) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> map = HttpApi.JSON.convertValue(item, Map.class);
+          into.add(map);
+        }
+      } catch (IOException e) {
+        missing.add(host.host() + ":" + host.port());
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * With standby replicas an instance also holds copies of other instances' partitions, so a key
+   * can appear twice in a gathered list: keep one per key, the freshest by {@code freshness} (an
+   * ISO-8601 time, which sorts as text).
+   */
+  static List<Map<String, Object>> distinct(
+      List<Map<String, Object>> items,
+      Function<Map<String, Object>, String> key,
+      Function<Map<String, Object>, String> freshness) {
+    Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
+    for (Map<String, Object> item : items) {
+      byKey.merge(
+          key.apply(item),
+          item,
+          (a, b) -> freshness.apply(b).compareTo(freshness.apply(a)) > 0 ? b : a);
+    }
+    return new ArrayList<>(byKey.values());
   }
 
   /** Where a key lives: empty when this instance is the active owner (or should answer itself). */
-  Optional<List<HostInfo>> owners(String store, String key) {
+  private Optional<List<HostInfo>> owners(String store, String key) {
     KeyQueryMetadata meta = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
     if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE) {
       return Optional.of(List.of());
@@ -60,7 +145,7 @@ final class QueryRouter {
   }
 
   /** Every other instance of the application. */
-  List<HostInfo> others() {
+  private List<HostInfo> others() {
     List<HostInfo> hosts = new ArrayList<>();
     for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
       if (!m.hostInfo().equals(self) && !hosts.contains(m.hostInfo())) {
@@ -70,12 +155,8 @@ final class QueryRouter {
     return hosts;
   }
 
-  HostInfo self() {
-    return self;
-  }
-
   /** GET the same path and query on another instance; empty when it does not answer. */
-  Optional<HttpApi.Response> forward(HostInfo host, String pathAndQuery) {
+  private Optional<Response> forward(HostInfo host, String pathAndQuery) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
@@ -91,7 +172,7 @@ final class QueryRouter {
         return Optional.empty();
       }
       return Optional.of(
-          new HttpApi.Response(
+          new Response(
               r.statusCode(),
               r.headers().firstValue("Content-Type").orElse("application/json"),
               r.body(),
@@ -102,5 +183,23 @@ final class QueryRouter {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /** The request's raw path (encoded segments stay encoded) and its query, less "scope". */
+  private static String pathAndQuery(Request r) {
+    StringBuilder q = new StringBuilder(r.path());
+    String sep = "?";
+    for (Map.Entry<String, String> e : r.query().entrySet()) {
+      if (e.getKey().equals("scope")) {
+        continue;
+      }
+      q.append(sep).append(enc(e.getKey())).append('=').append(enc(e.getValue()));
+      sep = "&";
+    }
+    return q.toString();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mesoshealth.processor.query;
 
+import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -31,6 +32,17 @@ final class Stores {
     } catch (InvalidStateStoreException e) {
       throw unavailable("state store " + name + " is not ready (" + streams.state() + ")");
     }
+  }
+
+  /** Stores can move away mid-request (rebalance): that is a 503 to retry, not a 500. */
+  static HttpApi.Handler guard(HttpApi.Handler handler) {
+    return request -> {
+      try {
+        return handler.handle(request);
+      } catch (InvalidStateStoreException e) {
+        throw unavailable("state is moving between instances");
+      }
+    };
   }
 
   static ApiException unavailable(String why) {

@@ -2,6 +2,7 @@ package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.processor.capacity.CapacityFanOut;
+import dev.mesoshealth.processor.capacity.CapacityModel;
 import dev.mesoshealth.processor.capacity.CapacityWindows;
 import dev.mesoshealth.processor.capacity.Contribution;
 import dev.mesoshealth.processor.capacity.MemberUpdate;
@@ -57,9 +58,7 @@ public final class HealthTopology {
       Duration historyRetention,
       int maxRecordBytes,
       List<String> capacityAttributes,
-      List<Shape> shapes,
-      Duration capacityGrace,
-      List<Duration> trendHorizons,
+      CapacityModel capacity,
       Duration keepHealthResults) {
 
     public static Settings defaults() {
@@ -68,34 +67,26 @@ public final class HealthTopology {
           Duration.ofHours(24),
           1024 * 1024,
           List.of("rack"),
-          Shape.DEFAULTS,
-          Duration.ofSeconds(30),
-          List.of(Duration.ofHours(1), Duration.ofHours(24)),
+          new CapacityModel(
+              Shape.DEFAULTS,
+              Duration.ofSeconds(30),
+              List.of(Duration.ofHours(1), Duration.ofHours(24))),
           Duration.ofMinutes(5));
     }
 
     public Settings withRules(RuleConfig r) {
       return new Settings(
-          r,
-          historyRetention,
-          maxRecordBytes,
-          capacityAttributes,
-          shapes,
-          capacityGrace,
-          trendHorizons,
-          keepHealthResults);
+          r, historyRetention, maxRecordBytes, capacityAttributes, capacity, keepHealthResults);
     }
 
     public Settings withMaxRecordBytes(int max) {
       return new Settings(
-          rules,
-          historyRetention,
-          max,
-          capacityAttributes,
-          shapes,
-          capacityGrace,
-          trendHorizons,
-          keepHealthResults);
+          rules, historyRetention, max, capacityAttributes, capacity, keepHealthResults);
+    }
+
+    public Settings withCapacity(List<String> attributes, CapacityModel model) {
+      return new Settings(
+          rules, historyRetention, maxRecordBytes, attributes, model, keepHealthResults);
     }
   }
 
@@ -167,25 +158,31 @@ public final class HealthTopology {
                 StoreNames.CLUSTER_MEMBERS);
     toTopics(clusterOutputs, "cluster");
 
-    // capacity per group and one-minute window
+    // capacity per group and one-minute window; the leader's totals ride along as a cross-check
+    KStream<String, MemberUpdate> leaderTotals =
+        snapshots
+            .mapValues(
+                v -> v instanceof Decoded.Snapshot s ? MemberUpdate.leaderTotals(s.value()) : null,
+                Named.as("leader-totals"))
+            .filter((k, v) -> v != null, Named.as("leader-totals-only"));
     inventory
         .process(
-            () -> new CapacityFanOut(settings.capacityAttributes(), settings.shapes()),
+            () -> new CapacityFanOut(settings.capacityAttributes(), settings.capacity().shapes()),
             Named.as("capacity-fan-out"),
             CapacityFanOut.AGENT_GROUPS)
+        .merge(leaderTotals, Named.as("capacity-inputs"))
         .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("members-by-group"))
         .repartition(
             Repartitioned.<String, MemberUpdate>as(StoreNames.CAPACITY_MEMBERS)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(StateSerde.of(MemberUpdate.class)))
         .process(
-            () ->
-                new CapacityWindows(
-                    settings.shapes(), settings.capacityGrace(), settings.trendHorizons()),
+            () -> new CapacityWindows(settings.capacity()),
             Named.as("capacity-windows"),
             CapacityWindows.MEMBERS,
             CapacityWindows.OPEN_WINDOWS,
-            CapacityWindows.MINUTES)
+            CapacityWindows.MINUTES,
+            CapacityWindows.LEADER_TOTALS)
         .to(
             Topics.CAPACITY_TRENDS.name(),
             Produced.with(Serdes.String(), Topics.CAPACITY_TRENDS.valueSerde())
@@ -266,17 +263,20 @@ public final class HealthTopology {
             Stores.persistentKeyValueStore(CapacityWindows.OPEN_WINDOWS),
             Serdes.String(),
             Serdes.Long()));
-    Duration capacityRetention =
-        settings.trendHorizons().stream()
-            .max(Duration::compareTo)
-            .orElse(Duration.ofHours(24))
-            .plusHours(1);
     builder.addStateStore(
         Stores.windowStoreBuilder(
             Stores.persistentWindowStore(
-                CapacityWindows.MINUTES, capacityRetention, CapacityWindows.WINDOW, false),
+                CapacityWindows.MINUTES,
+                settings.capacity().retention(),
+                CapacityModel.WINDOW,
+                false),
             Serdes.String(),
             Topics.CAPACITY_TRENDS.valueSerde()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CapacityWindows.LEADER_TOTALS),
+            Serdes.String(),
+            StateSerde.of(CapacityModel.LeaderTotals.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EndpointFanOut.TASK_AGENTS),

@@ -7,12 +7,17 @@ import dev.mesoshealth.collector.core.SlavesParser;
 import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.CapacityTrend;
 import dev.mesoshealth.events.GroupKind;
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.events.NodeRef;
+import dev.mesoshealth.events.NodeRole;
+import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.events.ResourceCapacity;
 import dev.mesoshealth.events.ShapeFit;
 import dev.mesoshealth.events.Trend;
 import dev.mesoshealth.events.TrendVerdict;
 import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.processor.topology.TopologyMetrics;
+import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.io.InputStream;
 import java.time.Duration;
@@ -37,6 +42,7 @@ class CapacityTopologyTest {
 
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, AgentInventory> inventory;
+  private final TestInputTopic<String, MetricSnapshot> snapshots;
   private final TestOutputTopic<String, CapacityTrend> trends;
 
   CapacityTopologyTest() {
@@ -45,15 +51,10 @@ class CapacityTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     HealthTopology.Settings s = HealthTopology.Settings.defaults();
     HealthTopology.Settings settings =
-        new HealthTopology.Settings(
-            s.rules(),
-            s.historyRetention(),
-            s.maxRecordBytes(),
+        s.withCapacity(
             List.of("dc", "workload"),
-            s.shapes(),
-            Duration.ofSeconds(30),
-            s.trendHorizons(),
-            s.keepHealthResults());
+            new CapacityModel(
+                s.capacity().shapes(), Duration.ofSeconds(30), s.capacity().horizons()));
     driver =
         new TopologyTestDriver(HealthTopology.build(settings, TopologyMetrics.NONE), props, T0);
     inventory =
@@ -61,6 +62,11 @@ class CapacityTopologyTest {
             Topics.AGENT_INVENTORY.name(),
             new StringSerializer(),
             Topics.AGENT_INVENTORY.valueSerde().serializer());
+    snapshots =
+        driver.createInputTopic(
+            Topics.METRIC_SNAPSHOTS.name(),
+            new StringSerializer(),
+            Topics.METRIC_SNAPSHOTS.valueSerde().serializer());
     trends =
         driver.createOutputTopic(
             Topics.CAPACITY_TRENDS.name(),
@@ -133,6 +139,43 @@ class CapacityTopologyTest {
     assertThat(dc.getAttribute()).isEqualTo("dc");
     assertThat(dc.getValue()).isEqualTo("bit");
     assertThat(resource(dc, "cpus").getTotal()).isEqualTo(35.0);
+  }
+
+  /** The leader's own /metrics/snapshot from the same cluster, as the collector publishes it. */
+  private static MetricSnapshot leaderSnapshot(Instant at, boolean elected) throws Exception {
+    try (InputStream in =
+        CapacityTopologyTest.class.getResourceAsStream(
+            "/fixtures/asgard-master-1.4.1-metrics-snapshot.json")) {
+      Map<String, Double> raw = new java.util.HashMap<>();
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(in)
+          .properties()
+          .forEach(e -> raw.put(e.getKey(), e.getValue().asDouble()));
+      return MetricSnapshot.newBuilder()
+          .setNode(new NodeRef("asgard", NodeRole.MASTER, "master:m1:5050", "m1", "10.0.0.1:5050"))
+          .setPolledAt(at)
+          .setDurationMs(5)
+          .setOutcome(Outcome.OK)
+          .setElected(elected)
+          .setMetrics(MetricCatalogue.standard().normalise(raw).canonical())
+          .build();
+    }
+  }
+
+  @Test
+  void theLeadersTotalsRideAlongAsACrossCheckOfTheClusterGroup() throws Exception {
+    snapshots.pipeInput("master:m2:5050", leaderSnapshot(T0.plusSeconds(1), false), T0);
+    pipe(asgard(T0.plusSeconds(5)));
+    snapshots.pipeInput("master:m1:5050", leaderSnapshot(T0.plusSeconds(6), true), T0);
+    pipe(asgard(T0.plusSeconds(95)));
+
+    Map<String, CapacityTrend> groups = latestByGroup();
+    // the captured snapshot and /master/slaves were taken at different moments: 39 vs 35 CPUs,
+    // exactly the kind of disagreement the cross-check is there to show
+    assertThat(groups.get("asgard").getLeaderTotal().getCpus()).isEqualTo(39.0);
+    assertThat(groups.get("asgard").getLeaderTotal().getMemMb()).isEqualTo(87_916.0);
+    assertThat(resource(groups.get("asgard"), "cpus").getTotal()).isEqualTo(35.0);
+    assertThat(groups.get("asgard/dc=bit").getLeaderTotal()).as("cluster groups only").isNull();
   }
 
   @Test
