@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
     name = "collector",
     mixinStandardHelpOptions = true,
     description = {
-      "Polls every Mesos master's and agent's /metrics/snapshot, the leader's /master/slaves and",
-      "Marathon's tasks, and publishes one Avro event per poll to Kafka (failures included).",
-      "With --once --print it polls everything once and prints the events as JSON lines instead."
+      "Polls Mesos masters, agents and Marathon; publishes Avro events to Kafka.",
+      "Every master's and agent's /metrics/snapshot, the leader's /master/slaves and Marathon's",
+      "tasks: one event per poll, failures included. With --once --print it polls everything",
+      "once and prints the events as JSON lines instead."
     })
 final class CollectorCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;

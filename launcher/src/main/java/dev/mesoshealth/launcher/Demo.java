@@ -125,7 +125,17 @@ public final class Demo implements AutoCloseable {
 
     SimConfig simConfig =
         new SimConfig(
-            CLUSTER, o.masters(), o.agents(), o.seed(), 0, 0, 0, 0, 0, Duration.ofSeconds(75));
+            CLUSTER,
+            o.masters(),
+            o.agents(),
+            o.seed(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            SimConfig.LOOPBACK,
+            Duration.ofSeconds(75));
     if (o.standardSimPorts()) {
       for (int i = 0; i < o.masters(); i++) {
         requireFree(SimConfig.masterIp(i), 5050, "simulated master " + (i + 1), "--sim-ports any");

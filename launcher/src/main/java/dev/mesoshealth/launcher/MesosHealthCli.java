@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SimCommand.class,
       CollectorCommand.class,
-      ProcessorCommand.class
+      ProcessorCommand.class,
+      ConfigCommand.class
     })
 public final class MesosHealthCli implements Runnable {
 

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
     name = "processor",
     mixinStandardHelpOptions = true,
     description = {
-      "Turns snapshots and inventory into health states, transitions and history (Kafka Streams),",
-      "and answers queries over REST from its state stores. Run several with the same",
-      "application id to share the work."
+      "Health, capacity and endpoint states from the events (Kafka Streams), over REST.",
+      "Turns snapshots and inventory into health states, transitions, history, capacity trends",
+      "and endpoint health, and answers queries over REST from its state stores. Run several",
+      "with the same application id to share the work."
     })
 final class ProcessorCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a simulated Mesos cluster (masters, agents, Marathon) on loopback addresses, with a",
-      "control API to inject faults. Masters listen at 127.0.1.x, Marathon at 127.0.2.1, agent i",
-      "at 127.1.x.y."
+      "Runs a simulated Mesos cluster with a control API to inject faults.",
+      "Masters, agents and Marathon listen on loopback addresses: masters at 127.0.1.x,",
+      "Marathon at 127.0.2.1, agent i at 127.1.x.y."
     })
 final class SimCommand implements Callable<Integer> {
   @Option(
@@ -81,8 +81,16 @@ final class SimCommand implements Callable<Integer> {
   @Option(
       names = "--control-port",
       defaultValue = "5099",
-      description = "Control API port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+      description = "Control API port (default ${DEFAULT-VALUE}).")
   int controlPort;
+
+  @Option(
+      names = "--control-host",
+      defaultValue = SimConfig.LOOPBACK,
+      description =
+          "Address of the control API (default ${DEFAULT-VALUE}; 0.0.0.0 to reach it from"
+              + " outside a container).")
+  String controlHost;
 
   @Option(
       names = "--agent-ping-timeout",
@@ -106,6 +114,7 @@ final class SimCommand implements Callable<Integer> {
             agentPort,
             marathonPort,
             controlPort,
+            controlHost,
             agentPingTimeout);
     MesosSimulator sim = MesosSimulator.start(config);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -64,7 +64,7 @@ public final class MesosSimulator implements AutoCloseable {
               routes.marathon());
       syncListeners();
       cluster.onTopologyChange(c -> syncListeners());
-      this.control = new ControlApi(this, config.controlPort());
+      this.control = new ControlApi(this, config.controlHost(), config.controlPort());
     } catch (IOException | RuntimeException e) {
       server.close();
       throw e;

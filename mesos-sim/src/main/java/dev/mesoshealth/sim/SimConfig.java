@@ -8,6 +8,8 @@ import java.time.Duration;
  * port per node (tests); the standard ports are 5050, 5051 and 8080.
  *
  * @param apps Marathon apps; 0 picks a number that suits the cluster size
+ * @param controlHost address of the control API: 127.0.0.1 unless it must be reached from elsewhere
+ *     (a container)
  * @param agentPingTimeout how long an agent must be down before the master marks it unreachable
  *     (Mesos: agent_ping_timeout x max_agent_ping_timeouts = 15 s x 5)
  */
@@ -21,9 +23,11 @@ public record SimConfig(
     int agentPort,
     int marathonPort,
     int controlPort,
+    String controlHost,
     Duration agentPingTimeout) {
 
   public static final int MAX_AGENTS = 200_000;
+  public static final String LOOPBACK = "127.0.0.1";
 
   public SimConfig {
     if (cluster == null || !cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
@@ -44,6 +48,9 @@ public record SimConfig(
         throw new IllegalArgumentException("ports must be 0..65535, got " + port);
       }
     }
+    if (controlHost == null || controlHost.isBlank()) {
+      throw new IllegalArgumentException("controlHost must be an address, e.g. 127.0.0.1");
+    }
     if (agentPingTimeout == null || agentPingTimeout.isNegative()) {
       throw new IllegalArgumentException("agentPingTimeout must be >= 0");
     }
@@ -51,13 +58,14 @@ public record SimConfig(
 
   /** A cluster on free ports, for tests. */
   public static SimConfig forTests(int masters, int agents, long seed) {
-    return new SimConfig("sim", masters, agents, seed, 0, 0, 0, 0, 0, Duration.ofSeconds(75));
+    return new SimConfig(
+        "sim", masters, agents, seed, 0, 0, 0, 0, 0, LOOPBACK, Duration.ofSeconds(75));
   }
 
   /** The standard ports, as a real cluster has them. */
   public static SimConfig standard(int masters, int agents, long seed) {
     return new SimConfig(
-        "sim", masters, agents, seed, 0, 5050, 5051, 8080, 5099, Duration.ofSeconds(75));
+        "sim", masters, agents, seed, 0, 5050, 5051, 8080, 5099, LOOPBACK, Duration.ofSeconds(75));
   }
 
   public SimConfig withCluster(String name) {
@@ -71,6 +79,7 @@ public record SimConfig(
         agentPort,
         marathonPort,
         controlPort,
+        controlHost,
         agentPingTimeout);
   }
 
@@ -85,12 +94,38 @@ public record SimConfig(
         agentPort,
         marathonPort,
         controlPort,
+        controlHost,
         agentPingTimeout);
   }
 
   public SimConfig withPorts(int master, int agent, int marathon, int control) {
     return new SimConfig(
-        cluster, masters, agents, seed, apps, master, agent, marathon, control, agentPingTimeout);
+        cluster,
+        masters,
+        agents,
+        seed,
+        apps,
+        master,
+        agent,
+        marathon,
+        control,
+        controlHost,
+        agentPingTimeout);
+  }
+
+  public SimConfig withControlHost(String host) {
+    return new SimConfig(
+        cluster,
+        masters,
+        agents,
+        seed,
+        apps,
+        masterPort,
+        agentPort,
+        marathonPort,
+        controlPort,
+        host,
+        agentPingTimeout);
   }
 
   public SimConfig withAgentPingTimeout(Duration timeout) {
@@ -104,6 +139,7 @@ public record SimConfig(
         agentPort,
         marathonPort,
         controlPort,
+        controlHost,
         timeout);
   }
 

@@ -32,7 +32,7 @@ public final class ConfigDocs {
           .append("` | ")
           .append(k.type.name().toLowerCase(java.util.Locale.ROOT))
           .append(" | ")
-          .append(def.isEmpty() ? "" : "`" + def + "`")
+          .append(def.isEmpty() || !k.hasDefault() ? def : "`" + def + "`")
           .append(" | ")
           .append(k.validator == null ? "" : escape(k.validator.toString()))
           .append(" | ")

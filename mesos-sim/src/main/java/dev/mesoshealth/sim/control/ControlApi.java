@@ -15,7 +15,6 @@ import dev.mesoshealth.sim.cluster.SimMaster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +37,14 @@ public final class ControlApi implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public ControlApi(MesosSimulator sim, int port) throws IOException {
+  public ControlApi(MesosSimulator sim, String host, int port) throws IOException {
     this.sim = sim;
     try {
-      this.server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+      this.server = HttpServer.create(new InetSocketAddress(host, port), 50);
     } catch (IOException e) {
       throw new IOException(
-          "cannot start the simulator control API on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+          "cannot start the simulator control API on " + host + ":" + port + ": " + e.getMessage(),
+          e);
     }
     this.executor =
         Executors.newFixedThreadPool(
@@ -61,7 +60,9 @@ public final class ControlApi implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    InetSocketAddress a = server.getAddress();
+    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+    return "http://" + host + ":" + a.getPort();
   }
 
   @Override

@@ -1,0 +1,67 @@
+package dev.mesoshealth.launcher;
+
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.service.ConfigDocs;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigDef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code mesos-health config SERVICE}: every configuration key of a service, as a markdown table.
+ * The README's configuration tables are this command's output (a test keeps them in step).
+ */
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints every configuration key of a service as a markdown table.",
+      "File key, environment variable, type, default, valid values and meaning."
+    })
+final class ConfigCommand implements Callable<Integer> {
+
+  /** A service's configuration: its definition and the prefixes handed through to Kafka. */
+  record ServiceDefinition(ConfigDef definition, List<String> passThrough) {}
+
+  /** Every service configured through a definition, by command name. */
+  static final Map<String, ServiceDefinition> SERVICES = services();
+
+  @Parameters(
+      paramLabel = "SERVICE",
+      description = "One of: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = Names.class)
+  String service;
+
+  @Override
+  public Integer call() {
+    ServiceDefinition s = SERVICES.get(service);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "no service '" + service + "'; one of " + String.join(", ", SERVICES.keySet()));
+    }
+    System.out.print(ConfigDocs.markdownTable(s.definition()));
+    return 0;
+  }
+
+  private static Map<String, ServiceDefinition> services() {
+    Map<String, ServiceDefinition> s = new LinkedHashMap<>();
+    s.put(
+        "collector",
+        new ServiceDefinition(CollectorConfig.DEFINITION, CollectorConfig.PASS_THROUGH));
+    s.put(
+        "processor",
+        new ServiceDefinition(ProcessorConfig.DEFINITION, ProcessorConfig.PASS_THROUGH));
+    return s;
+  }
+
+  static final class Names implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return SERVICES.keySet().iterator();
+    }
+  }
+}

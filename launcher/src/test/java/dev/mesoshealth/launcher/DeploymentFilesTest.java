@@ -1,0 +1,120 @@
+package dev.mesoshealth.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * docker-compose.yml and the Dockerfile cannot be run here (no Docker engine), so what can be
+ * checked is checked: the file is well-formed Compose, every service of ours runs a real subcommand
+ * with flags that parse, every MESOS_HEALTH_* variable is a configuration key of that service,
+ * every reference (depends_on, network_mode, volumes) resolves, and every service has a health
+ * check.
+ */
+class DeploymentFilesTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String OUR_IMAGE = "mesos-health:latest";
+
+  private static JsonNode compose() throws IOException {
+    return new ObjectMapper(new YAMLFactory())
+        .readTree(ROOT.resolve("docker-compose.yml").toFile());
+  }
+
+  @Test
+  void everyServiceOfOursRunsARealCommandWithKnownConfiguration() throws IOException {
+    JsonNode services = compose().path("services");
+    assertThat(services.size()).isGreaterThanOrEqualTo(5);
+    List<String> ours = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : services.properties()) {
+      String name = e.getKey();
+      JsonNode s = e.getValue();
+      assertThat(s.path("image").asText()).as("%s: image", name).isNotEmpty();
+      if (!s.path("image").asText().equals(OUR_IMAGE)) {
+        continue;
+      }
+      ours.add(name);
+      assertThat(s.path("build").asText()).as("%s builds our Dockerfile", name).isEqualTo(".");
+      List<String> args = new ArrayList<>();
+      s.path("command").forEach(a -> args.add(a.asText()));
+      assertThat(args).as("%s: command as a list", name).isNotEmpty();
+      // parses exactly as the CLI would, without running anything
+      CommandLine.ParseResult parsed =
+          new CommandLine(new MesosHealthCli()).parseArgs(args.toArray(String[]::new));
+      String command = parsed.subcommand().commandSpec().name();
+      assertThat(command).isEqualTo(args.get(0));
+      for (Map.Entry<String, JsonNode> env : s.path("environment").properties()) {
+        String var = env.getKey();
+        assertThat(var).as("%s: variable %s", name, var).startsWith("MESOS_HEALTH_");
+        ConfigCommand.ServiceDefinition def = ConfigCommand.SERVICES.get(command);
+        assertThat(def).as("%s: '%s' takes configuration", name, command).isNotNull();
+        String key =
+            var.substring("MESOS_HEALTH_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        assertThat(
+                def.definition().names().contains(key)
+                    || def.passThrough().stream().anyMatch(key::startsWith))
+            .as("%s: %s is the configuration key %s of %s", name, var, key, command)
+            .isTrue();
+      }
+    }
+    assertThat(ours).contains("mesos-sim", "collector", "processor-1", "processor-2");
+  }
+
+  @Test
+  void referencesResolveAndEveryServiceHasAHealthCheck() throws IOException {
+    JsonNode root = compose();
+    JsonNode services = root.path("services");
+    for (Map.Entry<String, JsonNode> e : services.properties()) {
+      String name = e.getKey();
+      JsonNode s = e.getValue();
+      assertThat(s.path("healthcheck").path("test").isArray())
+          .as("%s has a health check", name)
+          .isTrue();
+      s.path("depends_on")
+          .fieldNames()
+          .forEachRemaining(
+              d -> assertThat(services.has(d)).as("%s depends on %s", name, d).isTrue());
+      String network = s.path("network_mode").asText();
+      if (network.startsWith("service:")) {
+        assertThat(services.has(network.substring("service:".length()))).isTrue();
+        assertThat(s.has("ports")).as("%s shares a namespace: no ports of its own", name).isFalse();
+      }
+      for (JsonNode v : s.path("volumes")) {
+        String source = v.asText().split(":")[0];
+        if (!source.startsWith(".") && !source.startsWith("/")) {
+          assertThat(root.path("volumes").has(source)).as("%s: volume %s", name, source).isTrue();
+        }
+      }
+    }
+    // two processors share the work: same application id, each advertising its own name
+    for (String p : List.of("processor-1", "processor-2")) {
+      JsonNode env = services.path(p).path("environment");
+      assertThat(env.path("MESOS_HEALTH_APPLICATION_ID").asText())
+          .isEqualTo("mesos-health-processor");
+      assertThat(env.path("MESOS_HEALTH_API_ADVERTISED_HOST").asText()).isEqualTo(p);
+    }
+  }
+
+  @Test
+  void theDockerfileRunsTheDistributionTheBuildMakes() throws IOException {
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    String pom = Files.readString(ROOT.resolve("launcher/pom.xml"));
+    String launcher = Files.readString(ROOT.resolve("bin/mesos-health"));
+    assertThat(pom).contains("<outputDirectory>${project.build.directory}/dist</outputDirectory>");
+    assertThat(launcher).contains("launcher/target/dist/mesos-health.jar");
+    assertThat(dockerfile)
+        .contains("FROM eclipse-temurin:17-jre")
+        .contains("COPY --from=build /src/launcher/target/dist /opt/mesos-health")
+        .contains("\"-jar\", \"/opt/mesos-health/mesos-health.jar\"");
+  }
+}

@@ -1,0 +1,75 @@
+package dev.mesoshealth.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mesoshealth.service.ConfigDocs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The README stays true: its configuration tables and the commands it shows. */
+class ReadmeTest {
+  private static final Path README = Path.of("..", "README.md");
+  private static final Pattern GENERATED =
+      Pattern.compile(
+          "<!-- generated: bin/mesos-health config (\\S+) -->\\n(.*?)<!-- end generated -->",
+          Pattern.DOTALL);
+
+  private static String readme() throws IOException {
+    return Files.readString(README);
+  }
+
+  @Test
+  void everyServiceHasItsConfigurationTableAndEachIsCurrent() throws IOException {
+    Matcher m = GENERATED.matcher(readme());
+    List<String> documented = new ArrayList<>();
+    while (m.find()) {
+      String service = m.group(1);
+      documented.add(service);
+      assertThat(ConfigCommand.SERVICES).containsKey(service);
+      assertThat(m.group(2))
+          .as(
+              "README's table for %s is out of date: replace it with the output of"
+                  + " 'bin/mesos-health config %s'",
+              service, service)
+          .isEqualTo(ConfigDocs.markdownTable(ConfigCommand.SERVICES.get(service).definition()));
+    }
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(ConfigCommand.SERVICES.keySet());
+  }
+
+  @Test
+  void theTwoCommandsAreThere() throws IOException {
+    assertThat(readme())
+        .contains("```sh\nbin/mesos-health demo\n```", "```sh\n./mvnw -B verify\n```");
+  }
+
+  @Test
+  void everyCommandLineShownParses() throws IOException {
+    Matcher m = Pattern.compile("(?m)^(?:\\| `)?bin/mesos-health ([^`\\n#|]+)").matcher(readme());
+    int checked = 0;
+    while (m.find()) {
+      String line = m.group(1).trim();
+      if (line.contains("<") || line.contains("...")) {
+        continue; // a placeholder, not a command line
+      }
+      String[] args = line.split("\\s+");
+      new CommandLine(new MesosHealthCli()).parseArgs(args);
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(1);
+    // every subcommand the CLI has is described
+    String text = readme();
+    for (String name : new CommandLine(new MesosHealthCli()).getSubcommands().keySet()) {
+      if (!Arrays.asList("help", "config").contains(name)) {
+        assertThat(text).as("README describes '%s'", name).contains("mesos-health " + name);
+      }
+    }
+  }
+}
