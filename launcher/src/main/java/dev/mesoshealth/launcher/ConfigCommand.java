@@ -1,6 +1,7 @@
 package dev.mesoshealth.launcher;
 
 import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.console.ConsoleConfig;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.service.ConfigDocs;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ final class ConfigCommand implements Callable<Integer> {
     s.put(
         "processor",
         new ServiceDefinition(ProcessorConfig.DEFINITION, ProcessorConfig.PASS_THROUGH));
+    s.put("console", new ServiceDefinition(ConsoleConfig.DEFINITION, ConsoleConfig.PASS_THROUGH));
     return s;
   }
 

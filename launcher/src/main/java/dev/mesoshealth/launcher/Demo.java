@@ -2,6 +2,8 @@ package dev.mesoshealth.launcher;
 
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.console.ConsoleConfig;
+import dev.mesoshealth.console.ConsoleMain;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.service.ConfigException;
@@ -31,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one JVM: an embedded Kafka broker (or an existing one), a simulated cluster
- * playing a scenario, the collector and the processor. Closing it stops everything in reverse
- * order; a kept data directory makes the next start quick.
+ * playing a scenario, the collector, the processor and the console. Closing it stops everything in
+ * reverse order; a kept data directory makes the next start quick.
  */
 public final class Demo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
@@ -43,6 +45,7 @@ public final class Demo implements AutoCloseable {
    *
    * @param kafkaPort port of the embedded broker (its controller uses the next one); 0: any
    * @param apiPort processor REST port; 0: any
+   * @param consolePort web console port; 0: any
    * @param standardSimPorts masters on 5050, agents on 5051, Marathon on 8080, control on 5099;
    *     false: any free ports (tests)
    */
@@ -64,6 +67,7 @@ public final class Demo implements AutoCloseable {
   private EmbeddedKafkaBroker broker;
   private MesosSimulator sim;
   private ProcessorMain processor;
+  private ConsoleMain console;
   private String bootstrapServers;
 
   private Demo() {}
@@ -102,6 +106,9 @@ public final class Demo implements AutoCloseable {
     int apiPort = o.apiPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.apiPort();
     if (o.apiPort() != 0) {
       requireFree("127.0.0.1", apiPort, "the processor REST API", "--api-port");
+    }
+    if (o.consolePort() != 0) {
+      requireFree("127.0.0.1", o.consolePort(), "the web console", "--console-port");
     }
 
     if (o.bootstrapServers() == null) {
@@ -180,6 +187,15 @@ public final class Demo implements AutoCloseable {
                 parse(ProcessorConfig.DEFINITION, p, ProcessorConfig.PASS_THROUGH)));
     parts.add(processor);
 
+    Map<String, String> w = new HashMap<>();
+    w.put("kafka.bootstrap.servers", bootstrapServers);
+    w.put("http.port", Integer.toString(o.consolePort()));
+    w.put("processor.url", processor.apiUrl());
+    console =
+        ConsoleMain.start(
+            ConsoleConfig.from(parse(ConsoleConfig.DEFINITION, w, ConsoleConfig.PASS_THROUGH)));
+    parts.add(console);
+
     out.println();
     out.println(
         "mesos-health demo: "
@@ -189,6 +205,7 @@ public final class Demo implements AutoCloseable {
             + " agents, polled every "
             + Durations.format(o.pollInterval())
             + (o.scenario() == null ? ", default scenario" : ", scenario " + o.scenario()));
+    out.println("  Console:         " + console.url() + "/");
     out.println(
         "  REST API:        "
             + processor.apiUrl()
@@ -216,6 +233,10 @@ public final class Demo implements AutoCloseable {
     return processor.apiUrl();
   }
 
+  public String consoleUrl() {
+    return console.url();
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -224,17 +245,45 @@ public final class Demo implements AutoCloseable {
     return sim;
   }
 
-  /** Stops everything, newest first. */
+  /**
+   * Stops everything: the services at once (they do not depend on each other, and each may wait on
+   * Kafka for a few seconds), then the broker they all use.
+   */
   @Override
   public void close() {
-    for (int i = parts.size() - 1; i >= 0; i--) {
-      try {
-        parts.get(i).close();
-      } catch (Exception e) {
-        log.warn("stopping {}: {}", parts.get(i).getClass().getSimpleName(), e.toString());
+    List<Thread> stopping = new ArrayList<>();
+    for (AutoCloseable part : parts) {
+      if (part != broker) {
+        Thread t = new Thread(() -> stop(part), "demo-stop-" + part.getClass().getSimpleName());
+        t.start();
+        stopping.add(t);
       }
     }
+    for (Thread t : stopping) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (broker != null && parts.contains(broker)) {
+      stop(broker);
+    }
     parts.clear();
+  }
+
+  private static void stop(AutoCloseable part) {
+    String name = part.getClass().getSimpleName();
+    long started = System.nanoTime();
+    try {
+      part.close();
+    } catch (Exception e) {
+      log.warn("stopping {}: {}", name, e.toString());
+    }
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    if (ms > 1_000) {
+      log.info("stopping {} took {} ms", name, ms);
+    }
   }
 
   private static ServiceConfig parse(

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the whole pipeline in one JVM, against a simulated cluster.",
       "An embedded Kafka broker, a simulated Mesos cluster with a scenario of faults, the",
-      "collector and the processor with its REST API. Data is kept in --data-dir, so a second",
-      "run starts in seconds."
+      "collector, the processor with its REST API, and the web console. Data is kept in",
+      "--data-dir, so a second run starts in seconds."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SimCommand.class,
       CollectorCommand.class,
       ProcessorCommand.class,
+      ConsoleCommand.class,
       ConfigCommand.class
     })
 public final class MesosHealthCli implements Runnable {

@@ -29,6 +29,7 @@ class DemoIT {
   private static final List<String> OUR_THREADS =
       List.of(
           "mesos-sim",
+          "console-",
           "collector-",
           "http-",
           "kafka-",
@@ -113,6 +114,7 @@ class DemoIT {
     int apiPort = URI.create(api).getPort();
     try {
       assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("Console:         " + demo.consoleUrl() + "/")
           .contains("REST API:        " + api)
           .contains("Kafka:           127.0.0.1:" + kafkaPort)
           .contains("Simulator:       " + demo.sim().controlUrl())
@@ -137,6 +139,13 @@ class DemoIT {
               () ->
                   get(api + "/v1/nodes/" + victim.id() + "/health")
                       .contains("\"state\":\"UNREACHABLE\""));
+      await("and in the console's view")
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  get(demo.consoleUrl() + "/api/nodes/" + victim.id())
+                      .contains("\"state\":\"UNREACHABLE\""));
+      assertThat(get(demo.consoleUrl() + "/")).contains("<title>mesos-health</title>");
     } finally {
       long stopping = System.nanoTime();
       demo.close();

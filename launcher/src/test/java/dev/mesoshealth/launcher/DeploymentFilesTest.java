@@ -67,7 +67,7 @@ class DeploymentFilesTest {
             .isTrue();
       }
     }
-    assertThat(ours).contains("mesos-sim", "collector", "processor-1", "processor-2");
+    assertThat(ours).contains("mesos-sim", "collector", "processor-1", "processor-2", "console");
   }
 
   @Test

@@ -60,7 +60,7 @@ class MesosHealthCliTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
-      strings = {"demo", "sim", "collector", "processor"})
+      strings = {"demo", "sim", "collector", "processor", "console", "config"})
   void everySubcommandHasHelp(String command) {
     int code = MesosHealthCli.run(command, "--help");
 

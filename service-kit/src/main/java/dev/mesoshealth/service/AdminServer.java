@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A service's HTTP port: its API routes plus {@code /health/live}, {@code /health/ready} and {@code
- * /metrics} (Prometheus text). With a bearer token configured, every route but liveness needs
- * {@code Authorization: Bearer <token>} (compared in constant time). No CORS headers are sent. Bad
- * requests get a JSON error and a 4xx, never a stack trace.
+ * /metrics} (Prometheus text), and optionally long-lived streams (server-sent events) that take
+ * over their exchange. With authentication configured ({@link HttpAuth}), every route but liveness
+ * needs it. No CORS headers are sent. Bad requests get a JSON error and a 4xx, never a stack trace.
  */
 public final class AdminServer implements AutoCloseable {
   private static final int MAX_URI = 8 * 1024;
@@ -33,20 +32,28 @@ public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpApi api;
-  private final byte[] token;
+  private final HttpAuth auth;
+  private final Map<String, StreamHandler> streams;
   private final BooleanSupplier ready;
   private final PrometheusRegistry registry;
+
+  /** Serves a long-lived response (an event stream); it owns the exchange and closes it. */
+  public interface StreamHandler {
+    void open(HttpExchange exchange) throws IOException;
+  }
 
   private AdminServer(
       HttpServer server,
       HttpApi api,
-      String token,
+      HttpAuth auth,
+      Map<String, StreamHandler> streams,
       BooleanSupplier ready,
       PrometheusRegistry registry,
       int threads) {
     this.server = server;
     this.api = api;
-    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.auth = auth;
+    this.streams = Map.copyOf(streams);
     this.ready = ready;
     this.registry = registry;
     AtomicInteger n = new AtomicInteger();
@@ -79,9 +86,25 @@ public final class AdminServer implements AutoCloseable {
       BooleanSupplier ready,
       PrometheusRegistry registry,
       int threads) {
+    return start(host, port, api, HttpAuth.bearer(token), Map.of(), ready, registry, threads);
+  }
+
+  /**
+   * Starts serving, with streams: each path in {@code streams} is handed its exchange (after the
+   * authentication check) and holds one of the {@code threads} only while it sets up.
+   */
+  public static AdminServer start(
+      String host,
+      int port,
+      HttpApi api,
+      HttpAuth auth,
+      Map<String, StreamHandler> streams,
+      BooleanSupplier ready,
+      PrometheusRegistry registry,
+      int threads) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
-      return new AdminServer(server, api, token, ready, registry, threads);
+      return new AdminServer(server, api, auth, streams, ready, registry, threads);
     } catch (IOException e) {
       throw new ConfigException(
           "cannot listen on "
@@ -111,6 +134,13 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
+    StreamHandler stream = streams.get(ex.getRequestURI().getRawPath());
+    if (stream != null
+        && ex.getRequestMethod().equals("GET")
+        && auth.allows(ex.getRequestHeaders().getFirst("Authorization"))) {
+      stream.open(ex);
+      return;
+    }
     try (ex) {
       HttpApi.Response response = respond(ex);
       send(ex, response);
@@ -127,9 +157,8 @@ public final class AdminServer implements AutoCloseable {
     if (path.equals("/health/live")) {
       return HttpApi.Response.json(Map.of("status", "UP"));
     }
-    if (token != null && !authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
-      return HttpApi.error(401, "missing or wrong bearer token")
-          .withHeader("WWW-Authenticate", "Bearer");
+    if (!auth.allows(ex.getRequestHeaders().getFirst("Authorization"))) {
+      return HttpApi.error(401, auth.refusal()).withHeader("WWW-Authenticate", auth.challenge());
     }
     if (path.equals("/health/ready")) {
       boolean ok = ready.getAsBoolean();
@@ -155,14 +184,6 @@ public final class AdminServer implements AutoCloseable {
       return HttpApi.error(413, "request body over " + MAX_BODY + " bytes");
     }
     return api.dispatch(method, path, query, ex.getRequestHeaders(), body);
-  }
-
-  private boolean authorized(String header) {
-    if (header == null || !header.startsWith("Bearer ")) {
-      return false;
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, token);
   }
 
   static Map<String, String> parseQuery(String raw) {

@@ -1,0 +1,193 @@
+package dev.mesoshealth.console.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import dev.mesoshealth.console.model.ConsoleModel;
+import dev.mesoshealth.service.AdminServer;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live view as server-sent events. A browser that connects gets the full view ("snapshot"),
+ * then the model's changes in batches ("delta") and a heartbeat. Taking the snapshot and joining
+ * the audience happen under the model's lock, and batches are drained under it too, so no change
+ * falls between the two. A browser that cannot keep up is disconnected (it reconnects and starts
+ * again from a fresh snapshot) rather than shown stale data; each has its own writer thread and a
+ * bounded queue, so one slow browser never holds up the others.
+ */
+public final class EventStream implements AdminServer.StreamHandler, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int QUEUE = 64;
+
+  /** A named event (not a comment) so the page can tell a quiet stream from a dead one. */
+  private static final byte[] HEARTBEAT =
+      "event: heartbeat\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
+
+  private final ConsoleModel model;
+  private final Object lock;
+  private final int maxClients;
+  private final List<Client> clients = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "console-events");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public EventStream(
+      ConsoleModel model,
+      Object lock,
+      int maxClients,
+      Duration batchInterval,
+      PrometheusRegistry registry) {
+    this.model = model;
+    this.lock = lock;
+    this.maxClients = maxClients;
+    GaugeWithCallback.builder()
+        .name("mesos_health_console_clients")
+        .help("Browsers connected to the live event stream.")
+        .callback(cb -> cb.call(clients.size()))
+        .register(registry);
+    ticker.scheduleWithFixedDelay(
+        this::broadcastChanges,
+        batchInterval.toMillis(),
+        batchInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
+    ticker.scheduleWithFixedDelay(this::heartbeat, 5, 5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void open(HttpExchange ex) throws IOException {
+    if (clients.size() >= maxClients) {
+      byte[] body =
+          ("{\"error\":\"too many live viewers (" + maxClients + "); retry later\",\"status\":503}")
+              .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.getResponseHeaders().set("Retry-After", "10");
+      ex.sendResponseHeaders(503, body.length);
+      try (ex;
+          OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+      return;
+    }
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.getResponseHeaders().set("X-Accel-Buffering", "no");
+    ex.sendResponseHeaders(200, 0);
+    Client client = new Client(ex);
+    synchronized (lock) {
+      client.offer(event("snapshot", model.fullView()));
+      clients.add(client);
+    }
+    client.start();
+  }
+
+  /** Browsers connected now. */
+  public int clients() {
+    return clients.size();
+  }
+
+  private void broadcastChanges() {
+    try {
+      synchronized (lock) {
+        if (!model.hasChanges()) {
+          return;
+        }
+        byte[] delta = event("delta", model.drainChanges());
+        for (Client c : clients) {
+          if (!c.offer(delta)) {
+            log.info("a browser fell behind the live view; disconnecting it to resynchronise");
+            c.close();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not send live changes: {}", e.toString());
+    }
+  }
+
+  private void heartbeat() {
+    for (Client c : clients) {
+      c.offer(HEARTBEAT);
+    }
+  }
+
+  private static byte[] event(String name, Map<String, Object> data) {
+    try {
+      return ("event: " + name + "\ndata: " + JSON.writeValueAsString(data) + "\n\n")
+          .getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    for (Client c : clients) {
+      c.close();
+    }
+  }
+
+  /** One connected browser: a bounded queue drained by its own writer thread. */
+  private final class Client {
+    private final HttpExchange exchange;
+    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread writer;
+    private volatile boolean open = true;
+
+    Client(HttpExchange exchange) {
+      this.exchange = exchange;
+      this.writer = new Thread(this::write, "console-viewer-" + exchange.getRemoteAddress());
+      this.writer.setDaemon(true);
+    }
+
+    void start() {
+      writer.start();
+    }
+
+    boolean offer(byte[] bytes) {
+      return open && queue.offer(bytes);
+    }
+
+    private void write() {
+      try (OutputStream out = exchange.getResponseBody()) {
+        while (open) {
+          byte[] next = queue.take();
+          out.write(next);
+          out.flush();
+        }
+      } catch (IOException | InterruptedException e) {
+        // the browser went away, or we are closing
+      } finally {
+        close();
+      }
+    }
+
+    void close() {
+      open = false;
+      clients.remove(this);
+      writer.interrupt();
+      exchange.close();
+    }
+  }
+}

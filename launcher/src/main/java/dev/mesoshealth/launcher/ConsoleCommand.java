@@ -1,0 +1,61 @@
+package dev.mesoshealth.launcher;
+
+import dev.mesoshealth.console.ConsoleConfig;
+import dev.mesoshealth.console.ConsoleMain;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mesos-health console}: the live web console. */
+@Command(
+    name = "console",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A live web console of cluster health, capacity and endpoints.",
+      "Reads the output topics (the compacted ones from the beginning, then follows) and serves",
+      "one page that updates itself through server-sent events; node history comes from the",
+      "processor's REST API."
+    })
+final class ConsoleCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka brokers.")
+  String bootstrapServers;
+
+  @Option(names = "--port", description = "Web port (default 8080).")
+  Integer port;
+
+  @Option(
+      names = "--processor-url",
+      paramLabel = "URL",
+      description = "The processor's REST API (default http://127.0.0.1:8081).")
+  String processorUrl;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put("http.port", port == null ? null : port.toString());
+    flags.put("processor.url", processorUrl);
+    ConsoleMain running =
+        ConsoleMain.start(
+            ConsoleConfig.from(
+                config.load(ConsoleConfig.DEFINITION, ConsoleConfig.PASS_THROUGH, flags)));
+    System.out.println("mesos-health console: " + running.url() + "/");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "console-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}
