@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -141,14 +140,31 @@ class ConsoleBrowserIT {
     }
   }
 
+  /** The page redraws tiles as data arrives, so an element found a moment ago may be gone. */
   private static WebDriverWait waitUpTo(int seconds) {
-    return new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    WebDriverWait wait =
+        new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
+  private static void click(By what) {
+    waitUpTo(5)
+        .until(
+            d -> {
+              d.findElement(what).click();
+              return true;
+            });
+  }
+
+  /** Read in the page in one step, so a redraw cannot come in between. */
   private static String tileState(String agentId) {
-    List<WebElement> tiles =
-        browser.findElements(By.cssSelector("#grid-inner .tile[data-id='" + agentId + "']"));
-    return tiles.isEmpty() ? null : tiles.get(0).getAttribute("data-state");
+    return (String)
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const t = document.querySelector(`#grid-inner .tile[data-id='${arguments[0]}']`);"
+                    + " return t ? t.dataset.state : null;",
+                agentId);
   }
 
   @Test
@@ -165,7 +181,8 @@ class ConsoleBrowserIT {
     assertThat(browser.findElement(By.id("leader")).getText()).startsWith("leader: 127.0.1.");
     assertThat(browser.findElements(By.cssSelector("#masters tbody tr"))).hasSize(3);
     // every tile says its state with a glyph as well as a colour
-    assertThat(browser.findElement(By.cssSelector("#grid-inner .tile")).getText()).isEqualTo("✓");
+    waitUpTo(5)
+        .until(d -> d.findElement(By.cssSelector("#grid-inner .tile")).getText().equals("✓"));
 
     ((JavascriptExecutor) browser).executeScript("window.__sameDocument = true;");
     SimAgent victim = cluster.sim().cluster().agents().get(4);
@@ -195,7 +212,7 @@ class ConsoleBrowserIT {
     browser.findElement(By.cssSelector("#state-filters .chip[data-state='UNREACHABLE']")).click();
 
     // the detail view explains it, with the processor's history of the last hour
-    browser.findElement(By.cssSelector("#grid-inner .tile[data-id='" + victim.id() + "']")).click();
+    click(By.cssSelector("#grid-inner .tile[data-id='" + victim.id() + "']"));
     waitUpTo(10)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
@@ -203,15 +220,19 @@ class ConsoleBrowserIT {
     waitUpTo(10)
         .until(
             ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail-body svg.spark")));
-    assertThat(browser.findElement(By.id("detail-body")).getText()).contains(victim.hostname());
+    waitUpTo(5)
+        .until(d -> d.findElement(By.id("detail-body")).getText().contains(victim.hostname()));
 
     // capacity: the first one-minute window closes about a minute after the start
     waitUpTo(100)
         .withMessage("the capacity chart of the cluster")
         .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-cpus polyline")));
-    assertThat(
-            browser.findElement(By.cssSelector(".chart[data-resource='cpus'] .forecast")).getText())
-        .isNotEmpty();
+    waitUpTo(5)
+        .until(
+            d ->
+                !d.findElement(By.cssSelector(".chart[data-resource='cpus'] .forecast"))
+                    .getText()
+                    .isEmpty());
     assertThat(browser.findElements(By.cssSelector("#capacity-shapes tbody tr"))).hasSize(3);
     assertThat(browser.findElements(By.cssSelector("#endpoints tbody tr.app"))).isNotEmpty();
     Path shot = Path.of("target", "console.png");
