@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,16 +98,6 @@ final class CollectorCommand implements Callable<Integer> {
           : CollectorMain.onceToKafka(cfg, System.err);
     }
     CollectorMain running = CollectorMain.start(cfg);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stopped.countDown();
-                },
-                "collector-shutdown"));
-    stopped.await();
-    return 0;
+    return Services.runUntilStopped(running, "collector");
   }
 }

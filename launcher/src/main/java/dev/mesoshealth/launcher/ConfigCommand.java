@@ -4,6 +4,8 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.console.ConsoleConfig;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.service.ConfigDocs;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
+import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,12 @@ final class ConfigCommand implements Callable<Integer> {
         "processor",
         new ServiceDefinition(ProcessorConfig.DEFINITION, ProcessorConfig.PASS_THROUGH));
     s.put("console", new ServiceDefinition(ConsoleConfig.DEFINITION, ConsoleConfig.PASS_THROUGH));
+    s.put(
+        "haproxy-updater",
+        new ServiceDefinition(HaproxyUpdaterConfig.DEFINITION, HaproxyUpdaterConfig.PASS_THROUGH));
+    s.put(
+        "etcd-updater",
+        new ServiceDefinition(EtcdUpdaterConfig.DEFINITION, EtcdUpdaterConfig.PASS_THROUGH));
     return s;
   }
 

@@ -5,7 +5,6 @@ import dev.mesoshealth.console.ConsoleMain;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,16 +45,6 @@ final class ConsoleCommand implements Callable<Integer> {
             ConsoleConfig.from(
                 config.load(ConsoleConfig.DEFINITION, ConsoleConfig.PASS_THROUGH, flags)));
     System.out.println("mesos-health console: " + running.url() + "/");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stopped.countDown();
-                },
-                "console-shutdown"));
-    stopped.await();
-    return 0;
+    return Services.runUntilStopped(running, "console");
   }
 }

@@ -13,6 +13,10 @@ import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.scenario.Scenario;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import dev.mesoshealth.updaters.etcd.EtcdUpdater;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
+import dev.mesoshealth.updaters.haproxy.HaproxyUpdater;
+import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -48,6 +52,9 @@ public final class Demo implements AutoCloseable {
    * @param consolePort web console port; 0: any
    * @param standardSimPorts masters on 5050, agents on 5051, Marathon on 8080, control on 5099;
    *     false: any free ports (tests)
+   * @param haproxySocket an HAProxy admin socket to run the HAProxy updater against in dry run, or
+   *     null
+   * @param etcdEndpoints an etcd to run the etcd updater against, or null
    */
   public record Options(
       int agents,
@@ -61,7 +68,9 @@ public final class Demo implements AutoCloseable {
       Path dataDir,
       boolean fresh,
       int kafkaPort,
-      boolean standardSimPorts) {}
+      boolean standardSimPorts,
+      String haproxySocket,
+      String etcdEndpoints) {}
 
   private final List<AutoCloseable> parts = new ArrayList<>();
   private EmbeddedKafkaBroker broker;
@@ -196,6 +205,29 @@ public final class Demo implements AutoCloseable {
             ConsoleConfig.from(parse(ConsoleConfig.DEFINITION, w, ConsoleConfig.PASS_THROUGH)));
     parts.add(console);
 
+    if (o.haproxySocket() != null) {
+      Map<String, String> h = new HashMap<>();
+      h.put("kafka.bootstrap.servers", bootstrapServers);
+      h.put("haproxy.sockets", o.haproxySocket());
+      h.put("dry.run", "true");
+      h.put("admin.port", "0");
+      parts.add(
+          HaproxyUpdater.start(
+              HaproxyUpdaterConfig.from(
+                  parse(HaproxyUpdaterConfig.DEFINITION, h, HaproxyUpdaterConfig.PASS_THROUGH))));
+    }
+    if (o.etcdEndpoints() != null) {
+      Map<String, String> e = new HashMap<>();
+      e.put("kafka.bootstrap.servers", bootstrapServers);
+      e.put("etcd.endpoints", o.etcdEndpoints());
+      e.put("etcd.prefix", "/mesos-health-demo");
+      e.put("admin.port", "0");
+      parts.add(
+          EtcdUpdater.start(
+              EtcdUpdaterConfig.from(
+                  parse(EtcdUpdaterConfig.DEFINITION, e, EtcdUpdaterConfig.PASS_THROUGH))));
+    }
+
     out.println();
     out.println(
         "mesos-health demo: "
@@ -225,6 +257,15 @@ public final class Demo implements AutoCloseable {
         "Watch transitions: kafka-console-consumer or curl "
             + processor.apiUrl()
             + "/v1/nodes?state=unreachable,unhealthy,degraded");
+    out.println(
+        "  Updaters:        "
+            + (o.haproxySocket() == null
+                ? "HAProxy off (--haproxy-socket runs it in dry run)"
+                : "HAProxy dry run against " + o.haproxySocket())
+            + "; "
+            + (o.etcdEndpoints() == null
+                ? "etcd off (--etcd URL runs it)"
+                : "etcd records under /mesos-health-demo at " + o.etcdEndpoints()));
     out.println("Stop with Ctrl-C.");
     out.println();
   }

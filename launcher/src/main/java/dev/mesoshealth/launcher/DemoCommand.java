@@ -3,7 +3,6 @@ package dev.mesoshealth.launcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,6 +89,21 @@ final class DemoCommand implements Callable<Integer> {
           "standard: masters on :5050, agents on :5051, Marathon on :8080, control on :5099; any: free ports.")
   String simPorts;
 
+  @Option(
+      names = "--haproxy-socket",
+      paramLabel = "SOCKET",
+      description =
+          "Also run the HAProxy updater in dry run against this HAProxy admin socket (it logs"
+              + " what it would change).")
+  String haproxySocket;
+
+  @Option(
+      names = "--etcd",
+      paramLabel = "URL",
+      description =
+          "Also run the etcd updater against this etcd (records under /mesos-health-demo).")
+  String etcd;
+
   @Override
   public Integer call() throws Exception {
     if (!simPorts.equals("standard") && !simPorts.equals("any")) {
@@ -115,19 +129,15 @@ final class DemoCommand implements Callable<Integer> {
                 dataDir,
                 fresh,
                 kafkaPort,
-                simPorts.equals("standard")),
+                simPorts.equals("standard"),
+                haproxySocket,
+                etcd),
             System.out);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  System.out.println("mesos-health demo: stopping...");
-                  demo.close();
-                  stopped.countDown();
-                },
-                "demo-shutdown"));
-    stopped.await();
-    return 0;
+    return Services.runUntilStopped(
+        () -> {
+          System.out.println("mesos-health demo: stopping...");
+          demo.close();
+        },
+        "demo");
   }
 }

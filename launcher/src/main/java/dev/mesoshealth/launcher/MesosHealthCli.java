@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       CollectorCommand.class,
       ProcessorCommand.class,
       ConsoleCommand.class,
+      HaproxyUpdaterCommand.class,
+      EtcdUpdaterCommand.class,
       ConfigCommand.class
     })
 public final class MesosHealthCli implements Runnable {

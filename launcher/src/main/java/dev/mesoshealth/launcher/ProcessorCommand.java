@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,16 +55,6 @@ final class ProcessorCommand implements Callable<Integer> {
         ProcessorMain.start(
             ProcessorConfig.from(
                 config.load(ProcessorConfig.DEFINITION, ProcessorConfig.PASS_THROUGH, flags)));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stopped.countDown();
-                },
-                "processor-shutdown"));
-    stopped.await();
-    return 0;
+    return Services.runUntilStopped(running, "processor");
   }
 }

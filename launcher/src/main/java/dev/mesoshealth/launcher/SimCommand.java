@@ -6,7 +6,6 @@ import dev.mesoshealth.sim.scenario.Scenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -117,20 +116,16 @@ final class SimCommand implements Callable<Integer> {
             controlHost,
             agentPingTimeout);
     MesosSimulator sim = MesosSimulator.start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  sim.close();
-                  stopped.countDown();
-                },
-                "sim-shutdown"));
-    if (zk != null) {
-      sim.registerInZooKeeper(zk);
-    }
-    if (script != null) {
-      sim.play(script);
+    try {
+      if (zk != null) {
+        sim.registerInZooKeeper(zk);
+      }
+      if (script != null) {
+        sim.play(script);
+      }
+    } catch (RuntimeException e) {
+      sim.close();
+      throw e;
     }
     System.out.println("mesos-sim: " + masters + " masters, " + agents + " agents, seed " + seed);
     System.out.println("  masters:  " + String.join(" ", sim.masterUrls()));
@@ -143,7 +138,6 @@ final class SimCommand implements Callable<Integer> {
             + "/v1/faults)");
     sim.zkUrl().ifPresent(url -> System.out.println("  zk:       " + url));
     System.out.println("Press Ctrl-C to stop.");
-    stopped.await();
-    return 0;
+    return Services.runUntilStopped(sim, "sim");
   }
 }

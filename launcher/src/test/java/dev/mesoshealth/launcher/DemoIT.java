@@ -106,7 +106,9 @@ class DemoIT {
             dir.resolve("data"),
             false,
             kafkaPort,
-            false);
+            false,
+            null,
+            null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     Demo demo = Demo.start(options, new PrintStream(out, true, StandardCharsets.UTF_8));

@@ -67,7 +67,15 @@ class DeploymentFilesTest {
             .isTrue();
       }
     }
-    assertThat(ours).contains("mesos-sim", "collector", "processor-1", "processor-2", "console");
+    assertThat(ours)
+        .contains(
+            "mesos-sim",
+            "collector",
+            "processor-1",
+            "processor-2",
+            "console",
+            "haproxy-updater",
+            "etcd-updater");
   }
 
   @Test
@@ -103,6 +111,42 @@ class DeploymentFilesTest {
           .isEqualTo("mesos-health-processor");
       assertThat(env.path("MESOS_HEALTH_API_ADVERTISED_HOST").asText()).isEqualTo(p);
     }
+  }
+
+  @Test
+  void theHaproxyConfigurationIsValidAndHasABackendForEverySimulatedApp() throws Exception {
+    java.nio.file.Path cfg = ROOT.resolve("deploy/haproxy/haproxy.cfg");
+    java.nio.file.Path haproxy =
+        dev.mesoshealth.testkit.Prerequisites.executable(
+            "haproxy", "/usr/sbin/haproxy", "/usr/bin/haproxy");
+    Process check =
+        new ProcessBuilder(haproxy.toString(), "-c", "-f", cfg.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(check.waitFor()).as(out).isZero();
+    // the backends are the marathon-lb names of the simulator's apps (the compose sim's seed)
+    dev.mesoshealth.sim.cluster.SimCluster sim =
+        new dev.mesoshealth.sim.cluster.SimCluster(
+            dev.mesoshealth.sim.SimConfig.standard(3, 200, 7).withCluster("sim"),
+            java.time.Clock.systemUTC());
+    String text = Files.readString(cfg);
+    for (dev.mesoshealth.sim.cluster.MarathonApp app : sim.apps()) {
+      String backend =
+          dev.mesoshealth.processor.endpoints.EndpointMemory.backendName(
+              app.id(), app.servicePorts().get(0));
+      assertThat(text).contains("backend " + backend + "\n");
+    }
+    JsonNode compose = compose().path("services");
+    assertThat(
+            compose
+                .path("haproxy-updater")
+                .path("environment")
+                .path("MESOS_HEALTH_HAPROXY_SOCKETS")
+                .asText())
+        .isEqualTo("ipv4@haproxy:9999");
+    assertThat(text).contains("stats socket ipv4@0.0.0.0:9999 level admin");
   }
 
   @Test

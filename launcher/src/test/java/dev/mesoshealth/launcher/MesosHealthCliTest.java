@@ -60,7 +60,16 @@ class MesosHealthCliTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
-      strings = {"demo", "sim", "collector", "processor", "console", "config"})
+      strings = {
+        "demo",
+        "sim",
+        "collector",
+        "processor",
+        "console",
+        "haproxy-updater",
+        "etcd-updater",
+        "config"
+      })
   void everySubcommandHasHelp(String command) {
     int code = MesosHealthCli.run(command, "--help");
 

@@ -39,6 +39,10 @@ public final class MarathonApp {
     this.version = version;
   }
 
+  public List<Integer> servicePorts() {
+    return servicePorts;
+  }
+
   public String id() {
     return id;
   }

@@ -41,8 +41,12 @@ public record EndpointMemory(
 
   /** marathon-lb's backend name: app id without the leading '/', '/' -> '_', then _servicePort. */
   public String backend() {
-    String base = appId.startsWith("/") ? appId.substring(1) : appId;
-    base = base.replace('/', '_');
-    return servicePorts.isEmpty() ? base : base + "_" + servicePorts.get(0);
+    return backendName(appId, servicePorts.isEmpty() ? null : servicePorts.get(0));
+  }
+
+  /** marathon-lb's backend name of an app's (first) service port; null: no port suffix. */
+  public static String backendName(String appId, Integer servicePort) {
+    String base = (appId.startsWith("/") ? appId.substring(1) : appId).replace('/', '_');
+    return servicePort == null ? base : base + "_" + servicePort;
   }
 }

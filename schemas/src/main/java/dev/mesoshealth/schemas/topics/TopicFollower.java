@@ -29,12 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows topics without a consumer group, for services where every instance must see every
- * record (a console, an updater): each topic starts where its reader needs (compacted topics from
- * the beginning, recent ones by time or count), then is followed. Partitions that appear later (a
- * topic created after the start) are picked up. Records are decoded with the topic's serde and
- * handed over in batches on the follower's thread; a record that cannot be decoded is counted,
- * logged once per topic and skipped.
+ * Follows topics without a consumer group, for services where every instance must see every record
+ * (a console, an updater): each topic starts where its reader needs (compacted topics from the
+ * beginning, recent ones by time or count), then is followed. Partitions that appear later (a topic
+ * created after the start) are picked up. Records are decoded with the topic's serde and handed
+ * over in batches on the follower's thread; a record that cannot be decoded is counted, logged once
+ * per topic and skipped.
  */
 public final class TopicFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopicFollower.class);
