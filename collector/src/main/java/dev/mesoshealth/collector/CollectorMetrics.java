@@ -132,6 +132,61 @@ public final class CollectorMetrics {
     return (long) polls.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
   }
 
+  /** How late agent polls started: counts per bucket (not cumulative), see {@link #lagBounds}. */
+  public long[] scheduleLagCounts() {
+    var points = scheduleLagSeconds.collect().getDataPoints();
+    if (points.isEmpty()) {
+      return new long[lagBounds().length];
+    }
+    var buckets = points.get(0).getClassicBuckets();
+    long[] counts = new long[buckets.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = buckets.getCount(i);
+    }
+    return counts;
+  }
+
+  /** Upper bounds (seconds) of the schedule-lag buckets, the last one infinite. */
+  public double[] lagBounds() {
+    var points = scheduleLagSeconds.collect().getDataPoints();
+    var buckets = points.get(0).getClassicBuckets();
+    double[] bounds = new double[buckets.size()];
+    for (int i = 0; i < bounds.length; i++) {
+      bounds[i] = buckets.getUpperBound(i);
+    }
+    return bounds;
+  }
+
+  /** The q-quantile of how late agent polls started, in seconds (an upper estimate). */
+  public double scheduleLagQuantile(double q) {
+    return quantile(lagBounds(), scheduleLagCounts(), q);
+  }
+
+  /**
+   * The q-quantile of a bucketed distribution, as the upper bound of the bucket it falls in; 0 when
+   * empty.
+   */
+  public static double quantile(double[] bounds, long[] counts, double q) {
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    long need = (long) Math.ceil(q * total);
+    long seen = 0;
+    for (int i = 0; i < counts.length && total > 0; i++) {
+      seen += counts[i];
+      if (seen >= need) {
+        return bounds[i];
+      }
+    }
+    return 0;
+  }
+
+  /** Agent polls skipped so far because they were more than an interval late. */
+  public long skippedTotal() {
+    return (long) skippedRounds.get();
+  }
+
   /** Events Kafka acknowledged so far. */
   public long publishedTotal() {
     return (long)

@@ -1,0 +1,579 @@
+package dev.mesoshealth.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.collector.CollectorMetrics;
+import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultRecord;
+import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The whole pipeline under load in one JVM: simulator, embedded broker (or a given one), collector
+ * and processor. After a warm-up (every agent HEALTHY), it measures for a while, injecting an agent
+ * failure at a steady rate, and reports throughput, loss (polls made vs records on the topic vs
+ * evaluations), detection latency from the ground-truth fault start to the transition arriving on
+ * the topic, CPU per component, peak RSS and the collector's schedule lag.
+ */
+public final class E2eBench {
+  private static final Pattern CLUSTER_AGENTS = Pattern.compile("\"HEALTHY\":(\\d+)");
+
+  /** What to run. */
+  public record Options(
+      int agents,
+      int masters,
+      Duration pollInterval,
+      Duration duration,
+      Duration faultEvery,
+      String bootstrapServers,
+      long seed) {}
+
+  /** What one run measured. */
+  public record Result(
+      Options options,
+      double windowSeconds,
+      long snapshotsMade,
+      long snapshotsOnTopic,
+      long snapshotsEvaluated,
+      long evaluationsReplayed,
+      double snapshotsPerSecond,
+      int faults,
+      int detected,
+      long latencyP50Ms,
+      long latencyP95Ms,
+      long latencyP99Ms,
+      long latencyMaxMs,
+      Duration floor, // K poll intervals: a dead agent is seen after K failed polls
+      Duration mesosUnreachableAfter,
+      Map<String, Double> cpuCores,
+      long peakRssMiB,
+      double scheduleLagP99Seconds,
+      long pollsSkipped) {
+
+    public boolean lossless() {
+      return snapshotsMade == snapshotsOnTopic && snapshotsOnTopic == snapshotsEvaluated;
+    }
+
+    public String markdown() {
+      StringBuilder out = new StringBuilder();
+      out.append(
+          String.format(
+              "| agents | poll interval | measured | snapshots/s | made / on topic / evaluated |"
+                  + " loss | replayed | polls skipped | schedule lag p99 | peak RSS |%n"
+                  + "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|%n"));
+      out.append(
+          String.format(
+              "| %,d | %s | %.0f s | %.0f | %,d / %,d / %,d | %s | %,d | %,d | ≤ %s s | %,d MiB |%n%n",
+              options.agents(),
+              Durations.format(options.pollInterval()),
+              windowSeconds,
+              snapshotsPerSecond,
+              snapshotsMade,
+              snapshotsOnTopic,
+              snapshotsEvaluated,
+              lossless() ? "none" : "YES",
+              evaluationsReplayed,
+              pollsSkipped,
+              scheduleLagP99Seconds,
+              peakRssMiB));
+      out.append(
+          String.format(
+              "| faults | detected | latency p50 | p95 | p99 | max | K intervals | target p99 |"
+                  + " Mesos marks unreachable after |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"));
+      out.append(
+          String.format(
+              "| %d | %d | %,d ms | %,d ms | %,d ms | %,d ms | %s | ≤ %s | %s |%n%n",
+              faults,
+              detected,
+              latencyP50Ms,
+              latencyP95Ms,
+              latencyP99Ms,
+              latencyMaxMs,
+              Durations.format(floor),
+              Durations.format(floor.plusSeconds(2)),
+              Durations.format(mesosUnreachableAfter)));
+      out.append("| component | CPU (cores) | per 1,000 agents |\n|---|---:|---:|\n");
+      cpuCores.forEach(
+          (component, cores) ->
+              out.append(
+                  String.format(
+                      "| %s | %.2f | %.3f |%n",
+                      component, cores, cores * 1000.0 / options.agents())));
+      return out.toString();
+    }
+  }
+
+  private static final String PROCESSOR_APPLICATION_ID = "bench-processor";
+
+  private final Options o;
+
+  public E2eBench(Options options) {
+    this.o = options;
+  }
+
+  public Result run() throws Exception {
+    Path dir = Files.createTempDirectory("mesos-health-bench-");
+    EmbeddedKafkaBroker broker = null;
+    MesosSimulator sim = null;
+    CollectorMain collector = null;
+    ProcessorMain processor = null;
+    TransitionWatch watch = null;
+    ScheduledExecutorService ticker =
+        Executors.newScheduledThreadPool(
+            1,
+            r -> {
+              Thread t = new Thread(r, "bench-ticker");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      String bootstrap = o.bootstrapServers();
+      if (bootstrap == null) {
+        broker = EmbeddedKafkaBroker.startTemporary();
+        bootstrap = broker.bootstrapServers();
+      }
+      // with an existing broker the topic may hold earlier runs: count from here
+      Map<TopicPartition, Long> start = snapshotEndOffsets(bootstrap);
+      sim =
+          MesosSimulator.start(
+              SimConfig.forTests(o.masters(), o.agents(), o.seed()).withCluster("bench"));
+      collector = CollectorMain.start(CollectorConfig.from(collectorConfig(sim, bootstrap)));
+      processor = ProcessorMain.start(ProcessorConfig.from(processorConfig(bootstrap, dir)));
+      watch = new TransitionWatch(bootstrap);
+
+      log("warming up: waiting for every agent to be HEALTHY");
+      awaitHealthy(
+          processor.apiUrl(), Duration.ofMinutes(5).plus(o.pollInterval().multipliedBy(10)));
+
+      // the measurement window
+      CpuSampler cpu = new CpuSampler();
+      ticker.scheduleAtFixedRate(cpu::sample, 0, 1, TimeUnit.SECONDS);
+      long polls0 = collector.metrics().pollsTotal();
+      long skipped0 = collector.metrics().skippedTotal();
+      long[] lag0 = collector.metrics().scheduleLagCounts();
+      long t0 = System.nanoTime();
+      List<FaultRecord> faults = new ArrayList<>();
+      // each victim once, in a seeded order, so every fault is a fresh HEALTHY -> UNREACHABLE
+      List<SimAgent> victims = new ArrayList<>(sim.cluster().agents());
+      java.util.Collections.shuffle(victims, new Random(o.seed()));
+      java.util.Iterator<SimAgent> next = victims.iterator();
+      MesosSimulator s = sim;
+      ticker.scheduleAtFixedRate(
+          () -> {
+            if (!next.hasNext()) {
+              return;
+            }
+            SimAgent victim = next.next();
+            synchronized (faults) {
+              faults.add(
+                  s.inject(
+                      new FaultSpec(
+                          FaultKind.DOWN,
+                          victim.id(),
+                          o.pollInterval().multipliedBy(6),
+                          Map.of())));
+            }
+          },
+          o.faultEvery().toMillis(),
+          o.faultEvery().toMillis(),
+          TimeUnit.MILLISECONDS);
+      log("measuring for " + Durations.format(o.duration()));
+      TimeUnit.NANOSECONDS.sleep(
+          o.duration().toNanos()); // the run's length, not a wait for an outcome
+      ticker.shutdownNow();
+      double window = (System.nanoTime() - t0) / 1e9;
+      long polls = collector.metrics().pollsTotal() - polls0;
+      cpu.sample();
+      Map<String, Double> cores = cpu.coresSince(window);
+      long[] lagCounts = collector.metrics().scheduleLagCounts();
+      for (int i = 0; i < lagCounts.length; i++) {
+        lagCounts[i] -= lag0[i]; // the measurement window only, not the warm-up
+      }
+      double lag = CollectorMetrics.quantile(collector.metrics().lagBounds(), lagCounts, 0.99);
+      long skipped = collector.metrics().skippedTotal() - skipped0;
+
+      // loss: every poll made is on the topic, and every record on the topic was evaluated. The
+      // processor is exactly-once, so "evaluated" is what it committed: its own counter also
+      // counts records it evaluated again after an aborted transaction (replays, not loss).
+      collector.stopPollingAndFlush();
+      long made = collector.metrics().pollsTotal();
+      long onTopic = since(start, snapshotEndOffsets(bootstrap));
+      long evaluated;
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        while ((evaluated = since(start, committed(admin))) < onTopic
+            && System.nanoTime() < deadline) {
+          TimeUnit.MILLISECONDS.sleep(200); // polling offsets until the processor has caught up
+        }
+      }
+      long replayed = Math.max(0, processor.evaluations() - evaluated);
+
+      // detection latency: fault start (ground truth) to the transition arriving on the topic;
+      // faults started too close to the end to be seen yet are left out
+      Instant cutoff =
+          Instant.now().minus(o.pollInterval().multipliedBy(2)).minus(Duration.ofSeconds(5));
+      List<Long> latencies = new ArrayList<>();
+      List<FaultRecord> injected;
+      synchronized (faults) {
+        injected = faults.stream().filter(f -> f.startedAt().isBefore(cutoff)).toList();
+      }
+      for (FaultRecord f : injected) {
+        String node = f.target();
+        Instant seen = watch.firstAfter(node, HealthStatus.UNREACHABLE, f.startedAt());
+        if (seen != null) {
+          latencies.add(Duration.between(f.startedAt(), seen).toMillis());
+        }
+      }
+      latencies.sort(Long::compare);
+      return new Result(
+          o,
+          window,
+          made,
+          onTopic,
+          evaluated,
+          replayed,
+          polls / window,
+          injected.size(),
+          latencies.size(),
+          percentile(latencies, 0.50),
+          percentile(latencies, 0.95),
+          percentile(latencies, 0.99),
+          latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1),
+          o.pollInterval().multipliedBy(2),
+          sim.config().agentPingTimeout(),
+          cores,
+          peakRssMiB(),
+          lag,
+          skipped);
+    } finally {
+      ticker.shutdownNow();
+      for (AutoCloseable c : new AutoCloseable[] {watch, processor, collector, sim, broker}) {
+        if (c != null) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            log("stopping: " + e);
+          }
+        }
+      }
+    }
+  }
+
+  private ServiceConfig collectorConfig(MesosSimulator sim, String bootstrap) {
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", "bench");
+    c.put("collector.id", "bench-collector");
+    c.put("mesos.masters", String.join(",", sim.masterUrls()));
+    c.put("marathon.urls", sim.marathonUrl());
+    c.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    c.put("inventory.interval", Math.max(1000, o.pollInterval().toMillis() * 3) + "ms");
+    c.put("http.timeout", Math.min(5000, Math.max(500, o.pollInterval().toMillis() / 2)) + "ms");
+    c.put("kafka.bootstrap.servers", bootstrap);
+    c.put("admin.port", "0");
+    return ServiceConfig.parse(
+        CollectorConfig.DEFINITION,
+        new ServiceConfig.Sources().flags(c),
+        CollectorConfig.PASS_THROUGH);
+  }
+
+  private ServiceConfig processorConfig(String bootstrap, Path dir) {
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put("application.id", PROCESSOR_APPLICATION_ID);
+    p.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    p.put("api.port", "0");
+    p.put("state.dir", dir.resolve("streams").toString());
+    return ServiceConfig.parse(
+        ProcessorConfig.DEFINITION,
+        new ServiceConfig.Sources().flags(p),
+        ProcessorConfig.PASS_THROUGH);
+  }
+
+  private void awaitHealthy(String api, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int healthy = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(api + "/v1/clusters/bench/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher m = CLUSTER_AGENTS.matcher(r.body());
+        healthy = r.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
+        if (healthy == o.agents()) {
+          return;
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+      TimeUnit.SECONDS.sleep(1); // polling the REST API until the warm-up is over
+    }
+    throw new IllegalStateException(
+        "warm-up: only " + healthy + " of " + o.agents() + " agents HEALTHY after " + timeout);
+  }
+
+  /** End offsets of the snapshot topic; empty while it does not exist yet. */
+  private static Map<TopicPartition, Long> snapshotEndOffsets(String bootstrap) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      String topic = Topics.METRIC_SNAPSHOTS.name();
+      TopicDescription d;
+      try {
+        d =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          return Map.of();
+        }
+        throw e;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      d.partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, Long> out = new HashMap<>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> out.put(tp, info.offset()));
+      return out;
+    }
+  }
+
+  /** The processor's committed positions on the snapshot topic. */
+  private static Map<TopicPartition, Long> committed(Admin admin) throws Exception {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin
+        .listConsumerGroupOffsets(PROCESSOR_APPLICATION_ID)
+        .partitionsToOffsetAndMetadata()
+        .get(30, TimeUnit.SECONDS)
+        .forEach(
+            (tp, offset) -> {
+              if (offset != null && tp.topic().equals(Topics.METRIC_SNAPSHOTS.name())) {
+                out.put(tp, offset.offset());
+              }
+            });
+    return out;
+  }
+
+  /** Records between two positions, summed over partitions (a partition new since is from 0). */
+  private static long since(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+    return to.entrySet().stream()
+        .mapToLong(e -> Math.max(0, e.getValue() - from.getOrDefault(e.getKey(), 0L)))
+        .sum();
+  }
+
+  private static long percentile(List<Long> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int i = (int) Math.ceil(q * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  /** Peak resident memory of this JVM (VmHWM), in MiB; 0 where /proc is not there. */
+  static long peakRssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return 0;
+  }
+
+  private static void log(String message) {
+    System.err.println("bench e2e: " + message);
+  }
+
+  /** Every transition as it arrives on the topic, with the wall-clock time it arrived. */
+  private static final class TransitionWatch implements AutoCloseable {
+    private record Seen(HealthStatus to, Instant at) {}
+
+    private final Map<String, List<Seen>> byNode = new ConcurrentHashMap<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    TransitionWatch(String bootstrap) {
+      consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                  "read_committed"),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
+      thread = new Thread(this::run, "bench-transitions");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      List<TopicPartition> parts = new ArrayList<>();
+      while (running && parts.isEmpty()) {
+        consumer.partitionsFor(Topics.HEALTH_TRANSITIONS.name()).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .forEach(parts::add);
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      try {
+        while (running) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            Instant now = Instant.now();
+            HealthTransition t =
+                Topics.HEALTH_TRANSITIONS
+                    .valueSerde()
+                    .deserializer()
+                    .deserialize(r.topic(), r.value());
+            byNode
+                .computeIfAbsent(
+                    t.getNode().getId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Seen(t.getTo(), now));
+          }
+        }
+      } catch (org.apache.kafka.common.errors.WakeupException e) {
+        // closing
+      } finally {
+        consumer.close();
+      }
+    }
+
+    Instant firstAfter(String node, HealthStatus to, Instant after) {
+      return byNode.getOrDefault(node, List.of()).stream()
+          .filter(s -> s.to() == to && !s.at().isBefore(after))
+          .map(Seen::at)
+          .findFirst()
+          .orElse(null);
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      consumer.wakeup();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** CPU time per component, from each thread's CPU time (sampled, since threads come and go). */
+  private static final class CpuSampler {
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final Map<Long, String> names = new ConcurrentHashMap<>();
+    private final Map<Long, Long> first = new ConcurrentHashMap<>();
+    private final Map<Long, Long> last = new ConcurrentHashMap<>();
+    private final long processStart = os.getProcessCpuTime();
+
+    synchronized void sample() {
+      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info == null) {
+          continue;
+        }
+        long cpu = threads.getThreadCpuTime(info.getThreadId());
+        if (cpu < 0) {
+          continue;
+        }
+        names.putIfAbsent(info.getThreadId(), info.getThreadName());
+        first.putIfAbsent(info.getThreadId(), cpu);
+        last.put(info.getThreadId(), cpu);
+      }
+    }
+
+    synchronized Map<String, Double> coresSince(double seconds) {
+      Map<String, Double> out = new java.util.LinkedHashMap<>();
+      for (String c : List.of("simulator", "collector", "processor", "bench harness")) {
+        out.put(c, 0.0);
+      }
+      double attributed = 0;
+      for (Map.Entry<Long, Long> e : last.entrySet()) {
+        double cores = (e.getValue() - first.get(e.getKey())) / 1e9 / seconds;
+        String c = component(names.get(e.getKey()));
+        if (c != null) {
+          out.merge(c, cores, Double::sum);
+          attributed += cores;
+        }
+      }
+      double process = (os.getProcessCpuTime() - processStart) / 1e9 / seconds;
+      out.put("broker, GC, JIT and the rest", Math.max(0, process - attributed));
+      out.put("whole process", process);
+      return out;
+    }
+
+    private static String component(String thread) {
+      if (thread.startsWith("mesos-sim")) {
+        return "simulator";
+      }
+      if (thread.startsWith("collector-") || thread.contains("mesos-health-collector")) {
+        return "collector";
+      }
+      if (thread.contains("bench-processor") || thread.startsWith("http-")) {
+        return "processor";
+      }
+      if (thread.startsWith("bench-")) {
+        return "bench harness";
+      }
+      return null;
+    }
+  }
+}

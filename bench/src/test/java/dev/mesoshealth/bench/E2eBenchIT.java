@@ -1,0 +1,40 @@
+package dev.mesoshealth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A short run of the end-to-end benchmark, so the harness keeps working: it must count every
+ * snapshot through to the processor and see every injected fault. Its timings are not asserted (the
+ * real runs, and their figures, are in docs/benchmarks.md).
+ */
+class E2eBenchIT {
+  @Test
+  void aSmallRunLosesNothingAndSeesEveryFault() throws Exception {
+    E2eBench.Result r =
+        new E2eBench(
+                new E2eBench.Options(
+                    12,
+                    3,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(3),
+                    null,
+                    5))
+            .run();
+    System.out.println(r.markdown());
+
+    assertThat(r.lossless())
+        .as(
+            "made %d, on topic %d, evaluated %d",
+            r.snapshotsMade(), r.snapshotsOnTopic(), r.snapshotsEvaluated())
+        .isTrue();
+    assertThat(r.snapshotsMade()).isGreaterThan(12L * 15);
+    assertThat(r.faults()).isGreaterThanOrEqualTo(2);
+    assertThat(r.detected()).isEqualTo(r.faults());
+    assertThat(r.cpuCores()).containsKeys("simulator", "collector", "processor", "whole process");
+    assertThat(r.markdown()).contains("| 12 | 1s |");
+  }
+}

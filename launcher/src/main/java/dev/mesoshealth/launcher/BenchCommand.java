@@ -1,0 +1,118 @@
+package dev.mesoshealth.launcher;
+
+import dev.mesoshealth.bench.E2eBench;
+import dev.mesoshealth.bench.SimScaleBench;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mesos-health bench}: the benchmarks whose figures go to docs/benchmarks.md. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks: how big a cluster one machine can watch and how fast it notices.",
+      "Prints markdown tables for docs/benchmarks.md."
+    },
+    subcommands = {BenchCommand.E2e.class, BenchCommand.Sim.class})
+final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  @Command(
+      name = "e2e",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The whole pipeline under load in one JVM: simulator, broker, collector, processor.",
+        "After a warm-up it injects an agent failure every --fault-every and reports throughput,",
+        "loss, detection latency, CPU per component, peak RSS and the collector's schedule lag."
+      })
+  static final class E2e implements Callable<Integer> {
+    @Option(
+        names = "--agents",
+        defaultValue = "1000",
+        description = "Agents (default ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(
+        names = "--masters",
+        defaultValue = "3",
+        description = "Masters (default ${DEFAULT-VALUE}).")
+    int masters;
+
+    @Option(
+        names = "--poll-interval",
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "Poll interval (default ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "5m",
+        converter = DurationConverter.class,
+        description = "How long to measure after the warm-up (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(
+        names = "--fault-every",
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "Inject an agent failure this often (default ${DEFAULT-VALUE}).")
+    Duration faultEvery;
+
+    @Option(
+        names = "--bootstrap-servers",
+        paramLabel = "HOST:PORT",
+        description = "Use this Kafka instead of an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (agents < 1 || agents > 15_000) {
+        System.err.println("bench e2e: --agents must be 1..15000 (one loopback address each)");
+        return 2;
+      }
+      E2eBench.Result r =
+          new E2eBench(
+                  new E2eBench.Options(
+                      agents, masters, pollInterval, duration, faultEvery, bootstrapServers, seed))
+              .run();
+      System.out.println(r.markdown());
+      return r.lossless() ? 0 : 1;
+    }
+  }
+
+  @Command(
+      name = "sim",
+      mixinStandardHelpOptions = true,
+      description = "How many agents one simulator process serves at a 10 s cadence.")
+  static final class Sim implements Callable<Integer> {
+    @Option(
+        names = "--agents",
+        defaultValue = "10000",
+        description = "Agents (default ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "60s",
+        converter = DurationConverter.class,
+        description = "How long to measure (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Override
+    public Integer call() throws Exception {
+      SimScaleBench.Result r = new SimScaleBench(agents, Duration.ofSeconds(10), duration).run();
+      System.out.println(SimScaleBench.Result.markdownHeader());
+      System.out.println(r.markdownRow());
+      return 0;
+    }
+  }
+}
