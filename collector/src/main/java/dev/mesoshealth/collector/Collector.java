@@ -22,6 +22,7 @@ import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,6 +71,7 @@ public final class Collector implements AutoCloseable {
   private final Outages outages = new Outages();
   private final PollScheduler scheduler;
   private final ScheduledExecutorService rounds;
+  private final AtomicInteger snapshotPollsInFlight = new AtomicInteger();
 
   /** Where and how to poll one agent. */
   record AgentTarget(String id, String hostname, String address, URI snapshotUrl, String version) {}
@@ -168,17 +170,19 @@ public final class Collector implements AutoCloseable {
       NodeRef node = masterRef(master);
       Instant polledAt = clock.instant();
       polls.add(
-          http.get(master.resolve("/metrics/snapshot"), config.maxResponseBytes())
-              .thenAccept(
-                  result -> {
-                    MetricSnapshot s = publish(node, polledAt, result, masterVersions.get(master));
-                    if (s.getOutcome() == Outcome.OK || s.getOutcome() == Outcome.PARTIAL) {
-                      answered.incrementAndGet();
-                    }
-                    if (Boolean.TRUE.equals(s.getElected())) {
-                      elected.add(hostPort(master));
-                    }
-                  }));
+          tracked(
+              http.get(master.resolve("/metrics/snapshot"), config.maxResponseBytes())
+                  .thenAccept(
+                      result -> {
+                        MetricSnapshot s =
+                            publish(node, polledAt, result, masterVersions.get(master));
+                        if (s.getOutcome() == Outcome.OK || s.getOutcome() == Outcome.PARTIAL) {
+                          answered.incrementAndGet();
+                        }
+                        if (Boolean.TRUE.equals(s.getElected())) {
+                          elected.add(hostPort(master));
+                        }
+                      })));
     }
     return CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -365,22 +369,23 @@ public final class Collector implements AutoCloseable {
     NodeRef node =
         new NodeRef(config.cluster(), NodeRole.AGENT, id, target.hostname(), target.address());
     Instant polledAt = clock.instant();
-    return http.get(target.snapshotUrl(), config.maxResponseBytes())
-        .thenAccept(
-            result -> {
-              boolean failed =
-                  result instanceof PollResult.Failure f
-                      && (f.outcome() == Outcome.UNREACHABLE
-                          || f.outcome() == Outcome.TIMEOUT
-                          || f.outcome() == Outcome.HTTP_ERROR);
-              if (failed) {
-                failingAgents.add(id);
-              } else {
-                failingAgents.remove(id);
-              }
-              metrics.agentsFailing.set(failingAgents.size());
-              publish(node, polledAt, result, target.version());
-            });
+    return tracked(
+        http.get(target.snapshotUrl(), config.maxResponseBytes())
+            .thenAccept(
+                result -> {
+                  boolean failed =
+                      result instanceof PollResult.Failure f
+                          && (f.outcome() == Outcome.UNREACHABLE
+                              || f.outcome() == Outcome.TIMEOUT
+                              || f.outcome() == Outcome.HTTP_ERROR);
+                  if (failed) {
+                    failingAgents.add(id);
+                  } else {
+                    failingAgents.remove(id);
+                  }
+                  metrics.agentsFailing.set(failingAgents.size());
+                  publish(node, polledAt, result, target.version());
+                }));
   }
 
   private MetricSnapshot publish(
@@ -487,6 +492,37 @@ public final class Collector implements AutoCloseable {
     rounds.shutdownNow();
     scheduler.close();
     discovery.close();
+  }
+
+  /**
+   * Waits until every snapshot poll already started has been published (after {@link #close}, so a
+   * stop loses no poll it made); false if some are still running after the timeout.
+   */
+  public boolean awaitSnapshotPolls(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (snapshotPollsInFlight) {
+      while (snapshotPollsInFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        snapshotPollsInFlight.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
+  }
+
+  /** Counts a snapshot poll in flight until the whole chain, publishing included, is done. */
+  private <T> CompletableFuture<T> tracked(CompletableFuture<T> pollAndPublish) {
+    snapshotPollsInFlight.incrementAndGet();
+    return pollAndPublish.whenComplete(
+        (r, e) -> {
+          synchronized (snapshotPollsInFlight) {
+            if (snapshotPollsInFlight.decrementAndGet() == 0) {
+              snapshotPollsInFlight.notifyAll();
+            }
+          }
+        });
   }
 
   /** Logs a problem once when it starts and once when it ends, not at every poll. */

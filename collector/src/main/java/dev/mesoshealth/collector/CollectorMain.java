@@ -227,9 +227,12 @@ public final class CollectorMain implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops polling, then waits until every event handed over so far is delivered. */
-  public void stopPollingAndFlush() {
+  /** Stops polling, waits for the polls already started, then until their events are delivered. */
+  public void stopPollingAndFlush() throws InterruptedException {
     collector.close();
+    if (!collector.awaitSnapshotPolls(Duration.ofSeconds(30))) {
+      log.warn("stopping: some polls still running after 30 s are not counted");
+    }
     sink.flush();
   }
 
