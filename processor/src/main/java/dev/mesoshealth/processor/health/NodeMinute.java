@@ -40,6 +40,10 @@ public record NodeMinute(
           "mesos.cluster.tasks_running",
           "mesos.stats.uptime_secs");
 
+  /** Every key gauge a minute may carry, agents' then masters'. */
+  public static final List<String> GAUGES =
+      java.util.stream.Stream.concat(AGENT_GAUGES.stream(), MASTER_GAUGES.stream()).toList();
+
   public NodeMinute {
     ruleHits = ruleHits == null ? Map.of() : Map.copyOf(ruleHits);
     gauges = gauges == null ? Map.of() : Map.copyOf(gauges);

@@ -1,6 +1,7 @@
 package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.processor.bi.FeedRows;
 import dev.mesoshealth.processor.capacity.CapacityFanOut;
 import dev.mesoshealth.processor.capacity.CapacityModel;
 import dev.mesoshealth.processor.capacity.CapacityWindows;
@@ -47,6 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  * inventory ─ decode ─┤                          └─ agent states ─┐
  *                     └─ capacity-fan-out ─ [capacity-members] ─ capacity-windows ─> mesos.capacity.trends
  * tasks ───── decode ─── endpoint-fan-out ─────────── [endpoint-inputs] ─ endpoint-evaluator ─> mesos.endpoints.health
+ * BI feeds (flat rows, JSON with a Connect schema): node-evaluator's closed minutes, every
+ * transition and every closed capacity window ─> mesos.bi.*
  * (undecodable records of every input ─> mesos.dlq)            [..] = repartition topic
  * </pre>
  */
@@ -127,14 +130,22 @@ public final class HealthTopology {
                 Named.as("node-evaluator"),
                 StoreNames.NODE_HEALTH,
                 StoreNames.NODE_METRICS,
-                StoreNames.NODE_MINUTES);
+                StoreNames.NODE_MINUTES,
+                StoreNames.NODE_OPEN_MINUTES);
     Map<String, KStream<String, Output>> node =
         nodeOutputs
             .split(Named.as("node-"))
             .branch((k, v) -> v instanceof Output.Signal, Branched.as("signals"))
             .branch((k, v) -> v instanceof Output.AgentState, Branched.as("agent-states"))
+            .branch((k, v) -> v instanceof Output.MinuteRow, Branched.as("minute-rows"))
             .defaultBranch(Branched.as("events"));
     toTopics(node.get("node-events"), "node");
+    node.get("node-minute-rows")
+        .mapValues(v -> ((Output.MinuteRow) v).row(), Named.as("node-minute-row-values"))
+        .to(
+            Topics.BI_NODE_HEALTH_MINUTELY.name(),
+            Produced.with(Serdes.String(), Topics.BI_NODE_HEALTH_MINUTELY.valueSerde())
+                .withName("bi-node-minutes-sink"));
 
     // health of every cluster
     ClusterEvaluation clusterEvaluation = new ClusterEvaluation(settings.rules());
@@ -165,28 +176,39 @@ public final class HealthTopology {
                 v -> v instanceof Decoded.Snapshot s ? MemberUpdate.leaderTotals(s.value()) : null,
                 Named.as("leader-totals"))
             .filter((k, v) -> v != null, Named.as("leader-totals-only"));
-    inventory
-        .process(
-            () -> new CapacityFanOut(settings.capacityAttributes(), settings.capacity().shapes()),
-            Named.as("capacity-fan-out"),
-            CapacityFanOut.AGENT_GROUPS)
-        .merge(leaderTotals, Named.as("capacity-inputs"))
-        .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("members-by-group"))
-        .repartition(
-            Repartitioned.<String, MemberUpdate>as(StoreNames.CAPACITY_MEMBERS)
-                .withKeySerde(Serdes.String())
-                .withValueSerde(StateSerde.of(MemberUpdate.class)))
-        .process(
-            () -> new CapacityWindows(settings.capacity()),
-            Named.as("capacity-windows"),
-            CapacityWindows.MEMBERS,
-            CapacityWindows.OPEN_WINDOWS,
-            CapacityWindows.MINUTES,
-            CapacityWindows.LEADER_TOTALS)
+    KStream<String, dev.mesoshealth.events.CapacityTrend> capacityWindows =
+        inventory
+            .process(
+                () ->
+                    new CapacityFanOut(settings.capacityAttributes(), settings.capacity().shapes()),
+                Named.as("capacity-fan-out"),
+                CapacityFanOut.AGENT_GROUPS)
+            .merge(leaderTotals, Named.as("capacity-inputs"))
+            .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("members-by-group"))
+            .repartition(
+                Repartitioned.<String, MemberUpdate>as(StoreNames.CAPACITY_MEMBERS)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(StateSerde.of(MemberUpdate.class)))
+            .process(
+                () -> new CapacityWindows(settings.capacity()),
+                Named.as("capacity-windows"),
+                CapacityWindows.MEMBERS,
+                CapacityWindows.OPEN_WINDOWS,
+                CapacityWindows.MINUTES,
+                CapacityWindows.LEADER_TOTALS);
+    capacityWindows.to(
+        Topics.CAPACITY_TRENDS.name(),
+        Produced.with(Serdes.String(), Topics.CAPACITY_TRENDS.valueSerde())
+            .withName("capacity-sink"));
+    FeedRows capacityRows =
+        new FeedRows(settings.capacity().shapes().stream().map(Shape::name).toList());
+    capacityWindows
+        .filter((k, v) -> v != null && v.getFinal$(), Named.as("bi-capacity-closed-windows"))
+        .mapValues(capacityRows::capacity, Named.as("bi-capacity-rows"))
         .to(
-            Topics.CAPACITY_TRENDS.name(),
-            Produced.with(Serdes.String(), Topics.CAPACITY_TRENDS.valueSerde())
-                .withName("capacity-sink"));
+            Topics.BI_CAPACITY_MINUTELY.name(),
+            Produced.with(Serdes.String(), Topics.BI_CAPACITY_MINUTELY.valueSerde())
+                .withName("bi-capacity-sink"));
 
     // endpoint health: tasks meet their agent's health, keyed by agent id
     EndpointRules endpointRules = new EndpointRules(settings.keepHealthResults());
@@ -238,6 +260,11 @@ public final class HealthTopology {
                 StoreNames.NODE_MINUTES, retention, NodeMinute.SIZE, false),
             Serdes.String(),
             StateSerde.of(NodeMinute.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.NODE_OPEN_MINUTES),
+            Serdes.String(),
+            Serdes.Long()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.CLUSTER_HEALTH),
@@ -349,5 +376,14 @@ public final class HealthTopology {
             Topics.HEALTH_TRANSITIONS.name(),
             Produced.with(Serdes.String(), Topics.HEALTH_TRANSITIONS.valueSerde())
                 .withName(name + "-transitions-sink"));
+    split
+        .get(name + "-out-transitions")
+        .mapValues(
+            v -> FeedRows.transition(((Output.Transition) v).value()),
+            Named.as(name + "-transition-rows"))
+        .to(
+            Topics.BI_TRANSITIONS.name(),
+            Produced.with(Serdes.String(), Topics.BI_TRANSITIONS.valueSerde())
+                .withName(name + "-bi-transitions-sink"));
   }
 }

@@ -5,6 +5,7 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.processor.bi.FeedRows;
 import dev.mesoshealth.processor.health.ClusterSignal;
 import dev.mesoshealth.processor.health.NodeEvaluation;
 import dev.mesoshealth.processor.health.NodeMemory;
@@ -28,8 +29,10 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Evaluates every master and agent on each of its snapshots and inventory changes, keeps its
  * memory, one-minute summaries and latest metrics in state stores, and emits states, transitions
- * and cluster signals. A wall-clock punctuation marks silent nodes UNKNOWN and forgets nodes GONE
- * past their retention. Runs per task: the stores hold the task's partitions.
+ * and cluster signals. Each node's minute goes to the BI feed once it is over: when the node's next
+ * minute begins, or from the clock when the node has gone silent. A wall-clock punctuation marks
+ * silent nodes UNKNOWN and forgets nodes GONE past their retention. Runs per task: the stores hold
+ * the task's partitions.
  */
 final class NodeEvaluator implements Processor<String, Decoded, String, Output> {
   private final NodeEvaluation evaluation;
@@ -40,6 +43,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   private KeyValueStore<String, NodeMemory> nodes;
   private KeyValueStore<String, MetricsView> latest;
   private WindowStore<String, NodeMinute> minutes;
+  private KeyValueStore<String, Long> openMinutes;
 
   NodeEvaluator(NodeEvaluation evaluation, TopologyMetrics metrics) {
     this.evaluation = evaluation;
@@ -52,6 +56,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
     this.nodes = context.getStateStore(StoreNames.NODE_HEALTH);
     this.latest = context.getStateStore(StoreNames.NODE_METRICS);
     this.minutes = context.getStateStore(StoreNames.NODE_MINUTES);
+    this.openMinutes = context.getStateStore(StoreNames.NODE_OPEN_MINUTES);
     Duration every = evaluation.config().pollInterval();
     context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::checkClock);
   }
@@ -82,7 +87,45 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
         key,
         NodeMinute.add(minute, r.after(), snapshot.getMetrics(), o.pollFailed(), o.polledAt()),
         window);
+    Long open = openMinutes.get(key);
+    if (open == null || open < window) {
+      if (open != null) {
+        feedMinute(key, r.after(), open, o.polledAt(), timestamp);
+      }
+      openMinutes.put(key, window);
+    }
     emit(key, r, o.polledAt(), timestamp, o.role() == NodeRole.MASTER, o);
+  }
+
+  /** Writes a node's closed minute to the BI feed. */
+  private void feedMinute(String key, NodeMemory node, long window, Instant now, long timestamp) {
+    NodeMinute m = minutes.fetch(key, window);
+    if (m != null && node != null) {
+      context.forward(
+          new Record<>(
+              key, new Output.MinuteRow(FeedRows.nodeMinute(key, node, m, now)), timestamp));
+    }
+  }
+
+  /** Minutes of nodes that went silent: written once a minute is over by two poll intervals. */
+  private void feedSilentMinutes(Instant now, long wallClockMs) {
+    long closedBefore =
+        now.minus(NodeMinute.SIZE)
+            .minus(evaluation.config().pollInterval().multipliedBy(2))
+            .toEpochMilli();
+    List<KeyValue<String, Long>> closed = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = openMinutes.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, Long> kv = all.next();
+        if (kv.value < closedBefore) {
+          closed.add(kv);
+        }
+      }
+    }
+    for (KeyValue<String, Long> kv : closed) {
+      feedMinute(kv.key, nodes.get(kv.key), kv.value, now, wallClockMs);
+      openMinutes.delete(kv.key);
+    }
   }
 
   private void onInventory(String key, AgentInventory inventory, long timestamp) {
@@ -211,7 +254,13 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
       nodes.put(change.key, change.value.after());
       emit(change.key, change.value, now, wallClockMs, false, null);
     }
+    feedSilentMinutes(now, wallClockMs);
     for (String key : expired) {
+      Long open = openMinutes.get(key);
+      if (open != null) {
+        feedMinute(key, nodes.get(key), open, now, wallClockMs);
+        openMinutes.delete(key);
+      }
       nodes.delete(key);
       latest.delete(key);
       context.forward(new Record<>(key, new Output.State(null), wallClockMs));

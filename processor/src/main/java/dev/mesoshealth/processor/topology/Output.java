@@ -13,6 +13,9 @@ sealed interface Output {
 
   record Signal(ClusterSignal value) implements Output {}
 
+  /** A closed minute of a node, as a BI feed row. */
+  record MinuteRow(org.apache.kafka.connect.data.Struct row) implements Output {}
+
   /** An agent's new health state, for the endpoints on it. */
   record AgentState(dev.mesoshealth.events.HealthStatus state, String ip) implements Output {}
 }

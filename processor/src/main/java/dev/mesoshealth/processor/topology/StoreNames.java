@@ -11,6 +11,9 @@ public final class StoreNames {
   /** Node id, one-minute windows -> NodeMinute. */
   public static final String NODE_MINUTES = "node-minutes";
 
+  /** Node id -> start (epoch ms) of its minute not yet written to the BI feed. */
+  public static final String NODE_OPEN_MINUTES = "node-open-minutes";
+
   /** Cluster name -> ClusterMemory. */
   public static final String CLUSTER_HEALTH = "cluster-health";
 

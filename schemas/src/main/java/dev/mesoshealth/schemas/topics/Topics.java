@@ -9,11 +9,13 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.schemas.serde.AvroSerde;
+import dev.mesoshealth.schemas.serde.ConnectJsonSerde;
 import dev.mesoshealth.schemas.topics.Topic.Cleanup;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * The topic catalogue: every topic of the pipeline, once. Input topics the processor reads together
@@ -105,6 +107,40 @@ public final class Topics {
           3,
           "Input records that could not be decoded or processed.");
 
+  /** Per node and minute: worst state, minutes in each state, rule hits, key gauges (BI). */
+  public static final Topic<String, Struct> BI_NODE_HEALTH_MINUTELY =
+      new Topic<>(
+          "mesos.bi.node_health_minutely",
+          KEY,
+          new ConnectJsonSerde(),
+          Cleanup.DELETE,
+          Duration.ofDays(7),
+          PARTITIONS,
+          "BI feed: one flat row per node and minute (JSON with embedded Connect schema).");
+
+  /** Per capacity group and minute: totals, used, free, ratios, placeable counts (BI). */
+  public static final Topic<String, Struct> BI_CAPACITY_MINUTELY =
+      new Topic<>(
+          "mesos.bi.capacity_minutely",
+          KEY,
+          new ConnectJsonSerde(),
+          Cleanup.DELETE,
+          Duration.ofDays(30),
+          PARTITIONS,
+          "BI feed: one flat row per capacity group and minute (JSON with embedded Connect"
+              + " schema).");
+
+  /** One row per health transition, reasons flattened to text (BI). */
+  public static final Topic<String, Struct> BI_TRANSITIONS =
+      new Topic<>(
+          "mesos.bi.transitions",
+          KEY,
+          new ConnectJsonSerde(),
+          Cleanup.DELETE,
+          Duration.ofDays(30),
+          PARTITIONS,
+          "BI feed: one flat row per health transition (JSON with embedded Connect schema).");
+
   private static final List<Topic<String, ?>> ALL =
       List.of(
           METRIC_SNAPSHOTS,
@@ -114,7 +150,10 @@ public final class Topics {
           HEALTH_TRANSITIONS,
           CAPACITY_TRENDS,
           ENDPOINT_HEALTH,
-          DLQ);
+          DLQ,
+          BI_NODE_HEALTH_MINUTELY,
+          BI_CAPACITY_MINUTELY,
+          BI_TRANSITIONS);
 
   private Topics() {}
 

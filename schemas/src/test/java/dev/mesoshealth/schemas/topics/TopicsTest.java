@@ -22,7 +22,10 @@ class TopicsTest {
             "mesos.health.transitions",
             "mesos.capacity.trends",
             "mesos.endpoints.health",
-            "mesos.dlq");
+            "mesos.dlq",
+            "mesos.bi.node_health_minutely",
+            "mesos.bi.capacity_minutely",
+            "mesos.bi.transitions");
   }
 
   @Test
