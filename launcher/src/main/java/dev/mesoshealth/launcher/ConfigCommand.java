@@ -1,5 +1,6 @@
 package dev.mesoshealth.launcher;
 
+import dev.mesoshealth.bisink.BiSinkConfig;
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.console.ConsoleConfig;
 import dev.mesoshealth.processor.ProcessorConfig;
@@ -65,6 +66,7 @@ final class ConfigCommand implements Callable<Integer> {
     s.put(
         "etcd-updater",
         new ServiceDefinition(EtcdUpdaterConfig.DEFINITION, EtcdUpdaterConfig.PASS_THROUGH));
+    s.put("bi-sink", new ServiceDefinition(BiSinkConfig.DEFINITION, BiSinkConfig.PASS_THROUGH));
     return s;
   }
 

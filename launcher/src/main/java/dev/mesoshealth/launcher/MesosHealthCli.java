@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ConsoleCommand.class,
       HaproxyUpdaterCommand.class,
       EtcdUpdaterCommand.class,
+      BiSinkCommand.class,
       BenchCommand.class,
       ConfigCommand.class
     })

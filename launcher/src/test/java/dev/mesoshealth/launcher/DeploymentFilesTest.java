@@ -45,6 +45,9 @@ class DeploymentFilesTest {
       }
       ours.add(name);
       assertThat(s.path("build").asText()).as("%s builds our Dockerfile", name).isEqualTo(".");
+      if (s.has("entrypoint")) {
+        continue; // Kafka Connect, not a subcommand: see theConnectWorker...
+      }
       List<String> args = new ArrayList<>();
       s.path("command").forEach(a -> args.add(a.asText()));
       assertThat(args).as("%s: command as a list", name).isNotEmpty();
@@ -79,15 +82,63 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theConnectWorkerRunsTheShippedConfigurationWithTheDatabaseSettingsItNeeds()
+      throws Exception {
+    JsonNode services = compose().path("services");
+    JsonNode connect = services.path("connect");
+    List<String> entrypoint = new ArrayList<>();
+    connect.path("entrypoint").forEach(a -> entrypoint.add(a.asText()));
+    String mainClass = entrypoint.get(entrypoint.size() - 2);
+    assertThat(Class.forName(mainClass)).as("on the image's classpath (lib/)").isNotNull();
+    String workerFile = entrypoint.get(entrypoint.size() - 1);
+    assertThat(connect.path("volumes").get(0).asText())
+        .isEqualTo("./config/connect:/etc/mesos-health/connect:ro");
+    Path worker =
+        ROOT.resolve("config/connect").resolve(Path.of(workerFile).getFileName().toString());
+    java.util.Properties props = new java.util.Properties();
+    try (var in = Files.newBufferedReader(worker)) {
+      props.load(in);
+    }
+    Map<String, String> config = new java.util.HashMap<>();
+    props.forEach((k, v) -> config.put((String) k, (String) v));
+    // Connect's own validation of a distributed worker's settings
+    new org.apache.kafka.connect.runtime.distributed.DistributedConfig(config);
+    assertThat(config.get("plugin.path"))
+        .as("where the Dockerfile puts the dist's connect-plugins")
+        .isEqualTo("/opt/mesos-health/connect-plugins");
+    assertThat(Files.readString(ROOT.resolve("Dockerfile")))
+        .contains("COPY --from=build /src/launcher/target/dist /opt/mesos-health");
+    // every ${env:X} of the connector files is set for the worker
+    JsonNode env = connect.path("environment");
+    java.util.regex.Pattern placeholder = java.util.regex.Pattern.compile("\\$\\{env:([A-Z_]+)}");
+    for (String file : dev.mesoshealth.bisink.BiSink.CONNECTOR_FILES) {
+      java.util.regex.Matcher m =
+          placeholder.matcher(Files.readString(ROOT.resolve("config/connect").resolve(file)));
+      int found = 0;
+      while (m.find()) {
+        found++;
+        assertThat(env.has(m.group(1))).as("%s needs %s", file, m.group(1)).isTrue();
+      }
+      assertThat(found)
+          .as("%s reads the database settings from the environment", file)
+          .isEqualTo(3);
+    }
+    assertThat(services.path("connect-init").path("command").get(0).asText())
+        .contains("/etc/mesos-health/connect/bi-*.json", "http://connect:8083/connectors");
+  }
+
+  @Test
   void referencesResolveAndEveryServiceHasAHealthCheck() throws IOException {
     JsonNode root = compose();
     JsonNode services = root.path("services");
     for (Map.Entry<String, JsonNode> e : services.properties()) {
       String name = e.getKey();
       JsonNode s = e.getValue();
-      assertThat(s.path("healthcheck").path("test").isArray())
-          .as("%s has a health check", name)
-          .isTrue();
+      if (!name.equals("connect-init")) { // a one-shot job
+        assertThat(s.path("healthcheck").path("test").isArray())
+            .as("%s has a health check", name)
+            .isTrue();
+      }
       s.path("depends_on")
           .fieldNames()
           .forEachRemaining(

@@ -68,6 +68,7 @@ class MesosHealthCliTest {
         "console",
         "haproxy-updater",
         "etcd-updater",
+        "bi-sink",
         "config"
       })
   void everySubcommandHasHelp(String command) {

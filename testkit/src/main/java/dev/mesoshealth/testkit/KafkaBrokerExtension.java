@@ -65,6 +65,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     TopicProbe.produce(bootstrapServers(), topic, records);
   }
 
+  /** Every record on the topic now, from the beginning to the current end. */
+  public <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
+    return TopicProbe.readAll(bootstrapServers(), topic, Duration.ofSeconds(30));
+  }
+
   /**
    * Reads the topic from the beginning until the records read so far satisfy the condition, and
    * returns them; fails with what was expected and what arrived when the deadline passes.

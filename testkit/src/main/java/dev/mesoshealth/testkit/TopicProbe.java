@@ -64,6 +64,46 @@ public final class TopicProbe {
   }
 
   /**
+   * Every record on the topic now: reads each partition from the beginning up to the end offsets
+   * taken when it starts (committed records only). Fails on an undecodable record.
+   */
+  public static <K, V> List<ConsumerRecord<K, V>> readAll(
+      String bootstrapServers, Topic<K, V> topic, Duration timeout) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "probe-" + UUID.randomUUID(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic.name(), timeout)) {
+        partitions.add(new TopicPartition(p.topic(), p.partition()));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionFailedError(
+              "could not read " + topic + " to its end " + end + " within " + timeout);
+        }
+        for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+          K key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.key());
+          V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.value());
+          out.add(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, value));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Reads every partition of the topic from the beginning (no consumer group) until the records
    * read so far satisfy the condition. Fails with the expectation and the last records seen.
    */

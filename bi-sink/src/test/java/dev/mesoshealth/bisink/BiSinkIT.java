@@ -1,0 +1,430 @@
+package dev.mesoshealth.bisink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mesoshealth.events.AgentInventory;
+import dev.mesoshealth.events.CollectorRef;
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.events.NodeRef;
+import dev.mesoshealth.events.NodeRole;
+import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topic;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.testkit.EmbeddedPostgres;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SampleEvents;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole BI path with real parts: a known snapshot sequence into the real broker, the processor
+ * writing the feed topics, a Kafka Connect worker with Debezium's JDBC sink, and PostgreSQL. The
+ * tables must hold exactly the facts of the feeds; a replay and a restart must change nothing but
+ * what is new.
+ */
+class BiSinkIT {
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  private static final String CLUSTER = "bi";
+  private static final List<String> AGENTS = List.of("A0", "A1", "A2");
+  private static final String SICK = "A1";
+
+  private static EmbeddedPostgres postgres;
+  private static ProcessorMain processor;
+  private static Instant base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = EmbeddedPostgres.start();
+    kafka.createTopics(Topics.all(), 3);
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "bi-it");
+    p.put("poll.interval", "60s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory("bi-it-").toString());
+    processor =
+        ProcessorMain.start(
+            ProcessorConfig.from(
+                ServiceConfig.parse(
+                    ProcessorConfig.DEFINITION,
+                    new ServiceConfig.Sources().flags(p),
+                    ProcessorConfig.PASS_THROUGH)));
+    base = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (processor != null) {
+      processor.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ input
+
+  /** Minute m of the cluster: a poll of each agent every 10 s; A1 fails for 30 s in minute 1. */
+  private static void produceMinute(int m) {
+    CollectorRef collector = new CollectorRef("c-bi", "0/1", AGENTS.size(), 0);
+    List<Map.Entry<String, MetricSnapshot>> snapshots = new ArrayList<>();
+    for (int s = 0; s < 60; s += 10) {
+      Instant at = base.plusSeconds(60L * m + s);
+      for (int i = 0; i < AGENTS.size(); i++) {
+        String id = AGENTS.get(i);
+        boolean failing = id.equals(SICK) && m == 1 && s >= 10 && s < 40;
+        MetricSnapshot.Builder b =
+            MetricSnapshot.newBuilder()
+                .setNode(
+                    new NodeRef(
+                        CLUSTER, NodeRole.AGENT, id, id.toLowerCase(), "10.2.0." + i + ":5051"))
+                .setPolledAt(at)
+                .setDurationMs(4)
+                .setCollector(collector);
+        if (failing) {
+          b.setOutcome(Outcome.UNREACHABLE).setError("connection refused");
+        } else {
+          b.setOutcome(Outcome.OK)
+              .setMetrics(
+                  Map.of(
+                      "mesos.stats.registered", 1.0,
+                      "mesos.slave.tasks_running", (double) i,
+                      "mesos.slave.cpus_percent", 0.25));
+        }
+        snapshots.add(Map.entry(id, b.build()));
+      }
+    }
+    kafka.produce(Topics.METRIC_SNAPSHOTS, snapshots);
+    List<Map.Entry<String, AgentInventory>> inventory = new ArrayList<>();
+    for (String id : AGENTS) {
+      AgentInventory a = SampleEvents.agentInventory(id);
+      a.setCluster(CLUSTER);
+      a.setObservedAt(base.plusSeconds(60L * m + 45));
+      inventory.add(Map.entry(id, a));
+    }
+    kafka.produce(Topics.AGENT_INVENTORY, inventory);
+  }
+
+  // ------------------------------------------------------------------ feeds and tables
+
+  /** A feed as the facts it states: primary key -> row, the latest row per key. */
+  private static Map<String, Struct> facts(Topic<String, Struct> feed, List<String> key) {
+    List<ConsumerRecord<String, Struct>> records = kafka.readAll(feed);
+    Map<String, Struct> out = new TreeMap<>();
+    for (ConsumerRecord<String, Struct> r : records) {
+      out.put(pk(r.value(), key), r.value());
+    }
+    return out;
+  }
+
+  private static String pk(Struct row, List<String> key) {
+    StringBuilder b = new StringBuilder();
+    for (String k : key) {
+      Object v = row.get(k);
+      b.append(v instanceof java.util.Date d ? d.toInstant().toString() : String.valueOf(v))
+          .append('|');
+    }
+    return b.toString();
+  }
+
+  /** A table as primary key -> the given columns, as text. */
+  private static Map<String, Map<String, String>> table(
+      String table, List<String> key, List<String> columns) throws SQLException {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    try (Connection c = db();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+      while (rs.next()) {
+        StringBuilder k = new StringBuilder();
+        for (String col : key) {
+          Object v = rs.getObject(col);
+          k.append(v instanceof java.sql.Timestamp ts ? ts.toInstant().toString() : v).append('|');
+        }
+        Map<String, String> row = new HashMap<>();
+        for (String col : columns) {
+          row.put(col, String.valueOf(rs.getObject(col)));
+        }
+        out.put(k.toString(), row);
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) { // the sink has not created the table yet
+        return Map.of();
+      }
+      throw e;
+    }
+    return out;
+  }
+
+  private static Map<String, Map<String, String>> expected(
+      Map<String, Struct> facts, List<String> columns) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    facts.forEach(
+        (k, row) -> {
+          Map<String, String> values = new HashMap<>();
+          for (String col : columns) {
+            values.put(col, String.valueOf(row.get(col)));
+          }
+          out.put(k, values);
+        });
+    return out;
+  }
+
+  private static long count(String table) throws SQLException {
+    try (Connection c = db();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static Connection db() throws SQLException {
+    return DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
+  }
+
+  private static final List<String> NODE_KEY = List.of("node_id", "minute");
+  private static final List<String> NODE_COLUMNS =
+      List.of(
+          "cluster",
+          "worst_state",
+          "last_state",
+          "evaluations",
+          "failed_polls",
+          "minutes_healthy",
+          "minutes_unreachable",
+          "rule_hits",
+          "mesos_slave_cpus_percent");
+  private static final List<String> CAPACITY_KEY = List.of("group_id", "minute");
+  private static final List<String> CAPACITY_COLUMNS =
+      List.of("group_kind", "agents", "cpus_total", "cpus_used", "mem_free", "placeable_small");
+  private static final List<String> TRANSITION_KEY = List.of("node_id", "at");
+  private static final List<String> TRANSITION_COLUMNS =
+      List.of("role", "from_state", "to_state", "rules", "reasons");
+
+  /** Waits until the three tables hold exactly the facts of the three feeds. */
+  private static void awaitTablesEqualFeeds() {
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              assertThat(table("node_health_minutely", NODE_KEY, NODE_COLUMNS))
+                  .isEqualTo(
+                      expected(facts(Topics.BI_NODE_HEALTH_MINUTELY, NODE_KEY), NODE_COLUMNS));
+              assertThat(table("capacity_minutely", CAPACITY_KEY, CAPACITY_COLUMNS))
+                  .isEqualTo(
+                      expected(facts(Topics.BI_CAPACITY_MINUTELY, CAPACITY_KEY), CAPACITY_COLUMNS));
+              assertThat(table("health_transitions", TRANSITION_KEY, TRANSITION_COLUMNS))
+                  .isEqualTo(
+                      expected(facts(Topics.BI_TRANSITIONS, TRANSITION_KEY), TRANSITION_COLUMNS));
+            });
+  }
+
+  /** Waits until the sinks' consumer groups have read every feed record produced so far. */
+  private static void awaitSinksCaughtUp() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      for (String file : BiSink.CONNECTOR_FILES) {
+        BiSink.ConnectorSpec spec = BiSink.shipped(file);
+        String topic = spec.config().get("topics");
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get()
+            .get(topic)
+            .partitions()
+            .forEach(
+                p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, o) -> end.put(tp, o.offset()));
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .pollInterval(Duration.ofMillis(500))
+            .untilAsserted(
+                () -> {
+                  Map<TopicPartition, OffsetAndMetadata> committed =
+                      admin
+                          .listConsumerGroupOffsets("connect-" + spec.name())
+                          .partitionsToOffsetAndMetadata()
+                          .get(10, TimeUnit.SECONDS);
+                  end.forEach(
+                      (tp, offset) ->
+                          assertThat(committed.get(tp) == null ? 0 : committed.get(tp).offset())
+                              .as("%s committed by %s", tp, spec.name())
+                              .isEqualTo(offset));
+                });
+      }
+    }
+  }
+
+  private static BiSinkConfig sinkConfig(Path offsets) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Map<String, String> f = new HashMap<>();
+    f.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    f.put("jdbc.url", postgres.jdbcUrl());
+    f.put("jdbc.user", postgres.user());
+    f.put("connect.plugin.path", Path.of("target/connect-plugins").toAbsolutePath().toString());
+    f.put("connect.offsets.file", offsets.toString());
+    f.put("connect.rest.port", Integer.toString(port));
+    return BiSinkConfig.from(
+        ServiceConfig.parse(
+            BiSinkConfig.DEFINITION,
+            new ServiceConfig.Sources().flags(f),
+            BiSinkConfig.PASS_THROUGH));
+  }
+
+  /** The README's example queries run against the tables (names and types as documented). */
+  private static void readmeQueriesRun() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"));
+    java.util.regex.Matcher block =
+        java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(readme);
+    assertThat(block.find()).as("a sql block in README.md").isTrue();
+    List<String> queries =
+        java.util.Arrays.stream(block.group(1).split(";"))
+            .map(q -> q.replaceAll("(?m)^--.*$", "").trim())
+            .filter(q -> !q.isEmpty())
+            .toList();
+    assertThat(queries).hasSizeGreaterThanOrEqualTo(3);
+    try (Connection c = db();
+        Statement st = c.createStatement()) {
+      for (String q : queries) {
+        try (ResultSet rs = st.executeQuery(q)) {
+          rs.next();
+        } catch (SQLException e) {
+          throw new AssertionError("README query failed: " + e.getMessage() + "\n" + q, e);
+        }
+      }
+      try (ResultSet rs = st.executeQuery(queries.get(0))) {
+        assertThat(rs.next()).as("the week's sick agents include A1").isTrue();
+        assertThat(rs.getString("node_id")).isEqualTo(SICK);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ the test
+
+  @Test
+  void tablesHoldTheFeedsFactsThroughReplayAndRestart() throws Exception {
+    for (int m = 0; m < 3; m++) {
+      produceMinute(m);
+    }
+    // minutes 0 and 1 of every agent are closed by minute 2's polls; A1's outage is a transition
+    kafka.consumeUntil(
+        Topics.BI_NODE_HEALTH_MINUTELY,
+        r -> r.size() >= 2 * AGENTS.size(),
+        Duration.ofMinutes(1),
+        "minutes 0 and 1 of each agent");
+    kafka.consumeUntil(
+        Topics.BI_CAPACITY_MINUTELY, r -> !r.isEmpty(), Duration.ofMinutes(1), "capacity rows");
+    Path offsets = Files.createTempDirectory("bi-sink-").resolve("connect.offsets");
+
+    try (BiSink sink = BiSink.start(sinkConfig(offsets))) {
+      await().atMost(Duration.ofMinutes(1)).until(sink::running);
+      awaitTablesEqualFeeds();
+
+      // the facts themselves, not only equality with the feed
+      Map<String, Map<String, String>> minutes =
+          table("node_health_minutely", NODE_KEY, NODE_COLUMNS);
+      Map<String, String> sick = minutes.get(SICK + "|" + base.plusSeconds(60) + "|");
+      assertThat(sick).as("A1's minute 1").isNotNull();
+      assertThat(sick.get("worst_state")).isEqualTo("UNREACHABLE");
+      assertThat(sick.get("failed_polls")).isEqualTo("3");
+      assertThat(Double.parseDouble(sick.get("minutes_unreachable"))).isPositive();
+      assertThat(minutes.get("A0|" + base + "|").get("minutes_healthy")).isEqualTo("1.0");
+      assertThat(table("health_transitions", TRANSITION_KEY, TRANSITION_COLUMNS).values())
+          .anySatisfy(
+              t -> {
+                assertThat(t.get("from_state")).isEqualTo("HEALTHY");
+                assertThat(t.get("to_state")).isEqualTo("UNREACHABLE");
+                assertThat(t.get("reasons")).contains("poll.failed");
+              });
+      Map<String, String> cluster =
+          table("capacity_minutely", CAPACITY_KEY, CAPACITY_COLUMNS).get("bi|" + base + "|");
+      assertThat(cluster).as("the cluster group's minute 0").isNotNull();
+      assertThat(Double.parseDouble(cluster.get("cpus_total"))).isEqualTo(3 * 8.0);
+
+      readmeQueriesRun();
+
+      // a replay of every feed record writes no new row
+      long nodeRows = count("node_health_minutely");
+      long capacityRows = count("capacity_minutely");
+      long transitionRows = count("health_transitions");
+      for (Topic<String, Struct> feed :
+          List.of(
+              Topics.BI_NODE_HEALTH_MINUTELY, Topics.BI_CAPACITY_MINUTELY, Topics.BI_TRANSITIONS)) {
+        List<Map.Entry<String, Struct>> again =
+            kafka.readAll(feed).stream().map(r -> Map.entry(r.key(), r.value())).toList();
+        kafka.produce(feed, again);
+      }
+      awaitSinksCaughtUp();
+      assertThat(count("node_health_minutely")).isEqualTo(nodeRows);
+      assertThat(count("capacity_minutely")).isEqualTo(capacityRows);
+      assertThat(count("health_transitions")).isEqualTo(transitionRows);
+      awaitTablesEqualFeeds();
+    }
+
+    // stopped: new facts arrive meanwhile; a restarted sink resumes without loss or duplicates
+    long before = count("node_health_minutely");
+    produceMinute(3);
+    kafka.consumeUntil(
+        Topics.BI_NODE_HEALTH_MINUTELY,
+        r ->
+            r.stream()
+                .anyMatch(
+                    x ->
+                        x.value().get("minute").equals(java.util.Date.from(base.plusSeconds(120)))),
+        Duration.ofMinutes(1),
+        "minute 2 rows");
+    try (BiSink sink = BiSink.start(sinkConfig(offsets))) {
+      await().atMost(Duration.ofMinutes(1)).until(sink::running);
+      awaitTablesEqualFeeds();
+      assertThat(count("node_health_minutely")).isGreaterThanOrEqualTo(before + AGENTS.size());
+    }
+    try (Connection c = db();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) - count(DISTINCT (node_id, minute)) FROM node_health_minutely")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("duplicate rows").isZero();
+    }
+  }
+}
