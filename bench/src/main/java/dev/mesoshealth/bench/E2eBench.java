@@ -92,7 +92,9 @@ public final class E2eBench {
       Duration mesosUnreachableAfter,
       Map<String, Double> cpuCores,
       long peakRssMiB,
+      double scheduleLagP50Seconds,
       double scheduleLagP99Seconds,
+      double agentPollP99Seconds,
       long pollsSkipped) {
 
     public boolean lossless() {
@@ -104,11 +106,13 @@ public final class E2eBench {
       out.append(
           String.format(
               "| agents | poll interval | measured | snapshots/s | made / on topic / evaluated |"
-                  + " loss | replayed | polls skipped | schedule lag p99 | peak RSS |%n"
-                  + "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|%n"));
+                  + " loss | replayed | polls skipped | schedule lag p50 / p99 | agent poll p99 |"
+                  + " peak RSS |%n"
+                  + "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|%n"));
       out.append(
           String.format(
-              "| %,d | %s | %.0f s | %.0f | %,d / %,d / %,d | %s | %,d | %,d | ≤ %s s | %,d MiB |%n%n",
+              "| %,d | %s | %.0f s | %.0f | %,d / %,d / %,d | %s | %,d | %,d | ≤ %s s / ≤ %s s |"
+                  + " ≤ %s s | %,d MiB |%n%n",
               options.agents(),
               Durations.format(options.pollInterval()),
               windowSeconds,
@@ -119,7 +123,9 @@ public final class E2eBench {
               lossless() ? "none" : "YES",
               evaluationsReplayed,
               pollsSkipped,
+              scheduleLagP50Seconds,
               scheduleLagP99Seconds,
+              agentPollP99Seconds,
               peakRssMiB));
       out.append(
           String.format(
@@ -195,7 +201,8 @@ public final class E2eBench {
       ticker.scheduleAtFixedRate(cpu::sample, 0, 1, TimeUnit.SECONDS);
       long polls0 = collector.metrics().pollsTotal();
       long skipped0 = collector.metrics().skippedTotal();
-      long[] lag0 = collector.metrics().scheduleLagCounts();
+      CollectorMetrics.Buckets lag0 = collector.metrics().scheduleLag();
+      CollectorMetrics.Buckets took0 = collector.metrics().agentPollDuration();
       long t0 = System.nanoTime();
       List<FaultRecord> faults = new ArrayList<>();
       // each victim once, in a seeded order, so every fault is a fresh HEALTHY -> UNREACHABLE
@@ -230,11 +237,9 @@ public final class E2eBench {
       long polls = collector.metrics().pollsTotal() - polls0;
       cpu.sample();
       Map<String, Double> cores = cpu.coresSince(window);
-      long[] lagCounts = collector.metrics().scheduleLagCounts();
-      for (int i = 0; i < lagCounts.length; i++) {
-        lagCounts[i] -= lag0[i]; // the measurement window only, not the warm-up
-      }
-      double lag = CollectorMetrics.quantile(collector.metrics().lagBounds(), lagCounts, 0.99);
+      // the measurement window only, not the warm-up
+      CollectorMetrics.Buckets lag = collector.metrics().scheduleLag().minus(lag0);
+      CollectorMetrics.Buckets took = collector.metrics().agentPollDuration().minus(took0);
       long skipped = collector.metrics().skippedTotal() - skipped0;
 
       // loss: every poll made is on the topic, and every record on the topic was evaluated. The
@@ -289,7 +294,9 @@ public final class E2eBench {
           sim.config().agentPingTimeout(),
           cores,
           peakRssMiB(),
-          lag,
+          lag.quantile(0.50),
+          lag.quantile(0.99),
+          took.quantile(0.99),
           skipped);
     } finally {
       ticker.shutdownNow();

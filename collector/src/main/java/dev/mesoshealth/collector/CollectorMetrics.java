@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 
 /** The collector's own metrics, in Prometheus form, served on its admin port at /metrics. */
 public final class CollectorMetrics {
@@ -132,54 +133,66 @@ public final class CollectorMetrics {
     return (long) polls.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
   }
 
-  /** How late agent polls started: counts per bucket (not cumulative), see {@link #lagBounds}. */
-  public long[] scheduleLagCounts() {
-    var points = scheduleLagSeconds.collect().getDataPoints();
-    if (points.isEmpty()) {
-      return new long[lagBounds().length];
-    }
-    var buckets = points.get(0).getClassicBuckets();
-    long[] counts = new long[buckets.size()];
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = buckets.getCount(i);
-    }
-    return counts;
-  }
-
-  /** Upper bounds (seconds) of the schedule-lag buckets, the last one infinite. */
-  public double[] lagBounds() {
-    var points = scheduleLagSeconds.collect().getDataPoints();
-    var buckets = points.get(0).getClassicBuckets();
-    double[] bounds = new double[buckets.size()];
-    for (int i = 0; i < bounds.length; i++) {
-      bounds[i] = buckets.getUpperBound(i);
-    }
-    return bounds;
-  }
-
-  /** The q-quantile of how late agent polls started, in seconds (an upper estimate). */
-  public double scheduleLagQuantile(double q) {
-    return quantile(lagBounds(), scheduleLagCounts(), q);
-  }
-
   /**
-   * The q-quantile of a bucketed distribution, as the upper bound of the bucket it falls in; 0 when
-   * empty.
+   * A histogram's buckets at one moment: upper bounds (the last infinite) and the count in each
+   * (not cumulative). Two readings subtract to the distribution between them.
    */
-  public static double quantile(double[] bounds, long[] counts, double q) {
-    long total = 0;
-    for (long c : counts) {
-      total += c;
-    }
-    long need = (long) Math.ceil(q * total);
-    long seen = 0;
-    for (int i = 0; i < counts.length && total > 0; i++) {
-      seen += counts[i];
-      if (seen >= need) {
-        return bounds[i];
+  public record Buckets(double[] bounds, long[] counts) {
+
+    static Buckets of(HistogramSnapshot snapshot, String role) {
+      HistogramSnapshot.HistogramDataPointSnapshot point =
+          snapshot.getDataPoints().stream()
+              .filter(p -> role == null || role.equals(p.getLabels().get("role")))
+              .findFirst()
+              .orElse(null);
+      if (point == null) {
+        return new Buckets(new double[0], new long[0]);
       }
+      var buckets = point.getClassicBuckets();
+      double[] bounds = new double[buckets.size()];
+      long[] counts = new long[buckets.size()];
+      for (int i = 0; i < bounds.length; i++) {
+        bounds[i] = buckets.getUpperBound(i);
+        counts[i] = buckets.getCount(i);
+      }
+      return new Buckets(bounds, counts);
     }
-    return 0;
+
+    /** What was observed since {@code earlier}. */
+    public Buckets minus(Buckets earlier) {
+      long[] out = counts.clone();
+      for (int i = 0; i < Math.min(out.length, earlier.counts.length); i++) {
+        out[i] -= earlier.counts[i];
+      }
+      return new Buckets(bounds, out);
+    }
+
+    /** The q-quantile, as the upper bound of the bucket it falls in; 0 when empty. */
+    public double quantile(double q) {
+      long total = 0;
+      for (long c : counts) {
+        total += c;
+      }
+      long need = (long) Math.ceil(q * total);
+      long seen = 0;
+      for (int i = 0; i < counts.length && total > 0; i++) {
+        seen += counts[i];
+        if (seen >= need) {
+          return bounds[i];
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** How late agent polls started, so far. */
+  public Buckets scheduleLag() {
+    return Buckets.of(scheduleLagSeconds.collect(), null);
+  }
+
+  /** How long agent polls took, answered or not, so far. */
+  public Buckets agentPollDuration() {
+    return Buckets.of(pollSeconds.collect(), "agent");
   }
 
   /** Agent polls skipped so far because they were more than an interval late. */
