@@ -7,8 +7,6 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
-import dev.mesoshealth.processor.topology.HealthTopology;
-import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
@@ -20,14 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -60,45 +51,6 @@ class ProcessorRestartIT {
                 ProcessorConfig.PASS_THROUGH)));
   }
 
-  /** The same input through the topology in a TopologyTestDriver: the uninterrupted run. */
-  private static List<String> reference(List<MetricSnapshot> input) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reference");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    ProcessorConfig config =
-        ProcessorConfig.from(
-            ServiceConfig.parse(
-                ProcessorConfig.DEFINITION,
-                new ServiceConfig.Sources()
-                    .flags(Map.of("kafka.bootstrap.servers", "x:1", "poll.interval", "60s")),
-                ProcessorConfig.PASS_THROUGH));
-    try (TopologyTestDriver driver =
-        new TopologyTestDriver(
-            HealthTopology.build(config.topology(), TopologyMetrics.NONE), props)) {
-      TestInputTopic<String, MetricSnapshot> in =
-          driver.createInputTopic(
-              Topics.METRIC_SNAPSHOTS.name(),
-              new StringSerializer(),
-              Topics.METRIC_SNAPSHOTS.valueSerde().serializer());
-      TestOutputTopic<String, HealthTransition> out =
-          driver.createOutputTopic(
-              Topics.HEALTH_TRANSITIONS.name(),
-              new StringDeserializer(),
-              Topics.HEALTH_TRANSITIONS.valueSerde().deserializer());
-      for (MetricSnapshot s : input) {
-        in.pipeInput(s.getNode().getId(), s, s.getPolledAt());
-      }
-      return out.readKeyValuesToList().stream()
-          .map(kv -> describe(kv.key, kv.value))
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static String describe(String key, HealthTransition t) {
-    return key + " " + t.getFrom() + ">" + t.getTo() + " at " + t.getAt();
-  }
-
   @Test
   void restartedProcessorEmitsExactlyTheTransitionsOfAnUninterruptedRun() throws Exception {
     kafka.createTopics(Topics.all(), 3);
@@ -107,7 +59,7 @@ class ProcessorRestartIT {
     List<MetricSnapshot> second = Inputs.rounds("R", AGENTS, ROUNDS / 2, ROUNDS, base);
     List<MetricSnapshot> all = new ArrayList<>(first);
     all.addAll(second);
-    List<String> expected = reference(all);
+    List<String> expected = UninterruptedRun.transitions(all);
     assertThat(expected).as("the input makes transitions").hasSizeGreaterThan(30);
 
     produce(first);
@@ -135,7 +87,7 @@ class ProcessorRestartIT {
     List<String> actualNodes =
         records.stream()
             .filter(r -> !r.key().startsWith("cluster:"))
-            .map(r -> describe(r.key(), r.value()))
+            .map(r -> UninterruptedRun.describe(r.key(), r.value()))
             .sorted()
             .toList();
     assertThat(actualNodes)

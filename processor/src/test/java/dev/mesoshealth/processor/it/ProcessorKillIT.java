@@ -1,0 +1,154 @@
+package dev.mesoshealth.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A processor JVM killed without warning (SIGKILL, while it works through a burst of input: no
+ * shutdown, no final commit, its state directory left locked) and a new one started in its place:
+ * the node transitions equal those of an uninterrupted run over the same input. Exactly-once holds:
+ * what the killed one wrote in an unfinished transaction is never seen, and nothing is lost.
+ */
+class ProcessorKillIT {
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  private static final int AGENTS = 100;
+  private static final int ROUNDS = 60;
+
+  private static Map<String, String> flags(Path stateDir) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "kill");
+    p.put("poll.interval", "60s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", stateDir.toString());
+    return p;
+  }
+
+  @Test
+  void aKilledProcessorsReplacementEmitsExactlyTheTransitionsOfAnUninterruptedRun()
+      throws Exception {
+    kafka.createTopics(Topics.all(), 3);
+    Instant base = Instant.now();
+    List<MetricSnapshot> all = Inputs.rounds("K", AGENTS, 0, ROUNDS, base);
+    List<String> expected =
+        UninterruptedRun.transitions(all).stream().filter(t -> !t.startsWith("cluster:")).toList();
+    assertThat(expected).as("the input makes transitions").hasSizeGreaterThan(100);
+
+    produce(all); // all of it waiting, so the kill comes while there is work left
+
+    Path stateDir = Files.createTempDirectory("kill-");
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ProcessorProcessMain.class.getName());
+    flags(stateDir).forEach((k, v) -> command.add(k + "=" + v));
+    Process victim =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(stateDir.resolve("victim.log").toFile())
+            .start();
+    try {
+      kafka.consumeUntil(
+          Topics.HEALTH_TRANSITIONS,
+          seen -> seen.size() >= 10,
+          Duration.ofSeconds(90),
+          "transitions from the processor that will be killed");
+    } finally {
+      victim.destroyForcibly(); // SIGKILL in the middle of the backlog
+      victim.waitFor();
+    }
+
+    // the replacement works in the same state directory the killed one left behind
+    try (ProcessorMain replacement =
+        ProcessorMain.start(
+            ProcessorConfig.from(
+                ServiceConfig.parse(
+                    ProcessorConfig.DEFINITION,
+                    new ServiceConfig.Sources().flags(flags(stateDir)),
+                    ProcessorConfig.PASS_THROUGH)))) {
+      awaitCaughtUp();
+      List<ConsumerRecord<String, HealthTransition>> records =
+          kafka.readAll(Topics.HEALTH_TRANSITIONS);
+      List<String> actual =
+          records.stream()
+              .filter(r -> !r.key().startsWith("cluster:"))
+              .map(r -> UninterruptedRun.describe(r.key(), r.value()))
+              .sorted()
+              .toList();
+      assertThat(actual)
+          .as("node transitions after a SIGKILL: no duplicate, none missing")
+          .containsExactlyElementsOf(expected);
+      assertThat(replacement.evaluations()).as("the replacement did part of the work").isPositive();
+    }
+  }
+
+  /** Waits until the processor group has committed the whole snapshot topic. */
+  private static void awaitCaughtUp() throws Exception {
+    String topic = Topics.METRIC_SNAPSHOTS.name();
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < 3; p++) {
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, o) -> end.put(tp, o.offset()));
+      await("the replacement has committed every snapshot")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin
+                        .listConsumerGroupOffsets("kill")
+                        .partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
+                return end.entrySet().stream()
+                    .allMatch(
+                        e ->
+                            committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue());
+              });
+    }
+  }
+
+  private static void produce(List<MetricSnapshot> snapshots) {
+    List<Map.Entry<String, MetricSnapshot>> records = new ArrayList<>();
+    for (MetricSnapshot s : snapshots) {
+      records.add(new SimpleEntry<>(s.getNode().getId(), s));
+    }
+    kafka.produce(Topics.METRIC_SNAPSHOTS, records);
+  }
+}
