@@ -71,7 +71,13 @@ public final class E2eBench {
       Duration duration,
       Duration faultEvery,
       String bootstrapServers,
-      long seed) {}
+      long seed,
+      Map<String, String> collectorSettings) {
+
+    public Options {
+      collectorSettings = collectorSettings == null ? Map.of() : Map.copyOf(collectorSettings);
+    }
+  }
 
   /** What one run measured. */
   public record Result(
@@ -84,6 +90,7 @@ public final class E2eBench {
       double snapshotsPerSecond,
       int faults,
       int detected,
+      long falseAlarms,
       long latencyP50Ms,
       long latencyP95Ms,
       long latencyP99Ms,
@@ -129,13 +136,15 @@ public final class E2eBench {
               peakRssMiB));
       out.append(
           String.format(
-              "| faults | detected | latency p50 | p95 | p99 | max | K intervals | target p99 |"
-                  + " Mesos marks unreachable after |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"));
+              "| faults | detected | false alarms | latency p50 | p95 | p99 | max | K intervals |"
+                  + " target p99 | Mesos marks unreachable after |%n"
+                  + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"));
       out.append(
           String.format(
-              "| %d | %d | %,d ms | %,d ms | %,d ms | %,d ms | %s | ≤ %s | %s |%n%n",
+              "| %d | %d | %d | %,d ms | %,d ms | %,d ms | %,d ms | %s | ≤ %s | %s |%n%n",
               faults,
               detected,
+              falseAlarms,
               latencyP50Ms,
               latencyP95Ms,
               latencyP99Ms,
@@ -204,6 +213,7 @@ public final class E2eBench {
       CollectorMetrics.Buckets lag0 = collector.metrics().scheduleLag();
       CollectorMetrics.Buckets took0 = collector.metrics().agentPollDuration();
       long t0 = System.nanoTime();
+      Instant measureStart = Instant.now();
       List<FaultRecord> faults = new ArrayList<>();
       // each victim once, in a seeded order, so every fault is a fresh HEALTHY -> UNREACHABLE
       List<SimAgent> victims = new ArrayList<>(sim.cluster().agents());
@@ -286,6 +296,7 @@ public final class E2eBench {
           polls / window,
           injected.size(),
           latencies.size(),
+          watch.falseAlarms(victimIds(faults), measureStart),
           percentile(latencies, 0.50),
           percentile(latencies, 0.95),
           percentile(latencies, 0.99),
@@ -323,6 +334,7 @@ public final class E2eBench {
     c.put("http.timeout", Math.min(5000, Math.max(500, o.pollInterval().toMillis() / 2)) + "ms");
     c.put("kafka.bootstrap.servers", bootstrap);
     c.put("admin.port", "0");
+    c.putAll(o.collectorSettings());
     return ServiceConfig.parse(
         CollectorConfig.DEFINITION,
         new ServiceConfig.Sources().flags(c),
@@ -421,6 +433,12 @@ public final class E2eBench {
         .sum();
   }
 
+  private static java.util.Set<String> victimIds(List<FaultRecord> faults) {
+    synchronized (faults) {
+      return faults.stream().map(FaultRecord::target).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
   private static long percentile(List<Long> sorted, double q) {
     if (sorted.isEmpty()) {
       return 0;
@@ -500,6 +518,22 @@ public final class E2eBench {
       } finally {
         consumer.close();
       }
+    }
+
+    /** Agents not in {@code victims} that turned sick (any state worse than DEGRADED) since. */
+    long falseAlarms(java.util.Set<String> victims, Instant since) {
+      return byNode.entrySet().stream()
+          .filter(e -> !victims.contains(e.getKey()) && !e.getKey().startsWith("master:"))
+          .filter(e -> !e.getKey().startsWith("cluster:"))
+          .filter(
+              e ->
+                  e.getValue().stream()
+                      .anyMatch(
+                          s ->
+                              !s.at().isBefore(since)
+                                  && (s.to() == HealthStatus.UNREACHABLE
+                                      || s.to() == HealthStatus.UNHEALTHY)))
+          .count();
     }
 
     Instant firstAfter(String node, HealthStatus to, Instant after) {

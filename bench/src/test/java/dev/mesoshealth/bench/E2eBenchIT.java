@@ -3,6 +3,7 @@ package dev.mesoshealth.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,8 @@ class E2eBenchIT {
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(3),
                     null,
-                    5))
+                    5,
+                    Map.of()))
             .run();
     System.out.println(r.markdown());
 
@@ -34,6 +36,7 @@ class E2eBenchIT {
     assertThat(r.snapshotsMade()).isGreaterThan(12L * 15);
     assertThat(r.faults()).isGreaterThanOrEqualTo(2);
     assertThat(r.detected()).isEqualTo(r.faults());
+    assertThat(r.falseAlarms()).as("healthy agents never reported sick").isZero();
     assertThat(r.cpuCores()).containsKeys("simulator", "collector", "processor", "whole process");
     assertThat(r.markdown()).contains("| 12 | 1s |");
   }

@@ -119,4 +119,10 @@ public record BiSinkConfig(
         restPort,
         tasksMax);
   }
+
+  /** Secrets hidden: the configuration may be logged or shown in an error. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("jdbcPassword"));
+  }
 }

@@ -33,13 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -253,48 +247,16 @@ class BiSinkIT {
   }
 
   /** Waits until the processor has committed every record of the topic produced so far. */
-  private static void awaitProcessorConsumed(Topic<?, ?> topic) throws Exception {
-    awaitGroupAt("bi-it", topic.name());
-  }
-
-  private static void awaitGroupAt(String group, String topic) throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get()
-          .get(topic)
-          .partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, o) -> end.put(tp, o.offset()));
-      await()
-          .atMost(Duration.ofMinutes(1))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () -> {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin
-                        .listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata()
-                        .get(10, TimeUnit.SECONDS);
-                end.forEach(
-                    (tp, offset) ->
-                        assertThat(committed.get(tp) == null ? 0 : committed.get(tp).offset())
-                            .as("%s committed by %s", tp, group)
-                            .isEqualTo(offset));
-              });
-    }
+  private static void awaitProcessorConsumed(Topic<?, ?> topic) {
+    kafka.awaitCommitted("bi-it", topic.name(), Duration.ofMinutes(1));
   }
 
   /** Waits until the sinks' consumer groups have read every feed record produced so far. */
-  private static void awaitSinksCaughtUp() throws Exception {
+  private static void awaitSinksCaughtUp() {
     for (String file : BiSink.CONNECTOR_FILES) {
       BiSink.ConnectorSpec spec = BiSink.shipped(file);
-      awaitGroupAt("connect-" + spec.name(), spec.config().get("topics"));
+      kafka.awaitCommitted(
+          "connect-" + spec.name(), spec.config().get("topics"), Duration.ofMinutes(1));
     }
   }
 

@@ -342,4 +342,10 @@ public record CollectorConfig(
       return "collector";
     }
   }
+
+  /** Secrets hidden: the configuration may be logged or shown in an error. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("authSecret"));
+  }
 }

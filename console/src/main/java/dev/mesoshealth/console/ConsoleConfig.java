@@ -158,4 +158,10 @@ public record ConsoleConfig(
         c.getInt("live.max.viewers"),
         c.getDuration("live.batch.interval"));
   }
+
+  /** Secrets hidden: the configuration may be logged or shown in an error. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("processorToken"));
+  }
 }

@@ -73,6 +73,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+        names = "--collector-set",
+        paramLabel = "KEY=VALUE",
+        description = "A collector setting, e.g. --collector-set http.max.concurrency=256.")
+    java.util.Map<String, String> collectorSettings = java.util.Map.of();
+
     @Override
     public Integer call() throws Exception {
       if (agents < 1 || agents > 15_000) {
@@ -82,7 +88,14 @@ final class BenchCommand implements Runnable {
       E2eBench.Result r =
           new E2eBench(
                   new E2eBench.Options(
-                      agents, masters, pollInterval, duration, faultEvery, bootstrapServers, seed))
+                      agents,
+                      masters,
+                      pollInterval,
+                      duration,
+                      faultEvery,
+                      bootstrapServers,
+                      seed,
+                      collectorSettings))
               .run();
       System.out.println(r.markdown());
       return r.lossless() ? 0 : 1;

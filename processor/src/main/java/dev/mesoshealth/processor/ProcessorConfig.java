@@ -391,4 +391,10 @@ public record ProcessorConfig(
         c.getInt("topics.partitions"),
         c.getShort("topics.replication.factor"));
   }
+
+  /** Secrets hidden: the configuration may be logged or shown in an error. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("apiToken"));
+  }
 }

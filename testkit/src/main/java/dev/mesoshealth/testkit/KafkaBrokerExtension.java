@@ -65,6 +65,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     TopicProbe.produce(bootstrapServers(), topic, records);
   }
 
+  /** Waits until the consumer group has processed everything on the topic so far. */
+  public void awaitCommitted(String group, String topic, Duration timeout) {
+    TopicProbe.awaitCommitted(bootstrapServers(), group, topic, timeout);
+  }
+
   /** Every record on the topic now, from the beginning to the current end. */
   public <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
     return TopicProbe.readAll(bootstrapServers(), topic, Duration.ofSeconds(30));

@@ -3,14 +3,21 @@ package dev.mesoshealth.testkit;
 import dev.mesoshealth.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,6 +67,65 @@ public final class TopicProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted producing to " + topic, e);
+    }
+  }
+
+  /**
+   * Waits until the consumer group has committed every partition of the topic up to the end offsets
+   * taken when it starts: the group (a Streams application, a Connect sink) has processed
+   * everything produced so far.
+   */
+  public static void awaitCommitted(
+      String bootstrapServers, String group, String topic, Duration timeout) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, o) -> end.put(tp, o.offset()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+      while (System.nanoTime() < deadline) {
+        committed =
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> c = committed;
+        // a partition nothing was ever written to has no committed offset: it is at 0
+        if (end.entrySet().stream()
+            .allMatch(
+                e ->
+                    (c.get(e.getKey()) == null ? 0 : c.get(e.getKey()).offset()) >= e.getValue())) {
+          return;
+        }
+        TimeUnit.MILLISECONDS.sleep(200); // polling the group's offsets until it has caught up
+      }
+      throw new AssertionFailedError(
+          group
+              + " did not commit "
+              + topic
+              + " up to "
+              + end
+              + " within "
+              + timeout
+              + "; committed "
+              + committed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + group, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the offsets of " + group + " on " + topic, e);
     }
   }
 

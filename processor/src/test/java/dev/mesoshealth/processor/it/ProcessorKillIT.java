@@ -1,7 +1,6 @@
 package dev.mesoshealth.processor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.events.MetricSnapshot;
@@ -17,17 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,7 +89,7 @@ class ProcessorKillIT {
                     ProcessorConfig.DEFINITION,
                     new ServiceConfig.Sources().flags(flags(stateDir)),
                     ProcessorConfig.PASS_THROUGH)))) {
-      awaitCaughtUp();
+      kafka.awaitCommitted("kill", Topics.METRIC_SNAPSHOTS.name(), Duration.ofSeconds(120));
       List<ConsumerRecord<String, HealthTransition>> records =
           kafka.readAll(Topics.HEALTH_TRANSITIONS);
       List<String> actual =
@@ -110,37 +102,6 @@ class ProcessorKillIT {
           .as("node transitions after a SIGKILL: no duplicate, none missing")
           .containsExactlyElementsOf(expected);
       assertThat(replacement.evaluations()).as("the replacement did part of the work").isPositive();
-    }
-  }
-
-  /** Waits until the processor group has committed the whole snapshot topic. */
-  private static void awaitCaughtUp() throws Exception {
-    String topic = Topics.METRIC_SNAPSHOTS.name();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < 3; p++) {
-        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-      }
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, o) -> end.put(tp, o.offset()));
-      await("the replacement has committed every snapshot")
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin
-                        .listConsumerGroupOffsets("kill")
-                        .partitionsToOffsetAndMetadata()
-                        .get(10, TimeUnit.SECONDS);
-                return end.entrySet().stream()
-                    .allMatch(
-                        e ->
-                            committed.get(e.getKey()) != null
-                                && committed.get(e.getKey()).offset() >= e.getValue());
-              });
     }
   }
 

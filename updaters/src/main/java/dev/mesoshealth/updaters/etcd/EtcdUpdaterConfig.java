@@ -187,4 +187,10 @@ public record EtcdUpdaterConfig(
     }
     return p;
   }
+
+  /** Secrets hidden: the configuration may be logged or shown in an error. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("password"));
+  }
 }

@@ -117,4 +117,10 @@ public record HaproxyUpdaterConfig(
         c.getString("admin.host"),
         c.getInt("admin.port"));
   }
+
+  /** Secrets hidden: the configuration may be logged or shown in an error. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of());
+  }
 }

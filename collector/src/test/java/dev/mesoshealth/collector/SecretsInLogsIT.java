@@ -1,0 +1,124 @@
+package dev.mesoshealth.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SimulatorExtension;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Secrets given to the collector (the Mesos credential, a Kafka SASL password) never appear in a
+ * log line, at any level, through a run with a broker outage, nor in a configuration error.
+ */
+class SecretsInLogsIT {
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  @RegisterExtension
+  static final SimulatorExtension cluster = new SimulatorExtension(SimConfig.forTests(3, 5, 31));
+
+  private static final String MESOS_SECRET = "mesos-S3cr3t-7f1c";
+  private static final String KAFKA_SECRET = "kafka-S3cr3t-9a2e";
+
+  private static Map<String, String> flags() {
+    Map<String, String> f = new HashMap<>();
+    f.put("cluster.name", "sim");
+    f.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
+    f.put("poll.interval", "1s");
+    f.put("inventory.interval", "2s");
+    f.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    // a password-type setting Kafka's clients log as [hidden]; PLAINTEXT ignores it
+    f.put(
+        "kafka.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"c\""
+            + " password=\""
+            + KAFKA_SECRET
+            + "\";");
+    f.put("admin.port", "0");
+    f.put("auth.mode", "bearer");
+    f.put("auth.secret", MESOS_SECRET);
+    return f;
+  }
+
+  private static CollectorConfig config(Map<String, String> flags) {
+    return CollectorConfig.from(
+        ServiceConfig.parse(
+            CollectorConfig.DEFINITION,
+            new ServiceConfig.Sources().flags(flags),
+            CollectorConfig.PASS_THROUGH));
+  }
+
+  @Test
+  void noSecretInAnyLogLineOrError() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger ours = (Logger) LoggerFactory.getLogger("dev.mesoshealth");
+    Logger kafkaClients = (Logger) LoggerFactory.getLogger("org.apache.kafka");
+    Level oursLevel = ours.getLevel();
+    Level kafkaLevel = kafkaClients.getLevel();
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    ours.setLevel(Level.DEBUG);
+    kafkaClients.setLevel(Level.INFO); // where Kafka's clients dump their configuration
+    try {
+      CollectorConfig config = config(flags());
+      assertThat(config.toString()).doesNotContain(MESOS_SECRET, KAFKA_SECRET);
+      try (CollectorMain running = CollectorMain.start(config)) {
+        await("polls published")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> running.metrics().publishedTotal() > 20);
+        kafka.broker().stop(); // outage logging, retries, reconnects
+        long during = running.metrics().pollsTotal();
+        await("polls during the outage")
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> running.metrics().pollsTotal() > during + 10);
+        long published = running.metrics().publishedTotal();
+        kafka.broker().start();
+        await("delivered again")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> running.metrics().publishedTotal() > published + 20);
+      }
+      Map<String, String> bad = flags();
+      bad.put("poll.interval", "soon");
+      assertThatThrownBy(() -> config(bad))
+          .isInstanceOf(ConfigException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(MESOS_SECRET, KAFKA_SECRET));
+    } finally {
+      root.detachAppender(captured);
+      ours.setLevel(oursLevel);
+      kafkaClients.setLevel(kafkaLevel);
+    }
+
+    List<String> lines =
+        captured.list.stream()
+            .map(
+                e ->
+                    e.getFormattedMessage()
+                        + (e.getThrowableProxy() == null
+                            ? ""
+                            : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+            .toList();
+    assertThat(lines).as("log lines captured").hasSizeGreaterThan(20);
+    assertThat(lines)
+        .as("log lines naming the SASL settings (Kafka's config dump)")
+        .anyMatch(l -> l.contains("sasl.jaas.config"));
+    assertThat(lines)
+        .noneMatch(l -> l.contains(MESOS_SECRET))
+        .noneMatch(l -> l.contains(KAFKA_SECRET));
+  }
+}
