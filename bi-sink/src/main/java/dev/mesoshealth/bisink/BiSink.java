@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,9 +162,5 @@ public final class BiSink implements AutoCloseable {
   @Override
   public void close() {
     connect.stop();
-  }
-
-  static Path defaultPluginPath(Path distDir) {
-    return distDir.resolve("connect-plugins");
   }
 }

@@ -66,7 +66,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return startTemporary(Map.of());
   }
 
-  /** As {@link #startTemporary()}, with extra broker properties. */
+  /**
+   * As {@link #startTemporary()}, with extra broker properties; {@code {port}} and {@code
+   * {controllerPort}} in a value stand for the broker's PLAINTEXT and controller ports.
+   */
   public static EmbeddedKafkaBroker startTemporary(Map<String, String> overrides) {
     try {
       Path dir = Files.createTempDirectory("mesos-health-kafka-");
@@ -200,7 +203,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
-    p.putAll(overrides);
+    // overrides may name the broker's own ports, e.g. to add a listener next to them
+    overrides.forEach(
+        (k, v) ->
+            p.put(
+                k,
+                v.replace("{port}", Integer.toString(port))
+                    .replace("{controllerPort}", Integer.toString(controllerPort))));
     Properties props = new Properties();
     props.putAll(p);
     return props;

@@ -106,12 +106,21 @@ class CapacityAndEndpointsIT {
     await("the cluster group over REST")
         .atMost(Duration.ofSeconds(60))
         .until(() -> cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast")) != null);
-    Rest.Answer list = Rest.get(api + "/v1/capacity?cluster=cap");
+    // each group is its own stream of updates: they arrive in any order
     List<String> groups = new ArrayList<>();
-    list.body().path("groups").forEach(g -> groups.add(g.path("groupId").asText()));
-    assertThat(groups).contains("cap").anyMatch(g -> g.startsWith("cap/zone=zone-"));
-    assertThat(groups).anyMatch(g -> g.startsWith("cap/rack=r"));
-    assertThat(groups).anyMatch(g -> g.startsWith("cap/instance_type="));
+    await("every kind of group over REST")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              groups.clear();
+              Rest.get(api + "/v1/capacity?cluster=cap")
+                  .body()
+                  .path("groups")
+                  .forEach(g -> groups.add(g.path("groupId").asText()));
+              assertThat(groups).contains("cap").anyMatch(g -> g.startsWith("cap/zone=zone-"));
+              assertThat(groups).anyMatch(g -> g.startsWith("cap/rack=r"));
+              assertThat(groups).anyMatch(g -> g.startsWith("cap/instance_type="));
+            });
     String zone = groups.stream().filter(g -> g.startsWith("cap/zone=")).findFirst().orElseThrow();
     Rest.Answer byEncodedId =
         Rest.get(api + "/v1/capacity/" + URLEncoder.encode(zone, StandardCharsets.UTF_8));
