@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
       "Benchmarks: how big a cluster one machine can watch and how fast it notices.",
       "Prints markdown tables for docs/benchmarks.md."
     },
-    subcommands = {BenchCommand.E2e.class, BenchCommand.Sim.class})
+    subcommands = {BenchCommand.E2e.class, BenchCommand.Sim.class, BenchCommand.Processor.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -125,6 +125,33 @@ final class BenchCommand implements Runnable {
       SimScaleBench.Result r = new SimScaleBench(agents, Duration.ofSeconds(10), duration).run();
       System.out.println(SimScaleBench.Result.markdownHeader());
       System.out.println(r.markdownRow());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "processor",
+      mixinStandardHelpOptions = true,
+      description =
+          "The processor's records/s on a backlog of snapshots against a bare consumer that only"
+              + " reads and decodes them (its efficiency).")
+  static final class Processor implements Callable<Integer> {
+    @Option(
+        names = "--agents",
+        defaultValue = "10000",
+        description = "Agents (default ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "20",
+        description = "Snapshots per agent in the backlog (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(
+          new dev.mesoshealth.bench.ProcessorEfficiencyBench(agents, rounds).run().markdown());
       return 0;
     }
   }
