@@ -15,7 +15,12 @@ import picocli.CommandLine.Option;
       "Benchmarks: how big a cluster one machine can watch and how fast it notices.",
       "Prints markdown tables for docs/benchmarks.md."
     },
-    subcommands = {BenchCommand.E2e.class, BenchCommand.Sim.class, BenchCommand.Processor.class})
+    subcommands = {
+      BenchCommand.E2e.class,
+      BenchCommand.Sim.class,
+      BenchCommand.Processor.class,
+      BenchCommand.Collector.class
+    })
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -152,6 +157,36 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       System.out.println(
           new dev.mesoshealth.bench.ProcessorEfficiencyBench(agents, rounds).run().markdown());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "collector",
+      mixinStandardHelpOptions = true,
+      description =
+          "The collector's polls/s flat out against the bare JDK HTTP client's GETs/s on the same"
+              + " simulated agents (its efficiency).")
+  static final class Collector implements Callable<Integer> {
+    @Option(
+        names = "--agents",
+        defaultValue = "2000",
+        description =
+            "Agents (default ${DEFAULT-VALUE}; the bare client keeps a connection to each, so"
+                + " mind the open-files limit).")
+    int agents;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
+        description = "How long each side is measured (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(
+          new dev.mesoshealth.bench.CollectorEfficiencyBench(agents, duration).run().markdown());
       return 0;
     }
   }
