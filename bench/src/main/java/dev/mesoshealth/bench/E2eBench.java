@@ -262,7 +262,12 @@ public final class E2eBench {
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       try (Admin admin =
           Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        while ((evaluated = since(start, committed(admin))) < onTopic
+        while ((evaluated =
+                    since(
+                        start,
+                        GroupOffsets.committed(
+                            admin, PROCESSOR_APPLICATION_ID, Topics.METRIC_SNAPSHOTS.name())))
+                < onTopic
             && System.nanoTime() < deadline) {
           TimeUnit.MILLISECONDS.sleep(200); // polling offsets until the processor has caught up
         }
@@ -408,22 +413,6 @@ public final class E2eBench {
           .forEach((tp, info) -> out.put(tp, info.offset()));
       return out;
     }
-  }
-
-  /** The processor's committed positions on the snapshot topic. */
-  private static Map<TopicPartition, Long> committed(Admin admin) throws Exception {
-    Map<TopicPartition, Long> out = new HashMap<>();
-    admin
-        .listConsumerGroupOffsets(PROCESSOR_APPLICATION_ID)
-        .partitionsToOffsetAndMetadata()
-        .get(30, TimeUnit.SECONDS)
-        .forEach(
-            (tp, offset) -> {
-              if (offset != null && tp.topic().equals(Topics.METRIC_SNAPSHOTS.name())) {
-                out.put(tp, offset.offset());
-              }
-            });
-    return out;
   }
 
   /** Records between two positions, summed over partitions (a partition new since is from 0). */

@@ -136,14 +136,10 @@ public final class ProcessorEfficiencyBench {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       while (true) {
         long sum =
-            admin
-                .listConsumerGroupOffsets("efficiency")
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS)
-                .entrySet()
+            GroupOffsets.committed(admin, "efficiency", Topics.METRIC_SNAPSHOTS.name())
+                .values()
                 .stream()
-                .filter(e -> e.getKey().topic().equals(Topics.METRIC_SNAPSHOTS.name()))
-                .mapToLong(e -> e.getValue() == null ? 0 : e.getValue().offset())
+                .mapToLong(Long::longValue)
                 .sum();
         if (sum >= records) {
           return sum;
