@@ -2,6 +2,8 @@ package dev.mesoshealth.processor.topology;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -26,9 +28,14 @@ public final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserialize
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
 
   private final Class<T> type;
+  // resolved once per type: a store reads and writes the same type for every record
+  private final ObjectReader reader;
+  private final ObjectWriter writer;
 
   private StateSerde(Class<T> type) {
     this.type = type;
+    this.reader = SMILE.readerFor(type);
+    this.writer = SMILE.writerFor(type);
   }
 
   public static <T> StateSerde<T> of(Class<T> type) {
@@ -41,7 +48,7 @@ public final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserialize
       return null;
     }
     try {
-      return SMILE.writeValueAsBytes(data);
+      return writer.writeValueAsBytes(data);
     } catch (IOException e) {
       throw new SerializationException(
           "cannot encode " + type.getSimpleName() + " for " + topic + ": " + e.getMessage(), e);
@@ -54,7 +61,7 @@ public final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserialize
       return null;
     }
     try {
-      return SMILE.readValue(data, type);
+      return reader.readValue(data);
     } catch (IOException e) {
       throw new SerializationException(
           "cannot decode " + type.getSimpleName() + " from " + topic + ": " + e.getMessage(), e);
