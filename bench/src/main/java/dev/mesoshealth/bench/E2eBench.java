@@ -18,6 +18,7 @@ import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import dev.mesoshealth.testkit.Offsets;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +44,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -265,7 +262,7 @@ public final class E2eBench {
         while ((evaluated =
                     since(
                         start,
-                        GroupOffsets.committed(
+                        Offsets.committed(
                             admin, PROCESSOR_APPLICATION_ID, Topics.METRIC_SNAPSHOTS.name())))
                 < onTopic
             && System.nanoTime() < deadline) {
@@ -387,31 +384,7 @@ public final class E2eBench {
   private static Map<TopicPartition, Long> snapshotEndOffsets(String bootstrap) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      String topic = Topics.METRIC_SNAPSHOTS.name();
-      TopicDescription d;
-      try {
-        d =
-            admin
-                .describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(topic);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-          return Map.of();
-        }
-        throw e;
-      }
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      d.partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, Long> out = new HashMap<>();
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(30, TimeUnit.SECONDS)
-          .forEach((tp, info) -> out.put(tp, info.offset()));
-      return out;
+      return Offsets.end(admin, Topics.METRIC_SNAPSHOTS.name());
     }
   }
 

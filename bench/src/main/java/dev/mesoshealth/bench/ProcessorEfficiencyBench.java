@@ -16,6 +16,7 @@ import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.sim.cluster.SimCluster;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import dev.mesoshealth.testkit.Offsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,9 +137,7 @@ public final class ProcessorEfficiencyBench {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       while (true) {
         long sum =
-            GroupOffsets.committed(admin, "efficiency", Topics.METRIC_SNAPSHOTS.name())
-                .values()
-                .stream()
+            Offsets.committed(admin, "efficiency", Topics.METRIC_SNAPSHOTS.name()).values().stream()
                 .mapToLong(Long::longValue)
                 .sum();
         if (sum >= records) {

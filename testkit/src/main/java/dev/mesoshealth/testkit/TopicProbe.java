@@ -3,21 +3,17 @@ package dev.mesoshealth.testkit;
 import dev.mesoshealth.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,34 +75,14 @@ public final class TopicProbe {
       String bootstrapServers, String group, String topic, Duration timeout) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(30, TimeUnit.SECONDS)
-          .get(topic)
-          .partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(30, TimeUnit.SECONDS)
-          .forEach((tp, o) -> end.put(tp, o.offset()));
+      Map<TopicPartition, Long> end = Offsets.end(admin, topic);
       long deadline = System.nanoTime() + timeout.toNanos();
-      Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+      Map<TopicPartition, Long> committed = Map.of();
       while (System.nanoTime() < deadline) {
-        committed =
-            admin
-                .listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> c = committed;
+        committed = Offsets.committed(admin, group, topic);
+        Map<TopicPartition, Long> c = committed;
         // a partition nothing was ever written to has no committed offset: it is at 0
-        if (end.entrySet().stream()
-            .allMatch(
-                e ->
-                    (c.get(e.getKey()) == null ? 0 : c.get(e.getKey()).offset()) >= e.getValue())) {
+        if (end.entrySet().stream().allMatch(e -> c.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
           return;
         }
         TimeUnit.MILLISECONDS.sleep(200); // polling the group's offsets until it has caught up
@@ -124,7 +100,7 @@ public final class TopicProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for " + group, e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (Exception e) {
       throw new IllegalStateException("cannot read the offsets of " + group + " on " + topic, e);
     }
   }
