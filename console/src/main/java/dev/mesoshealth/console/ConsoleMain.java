@@ -47,7 +47,14 @@ public final class ConsoleMain implements AutoCloseable {
             registry,
             Clock.systemUTC());
     EventStream events =
-        new EventStream(model, lock, config.maxViewers(), config.batchInterval(), registry);
+        new EventStream(
+            model,
+            lock,
+            feed::kafkaReachable,
+            feed::lastHeardFromKafka,
+            config.maxViewers(),
+            config.batchInterval(),
+            registry);
     AdminServer server;
     try {
       server =

@@ -2,25 +2,17 @@ package dev.mesoshealth.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesoshealth.collector.CollectorConfig;
-import dev.mesoshealth.collector.CollectorMain;
-import dev.mesoshealth.processor.ProcessorConfig;
-import dev.mesoshealth.processor.ProcessorMain;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
-import dev.mesoshealth.testkit.Prerequisites;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -54,98 +42,30 @@ class ConsoleBrowserIT {
   static final SimulatorExtension cluster =
       new SimulatorExtension(SimConfig.forTests(3, AGENTS, 17).withCluster("web"));
 
-  private static CollectorMain collector;
-  private static ProcessorMain processor;
-  private static ConsoleMain console;
+  private static LivePipeline pipeline;
+  private static HeadlessChromium chromium;
   private static WebDriver browser;
-  private static int consolePort;
   private static final Instant started = Instant.now();
 
   @BeforeAll
   static void start() throws Exception {
-    Path chromium = Prerequisites.executable("chromium", "/usr/bin/chromium");
-    Path driver = Prerequisites.executable("chromium-driver", "/usr/bin/chromedriver");
-
-    Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "web");
-    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    c.put("marathon.urls", cluster.sim().marathonUrl());
-    c.put("poll.interval", "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
-    collector =
-        CollectorMain.start(
-            CollectorConfig.from(
-                ServiceConfig.parse(
-                    CollectorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(c),
-                    CollectorConfig.PASS_THROUGH)));
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "console-it");
-    p.put("poll.interval", "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("capacity.grace", "1s");
-    p.put("state.dir", Files.createTempDirectory("console-it-").toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)));
-    consolePort = EmbeddedKafkaBroker.freePort();
-    console = startConsole();
-
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2000");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
-    browser = new ChromeDriver(service, options);
-  }
-
-  private static ConsoleMain startConsole() {
-    Map<String, String> flags = new HashMap<>();
-    flags.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    flags.put("http.port", Integer.toString(consolePort));
-    flags.put("processor.url", processor.apiUrl());
-    flags.put("live.batch.interval", "200ms");
-    return ConsoleMain.start(
-        ConsoleConfig.from(
-            ServiceConfig.parse(
-                ConsoleConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(flags),
-                ConsoleConfig.PASS_THROUGH)));
+    chromium = new HeadlessChromium();
+    browser = chromium.driver;
+    pipeline = new LivePipeline(kafka.bootstrapServers(), cluster.sim(), "web");
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
-    for (AutoCloseable c : new AutoCloseable[] {console, collector, processor}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // already closed by the test
-      }
+    if (pipeline != null) {
+      pipeline.close();
     }
   }
 
-  /** The page redraws tiles as data arrives, so an element found a moment ago may be gone. */
   private static WebDriverWait waitUpTo(int seconds) {
-    WebDriverWait wait =
-        new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
-    wait.ignoring(StaleElementReferenceException.class);
-    return wait;
+    return chromium.waitUpTo(seconds);
   }
 
   private static void click(By what) {
@@ -157,19 +77,13 @@ class ConsoleBrowserIT {
             });
   }
 
-  /** Read in the page in one step, so a redraw cannot come in between. */
   private static String tileState(String agentId) {
-    return (String)
-        ((JavascriptExecutor) browser)
-            .executeScript(
-                "const t = document.querySelector(`#grid-inner .tile[data-id='${arguments[0]}']`);"
-                    + " return t ? t.dataset.state : null;",
-                agentId);
+    return chromium.tileState(agentId);
   }
 
   @Test
   void theLivePathFromAFaultToTheTileTheFeedAndTheDetail() throws Exception {
-    browser.get(console.url());
+    browser.get(pipeline.console.url());
     waitUpTo(60)
         .withMessage("a tile for every agent, all HEALTHY")
         .until(
@@ -237,7 +151,7 @@ class ConsoleBrowserIT {
     assertThat(browser.findElements(By.cssSelector("#endpoints tbody tr.app"))).isNotEmpty();
     Path shot = Path.of("target", "console.png");
     Files.copy(
-        ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath(),
+        chromium.driver.getScreenshotAs(OutputType.FILE).toPath(),
         shot,
         StandardCopyOption.REPLACE_EXISTING);
     System.out.println(
@@ -249,10 +163,10 @@ class ConsoleBrowserIT {
 
     // the console goes away: the page says so rather than pose as live; it comes back and catches
     // up
-    console.close();
+    pipeline.stopConsole();
     waitUpTo(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("banner")));
     assertThat(browser.findElement(By.id("banner")).getText()).startsWith("Disconnected since");
-    console = startConsole();
+    pipeline.startConsoleAgain();
     waitUpTo(30).until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
     waitUpTo(15).until(d -> "UNREACHABLE".equals(tileState(victim.id())));
     assertThat(browser.findElements(By.cssSelector("#grid-inner .tile"))).hasSize(AGENTS);

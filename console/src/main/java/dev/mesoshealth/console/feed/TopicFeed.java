@@ -12,6 +12,7 @@ import dev.mesoshealth.schemas.topics.TopicFollower;
 import dev.mesoshealth.schemas.topics.TopicFollower.Start;
 import dev.mesoshealth.schemas.topics.Topics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,9 @@ import java.util.Map;
  * instance sees everything: no consumer group).
  */
 public final class TopicFeed implements AutoCloseable {
+  /** Silence from the broker longer than this means the view is no longer live. */
+  public static final Duration BROKER_SILENCE = Duration.ofSeconds(10);
+
   private final TopicFollower follower;
   private final ConsoleModel model;
   private final Object lock;
@@ -65,6 +69,11 @@ public final class TopicFeed implements AutoCloseable {
         .labelNames("topic")
         .callback(cb -> follower.topicNames().forEach(t -> cb.call(follower.undecodable(t), t)))
         .register(registry);
+    GaugeWithCallback.builder()
+        .name("mesos_health_console_kafka_reachable")
+        .help("1 while the brokers answer the console's reads, 0 after 10 s of silence.")
+        .callback(cb -> cb.call(kafkaReachable() ? 1 : 0))
+        .register(registry);
   }
 
   public void start() {
@@ -73,6 +82,15 @@ public final class TopicFeed implements AutoCloseable {
 
   public boolean caughtUp() {
     return follower.caughtUp();
+  }
+
+  /** When a broker last answered the feed. */
+  public Instant lastHeardFromKafka() {
+    return follower.lastHeardFromBroker();
+  }
+
+  public boolean kafkaReachable() {
+    return follower.lastHeardFromBroker().plus(BROKER_SILENCE).isAfter(clock.instant());
   }
 
   private void apply(List<TopicFollower.Event> batch) {

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,6 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the audience happen under the model's lock, and batches are drained under it too, so no change
  * falls between the two. A browser that cannot keep up is disconnected (it reconnects and starts
  * again from a fresh snapshot) rather than shown stale data; each has its own writer thread and a
- * bounded queue, so one slow browser never holds up the others.
+ * bounded queue, so one slow browser never holds up the others. Whether the console still hears
+ * from Kafka is sent as a "feed" event on connect and whenever it changes, so the page can say that
+ * its view stopped being live even though the browser's own connection is fine.
  */
 public final class EventStream implements AdminServer.StreamHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -43,6 +48,9 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
   private final ConsoleModel model;
   private final Object lock;
   private final int maxClients;
+  private final BooleanSupplier kafkaReachableNow;
+  private final Supplier<Instant> lastHeardFromKafka;
+  private volatile boolean kafkaReachable = true;
   private final List<Client> clients = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
@@ -55,11 +63,15 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
   public EventStream(
       ConsoleModel model,
       Object lock,
+      BooleanSupplier kafkaReachableNow,
+      Supplier<Instant> lastHeardFromKafka,
       int maxClients,
       Duration batchInterval,
       PrometheusRegistry registry) {
     this.model = model;
     this.lock = lock;
+    this.kafkaReachableNow = kafkaReachableNow;
+    this.lastHeardFromKafka = lastHeardFromKafka;
     this.maxClients = maxClients;
     GaugeWithCallback.builder()
         .name("mesos_health_console_clients")
@@ -72,6 +84,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
         batchInterval.toMillis(),
         TimeUnit.MILLISECONDS);
     ticker.scheduleWithFixedDelay(this::heartbeat, 5, 5, TimeUnit.SECONDS);
+    ticker.scheduleWithFixedDelay(this::checkFeed, 1, 1, TimeUnit.SECONDS);
   }
 
   @Override
@@ -96,6 +109,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     Client client = new Client(ex);
     synchronized (lock) {
       client.offer(event("snapshot", model.fullView()));
+      client.offer(feedEvent(kafkaReachable));
       clients.add(client);
     }
     client.start();
@@ -123,6 +137,35 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     } catch (RuntimeException e) {
       log.warn("could not send live changes: {}", e.toString());
     }
+  }
+
+  private void checkFeed() {
+    boolean reachable = kafkaReachableNow.getAsBoolean();
+    if (reachable == kafkaReachable) {
+      return;
+    }
+    synchronized (lock) {
+      kafkaReachable = reachable;
+      byte[] e = feedEvent(reachable);
+      clients.forEach(c -> c.offer(e));
+    }
+    if (reachable) {
+      log.info("Kafka answers again; the live view is live again");
+    } else {
+      log.warn(
+          "no answer from Kafka since {}; telling viewers the view is not live",
+          lastHeardFromKafka.get());
+    }
+  }
+
+  private byte[] feedEvent(boolean reachable) {
+    return event(
+        "feed",
+        Map.of(
+            "kafkaReachable",
+            reachable,
+            "lastHeardFromKafka",
+            lastHeardFromKafka.get().toString()));
   }
 
   private void heartbeat() {

@@ -16,6 +16,7 @@ const S = {
 };
 const F = { states: new Set(), attr: '', text: '', sort: 'severity' };
 let source = null, disconnectedSince = null, lastMessageAt = 0, dirty = true;
+let kafkaSilentSince = null; // the console server is reachable but no longer hears from Kafka
 
 // ------------------------------------------------------------------ helpers
 
@@ -74,6 +75,12 @@ function connect() {
   source.addEventListener('snapshot', (e) => { applySnapshot(JSON.parse(e.data)); connected(); });
   source.addEventListener('delta', (e) => { applyDelta(JSON.parse(e.data)); connected(); });
   source.addEventListener('heartbeat', () => connected());
+  source.addEventListener('feed', (e) => {
+    const f = JSON.parse(e.data);
+    kafkaSilentSince = f.kafkaReachable ? null : new Date(f.lastHeardFromKafka);
+    connected();
+    showBanner();
+  });
   source.onerror = () => {
     disconnected();
     if (source.readyState === EventSource.CLOSED) setTimeout(connect, 3000); // refused: try again
@@ -94,15 +101,20 @@ function disconnected() {
 }
 function showBanner() {
   const b = $('banner');
-  if (disconnectedSince === null) {
+  const since = (d) => d.toLocaleTimeString([], { hour12: false });
+  if (disconnectedSince !== null) {
+    b.textContent = `Disconnected since ${since(disconnectedSince)}: `
+      + 'what you see is the last known state, not live. Reconnecting…';
+  } else if (kafkaSilentSince !== null) {
+    b.textContent = `Kafka unreachable since ${since(kafkaSilentSince)}: `
+      + 'what you see is the last known state, not live. The console keeps trying.';
+  } else {
     b.hidden = true;
     document.body.classList.remove('stale');
-  } else {
-    b.hidden = false;
-    b.textContent = `Disconnected since ${disconnectedSince.toLocaleTimeString([], { hour12: false })}: `
-      + 'what you see is the last known state, not live. Reconnecting…';
-    document.body.classList.add('stale');
+    return;
   }
+  b.hidden = false;
+  document.body.classList.add('stale');
 }
 setInterval(() => {
   if (lastMessageAt && Date.now() - lastMessageAt > STALE_AFTER_MS) {

@@ -3,6 +3,7 @@ package dev.mesoshealth.schemas.topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -84,6 +86,9 @@ public final class TopicFollower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean caughtUp;
+  private volatile long lastHeardMillis;
+  private Metric responses;
+  private double responsesSeen;
   private boolean discovered;
   private long nextDiscovery;
 
@@ -114,6 +119,7 @@ public final class TopicFollower implements AutoCloseable {
         });
     this.handler = handler;
     this.clock = clock;
+    this.lastHeardMillis = clock.millis();
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
   }
@@ -140,6 +146,15 @@ public final class TopicFollower implements AutoCloseable {
     return undecodable.get(topic).sum();
   }
 
+  /**
+   * When a broker last answered this follower (fetches return at least every half second while the
+   * broker is up, so a silence of several seconds means it is unreachable); the time it was made
+   * until then.
+   */
+  public Instant lastHeardFromBroker() {
+    return Instant.ofEpochMilli(lastHeardMillis);
+  }
+
   public List<String> topicNames() {
     return List.copyOf(topics.keySet());
   }
@@ -153,6 +168,7 @@ public final class TopicFollower implements AutoCloseable {
         }
         if (consumer.assignment().isEmpty()) {
           checkCaughtUp();
+          noteBrokerResponses();
           // no topic exists yet: look again later (or stop, when closed)
           stopped.await(DISCOVERY.toMillis(), TimeUnit.MILLISECONDS);
           continue;
@@ -168,6 +184,7 @@ public final class TopicFollower implements AutoCloseable {
           handler.accept(batch);
         }
         checkCaughtUp();
+        noteBrokerResponses();
       }
     } catch (WakeupException | InterruptedException e) {
       // closing
@@ -227,19 +244,26 @@ public final class TopicFollower implements AutoCloseable {
     if (fresh.isEmpty()) {
       return;
     }
+    Map<TopicPartition, Long> begin;
+    Map<TopicPartition, Long> end;
+    Map<TopicPartition, OffsetAndTimestamp> timed;
+    try {
+      begin = consumer.beginningOffsets(fresh, Duration.ofSeconds(5));
+      end = consumer.endOffsets(fresh, Duration.ofSeconds(5));
+      Map<TopicPartition, Long> byTime = new HashMap<>();
+      for (TopicPartition tp : fresh) {
+        if (starts.get(tp.topic()) instanceof Since since) {
+          byTime.put(tp, clock.instant().minus(since.ago()).toEpochMilli());
+        }
+      }
+      timed = byTime.isEmpty() ? Map.of() : consumer.offsetsForTimes(byTime, Duration.ofSeconds(5));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      discovered = false; // the broker went away in between: these partitions are found again later
+      return;
+    }
     Set<TopicPartition> all = new HashSet<>(consumer.assignment());
     all.addAll(fresh);
     consumer.assign(all);
-    Map<TopicPartition, Long> begin = consumer.beginningOffsets(fresh);
-    Map<TopicPartition, Long> end = consumer.endOffsets(fresh);
-    Map<TopicPartition, Long> byTime = new HashMap<>();
-    for (TopicPartition tp : fresh) {
-      if (starts.get(tp.topic()) instanceof Since since) {
-        byTime.put(tp, clock.instant().minus(since.ago()).toEpochMilli());
-      }
-    }
-    Map<TopicPartition, OffsetAndTimestamp> timed =
-        byTime.isEmpty() ? Map.of() : consumer.offsetsForTimes(byTime);
     for (TopicPartition tp : fresh) {
       Start start = starts.get(tp.topic());
       long offset;
@@ -254,6 +278,29 @@ public final class TopicFollower implements AutoCloseable {
       catchUpTo.put(tp, end.get(tp));
     }
     log.info("{} following {} more partitions", thread.getName(), fresh.size());
+  }
+
+  /** Any response counts, fetches and metadata alike: the broker is there. */
+  private void noteBrokerResponses() {
+    if (responses == null) {
+      responses =
+          consumer.metrics().entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().name().equals("response-total")
+                          && e.getKey().group().equals("consumer-metrics"))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(null);
+      if (responses == null) {
+        return;
+      }
+    }
+    double seen = ((Number) responses.metricValue()).doubleValue();
+    if (seen > responsesSeen) {
+      responsesSeen = seen;
+      lastHeardMillis = clock.millis();
+    }
   }
 
   private void checkCaughtUp() {

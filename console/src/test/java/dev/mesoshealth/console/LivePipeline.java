@@ -1,0 +1,98 @@
+package dev.mesoshealth.console;
+
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The services behind a console, each started from its flags as the command line would: a collector
+ * polling the simulator every second, a processor, and a console on a fixed port (so a restarted
+ * one is found by the same page).
+ */
+final class LivePipeline implements AutoCloseable {
+  final String bootstrapServers;
+  final String applicationId;
+  final CollectorMain collector;
+  final ProcessorMain processor;
+  private final int consolePort = EmbeddedKafkaBroker.freePort();
+  ConsoleMain console;
+
+  LivePipeline(String bootstrapServers, MesosSimulator sim, String clusterName) throws IOException {
+    this.bootstrapServers = bootstrapServers;
+    this.applicationId = clusterName + "-console-it";
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", clusterName);
+    c.put("mesos.masters", String.join(",", sim.masterUrls()));
+    c.put("marathon.urls", sim.marathonUrl());
+    c.put("poll.interval", "1s");
+    c.put("inventory.interval", "1s");
+    c.put("http.timeout", "600ms");
+    c.put("kafka.bootstrap.servers", bootstrapServers);
+    c.put("topics.partitions", "3");
+    c.put("admin.port", "0");
+    collector =
+        CollectorMain.start(
+            CollectorConfig.from(
+                ServiceConfig.parse(
+                    CollectorConfig.DEFINITION,
+                    new ServiceConfig.Sources().flags(c),
+                    CollectorConfig.PASS_THROUGH)));
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", bootstrapServers);
+    p.put("application.id", applicationId);
+    p.put("poll.interval", "1s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("capacity.grace", "1s");
+    p.put("state.dir", Files.createTempDirectory("console-it-").toString());
+    processor =
+        ProcessorMain.start(
+            ProcessorConfig.from(
+                ServiceConfig.parse(
+                    ProcessorConfig.DEFINITION,
+                    new ServiceConfig.Sources().flags(p),
+                    ProcessorConfig.PASS_THROUGH)));
+    console = startConsole();
+  }
+
+  private ConsoleMain startConsole() {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put("http.port", Integer.toString(consolePort));
+    flags.put("processor.url", processor.apiUrl());
+    flags.put("live.batch.interval", "200ms");
+    return ConsoleMain.start(
+        ConsoleConfig.from(
+            ServiceConfig.parse(
+                ConsoleConfig.DEFINITION,
+                new ServiceConfig.Sources().flags(flags),
+                ConsoleConfig.PASS_THROUGH)));
+  }
+
+  void stopConsole() {
+    console.close();
+  }
+
+  void startConsoleAgain() {
+    console = startConsole();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : new AutoCloseable[] {console, collector, processor}) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // already closed by the test
+      }
+    }
+  }
+}
