@@ -482,6 +482,11 @@ public final class Collector implements AutoCloseable {
     return agents.size();
   }
 
+  /** The masters discovery knows now, the one it takes for the leader first. */
+  public List<URI> knownMasters() {
+    return discovery.masters();
+  }
+
   /** The elected masters in the latest round. */
   public Leadership leadership() {
     return leadership.get();

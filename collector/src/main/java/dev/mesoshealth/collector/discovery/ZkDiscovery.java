@@ -6,20 +6,26 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Masters from ZooKeeper, as Mesos registers them: the {@code json.info_<seq>} children of the
  * path, lowest sequence leading; other children are ignored. A watch re-reads the children on every
- * change; if ZooKeeper is unreachable the last list read stays in use.
+ * change, and again after a reconnect (a change made while this client was cut off from ZooKeeper
+ * fires no watch); if ZooKeeper is unreachable the last list read stays in use.
  */
 public final class ZkDiscovery implements MasterDiscovery {
   private static final Logger log = LoggerFactory.getLogger(ZkDiscovery.class);
@@ -29,6 +35,32 @@ public final class ZkDiscovery implements MasterDiscovery {
   private final String connectString;
   private final String path;
   private final String scheme;
+
+  /**
+   * Re-reads happen here, never on ZooKeeper's event thread: a read blocked there during a
+   * reconnect holds up the very events that would end it, and the watch is never set again.
+   */
+  private final ExecutorService refresher =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "zk-discovery");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+
+  /**
+   * One watcher for every read, so ZooKeeper keeps one registration however often we re-read.
+   * Connection events (type None) are left to the reconnect listener.
+   */
+  private final CuratorWatcher watcher =
+      event -> {
+        if (event.getType() != Watcher.Event.EventType.None) {
+          requestRefresh();
+        }
+      };
+
   private CuratorFramework client;
   private volatile List<URI> masters = List.of();
   private volatile boolean warned;
@@ -62,6 +94,14 @@ public final class ZkDiscovery implements MasterDiscovery {
     client =
         CuratorFrameworkFactory.newClient(
             connectString, 30_000, 5_000, new ExponentialBackoffRetry(500, 10));
+    client
+        .getConnectionStateListenable()
+        .addListener(
+            (c, state) -> {
+              if (state == ConnectionState.RECONNECTED) {
+                requestRefresh();
+              }
+            });
     client.start();
     try {
       if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
@@ -73,13 +113,26 @@ public final class ZkDiscovery implements MasterDiscovery {
     refresh();
   }
 
+  private void requestRefresh() {
+    if (refreshQueued.compareAndSet(false, true)) {
+      try {
+        refresher.execute(
+            () -> {
+              refreshQueued.set(false);
+              refresh();
+            });
+      } catch (RejectedExecutionException e) {
+        // closed
+      }
+    }
+  }
+
   /** Reads the children again and sets a watch for the next change. */
   private void refresh() {
     if (client.getState() != org.apache.curator.framework.imps.CuratorFrameworkState.STARTED) {
       return;
     }
     try {
-      CuratorWatcher watcher = (WatchedEvent event) -> refresh();
       List<String> children =
           new ArrayList<>(client.getChildren().usingWatcher(watcher).forPath(path));
       children.removeIf(c -> !c.startsWith(PREFIX));
@@ -114,7 +167,7 @@ public final class ZkDiscovery implements MasterDiscovery {
 
   private void watchForPath() {
     try {
-      client.checkExists().usingWatcher((CuratorWatcher) event -> refresh()).forPath(path);
+      client.checkExists().usingWatcher(watcher).forPath(path);
     } catch (Exception e) {
       log.warn("cannot watch {}: {}", url, e.getMessage());
     }
@@ -133,6 +186,7 @@ public final class ZkDiscovery implements MasterDiscovery {
 
   @Override
   public void close() {
+    refresher.shutdownNow();
     if (client != null) {
       client.close();
     }

@@ -1,0 +1,205 @@
+package dev.mesoshealth.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SimulatorExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingZooKeeperServer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Leadership changes under a running pipeline that finds its masters in a three-server ZooKeeper
+ * ensemble, as production does: a Mesos master failover, then the ZooKeeper ensemble's own leader
+ * killed, then another failover. The collector follows each new Mesos leader within about one poll
+ * interval, its ZooKeeper view follows the new znodes after the ensemble re-elected, the counters
+ * the new leader starts from zero are resets, and no agent, master or the cluster is flagged at any
+ * point.
+ */
+class LeaderChangeIT {
+  private static final int AGENTS = 12;
+  private static final Set<HealthStatus> ALARMS =
+      Set.of(HealthStatus.UNREACHABLE, HealthStatus.UNHEALTHY, HealthStatus.DEGRADED);
+
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  @RegisterExtension
+  static final SimulatorExtension cluster =
+      new SimulatorExtension(SimConfig.forTests(3, AGENTS, 53).withCluster("zk"));
+
+  private static TestingCluster zk;
+  private static CollectorMain collector;
+  private static ProcessorMain processor;
+
+  @BeforeAll
+  static void start() throws Exception {
+    System.setProperty("zookeeper.4lw.commands.whitelist", "srvr");
+    zk = new TestingCluster(3);
+    zk.start();
+    String zkUrl = "zk://" + zk.getConnectString() + "/mesos";
+    cluster.sim().registerInZooKeeper(zkUrl);
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", "zk");
+    c.put("mesos.masters", "");
+    c.put("mesos.zk", zkUrl);
+    c.put("poll.interval", "1s");
+    c.put("inventory.interval", "1s");
+    c.put("http.timeout", "600ms");
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("topics.partitions", "3");
+    c.put("admin.port", "0");
+    collector =
+        CollectorMain.start(
+            CollectorConfig.from(
+                ServiceConfig.parse(
+                    CollectorConfig.DEFINITION,
+                    new ServiceConfig.Sources().flags(c),
+                    CollectorConfig.PASS_THROUGH)));
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "zk-processor");
+    p.put("poll.interval", "1s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory("processor-zk-").toString());
+    processor =
+        ProcessorMain.start(
+            ProcessorConfig.from(
+                ServiceConfig.parse(
+                    ProcessorConfig.DEFINITION,
+                    new ServiceConfig.Sources().flags(p),
+                    ProcessorConfig.PASS_THROUGH)));
+    await("the cluster and every agent HEALTHY")
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                "HEALTHY".equals(clusterState())
+                    && Rest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy")
+                            .body()
+                            .get("count")
+                            .asInt()
+                        == AGENTS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (collector != null) {
+      collector.close();
+    }
+    if (processor != null) {
+      processor.close();
+    }
+    if (zk != null) {
+      zk.close();
+    }
+  }
+
+  private static String clusterState() {
+    Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/clusters/zk/health");
+    return a.status() == 200 ? a.body().path("state").asText() : null;
+  }
+
+  private static String simLeader() {
+    return cluster.sim().cluster().leader().orElseThrow().hostPort();
+  }
+
+  /** Fails the leader over and measures how long the collector takes to poll the new one. */
+  private static void failOverAndFollow(String what) {
+    String before = simLeader();
+    cluster.sim().inject(FaultSpec.of(FaultKind.MASTER_FAILOVER, null, null));
+    String after = simLeader();
+    assertThat(after).as(what).isNotEqualTo(before);
+    long injected = System.nanoTime();
+    await(what + ": the collector polls the new leader")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> collector.collector().leadership().leader().map(after::equals).orElse(false));
+    Duration followed = Duration.ofNanos(System.nanoTime() - injected);
+    System.out.println(what + ": followed in " + followed.toMillis() + " ms (interval 1 s)");
+    assertThat(followed).as(what + ": within one interval").isLessThan(Duration.ofMillis(2_500));
+    await(what + ": ZooKeeper names the new leader first")
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              var known = collector.collector().knownMasters();
+              return known.size() == 3 && known.get(0).getAuthority().equals(after);
+            });
+  }
+
+  /** The ensemble's leader, asked with the four-letter word each server answers. */
+  private static TestingZooKeeperServer ensembleLeader() {
+    return zk.getServers().stream()
+        .filter(s -> srvr(s.getInstanceSpec().getPort()).contains("Mode: leader"))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String srvr(int port) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(2_000);
+      socket.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      return ""; // down, or not serving yet
+    }
+  }
+
+  @Test
+  void failoversAndAZooKeeperLeaderChangeRaiseNoAlarm() throws Exception {
+    Instant from = Instant.now();
+    failOverAndFollow("first failover");
+
+    TestingZooKeeperServer old = ensembleLeader();
+    assertThat(old).as("the ensemble has a leader").isNotNull();
+    old.kill();
+    await("the ensemble elects another leader")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ensembleLeader() != null && ensembleLeader() != old);
+    failOverAndFollow("failover after the ZooKeeper leader changed");
+
+    // several windows later: the processor has judged every snapshot from around the changes
+    long polls = collector.metrics().pollsTotal();
+    await("ten more rounds")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> collector.metrics().pollsTotal() > polls + 10 * (AGENTS + 3));
+    collector.stopPollingAndFlush();
+    kafka.awaitCommitted("zk-processor", Topics.METRIC_SNAPSHOTS.name(), Duration.ofSeconds(60));
+
+    List<ConsumerRecord<String, HealthTransition>> since =
+        kafka.readAll(Topics.HEALTH_TRANSITIONS).stream()
+            .filter(r -> r.value().getAt().isAfter(from))
+            .toList();
+    since.forEach(r -> System.out.println("transition: " + r.value()));
+    List<ConsumerRecord<String, HealthTransition>> alarms =
+        since.stream().filter(r -> ALARMS.contains(r.value().getTo())).toList();
+    assertThat(alarms).as("no agent, master or cluster flagged by the leader changes").isEmpty();
+    assertThat(clusterState()).isEqualTo("HEALTHY");
+  }
+}
