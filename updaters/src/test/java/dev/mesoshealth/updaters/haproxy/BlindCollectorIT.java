@@ -1,0 +1,249 @@
+package dev.mesoshealth.updaters.haproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.events.EndpointHealth;
+import dev.mesoshealth.events.EndpointStatus;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultRecord;
+import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SimulatorExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector goes blind, end to end: every simulated agent hangs, so every agent poll times out
+ * at once. The processor must say the collector is suspect instead of flipping the agents, and the
+ * HAProxy updater must freeze: a real HAProxy, filled with the simulator's Marathon tasks by the
+ * updater itself, keeps every server in rotation through the blindness and after it.
+ */
+class BlindCollectorIT {
+  private static final int AGENTS = 10;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  @RegisterExtension
+  static final SimulatorExtension cluster =
+      new SimulatorExtension(SimConfig.forTests(3, AGENTS, 61).withCluster("blind"));
+
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private String get(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private JsonNode clusterHealth(ProcessorMain processor) throws Exception {
+    return JSON.readTree(get(processor.apiUrl() + "/v1/clusters/blind/health"));
+  }
+
+  private int healthyAgents(ProcessorMain processor) throws Exception {
+    return JSON.readTree(get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy"))
+        .path("count")
+        .asInt();
+  }
+
+  /** A sample's value from the updater's /metrics. */
+  private double metric(HaproxyUpdater updater, String name) throws Exception {
+    return get(updater.adminUrl() + "/metrics")
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static Set<String> ready(RuntimeApi api) throws Exception {
+    return api.servers().stream()
+        .filter(s -> !s.unset() && s.state() == AdminState.READY)
+        .map(ServerState::addressAndPort)
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void everyAgentHungFlipsNoAgentAndDrainsNoServer() throws Exception {
+    try (CollectorMain collector = startCollector();
+        ProcessorMain processor = startProcessor()) {
+      await("the cluster and every agent HEALTHY")
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  "HEALTHY".equals(clusterHealth(processor).path("state").asText())
+                      && healthyAgents(processor) == AGENTS);
+      Map<String, EndpointHealth> endpoints = new TreeMap<>();
+      await("every Marathon task an UP endpoint")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                kafka
+                    .readAll(Topics.ENDPOINT_HEALTH)
+                    .forEach(r -> endpoints.put(r.key(), r.value()));
+                return !endpoints.isEmpty()
+                    && endpoints.values().stream()
+                        .allMatch(e -> e.getStatus() == EndpointStatus.UP);
+              });
+      Set<String> tasks =
+          endpoints.values().stream()
+              .map(e -> e.getIp() + ":" + e.getPort())
+              .collect(Collectors.toSet());
+
+      // HAProxy knows the apps' backends but not their tasks: the updater fills the slots
+      Map<String, Long> perBackend =
+          endpoints.values().stream()
+              .collect(Collectors.groupingBy(EndpointHealth::getBackend, Collectors.counting()));
+      StringBuilder config = new StringBuilder();
+      perBackend.forEach(
+          (backend, n) ->
+              config
+                  .append("backend ")
+                  .append(backend)
+                  .append("\n  server-template slot 1-")
+                  .append(n + 2)
+                  .append(" 0.0.0.0:0 disabled\n"));
+      try (HaproxyProcess haproxy = new HaproxyProcess(dir, config.toString());
+          var updater = startUpdater(haproxyStarted(haproxy))) {
+        RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
+        await("every task a server in rotation")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> ready(api).equals(tasks));
+        double changes = metric(updater, "mesos_health_haproxy_changes_total");
+
+        long polls = collector.metrics().pollsTotal();
+        Instant blind = Instant.now();
+        FaultRecord hung = cluster.sim().inject(FaultSpec.of(FaultKind.HUNG, "all-agents", null));
+        await("the processor says the collector is suspect")
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    clusterHealth(processor)
+                        .path("reasons")
+                        .toString()
+                        .contains("cluster.collector-suspect"));
+        await("the updater freezes")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> metric(updater, "mesos_health_haproxy_frozen") == 1);
+        System.out.println(
+            "blind: suspect and frozen "
+                + Duration.between(blind, Instant.now()).toMillis()
+                + " ms after every agent hung");
+        await("15 s of blindness: every agent HEALTHY, every server in rotation")
+            .during(Duration.ofSeconds(15))
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> healthyAgents(processor) == AGENTS && ready(api).equals(tasks));
+
+        assertThat(collector.metrics().pollsTotal())
+            .as("the collector kept polling through it")
+            .isGreaterThan(polls + 15 * AGENTS);
+        cluster.sim().clear(hung.id());
+        await("the cluster HEALTHY again and the updater thawed")
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    "HEALTHY".equals(clusterHealth(processor).path("state").asText())
+                        && metric(updater, "mesos_health_haproxy_frozen") == 0);
+        await("after it too: every server in rotation")
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> ready(api).equals(tasks) && healthyAgents(processor) == AGENTS);
+        assertThat(metric(updater, "mesos_health_haproxy_changes_total"))
+            .as("no HAProxy change since the tasks were in")
+            .isEqualTo(changes);
+        List<HealthTransition> agentTransitions =
+            kafka.readAll(Topics.HEALTH_TRANSITIONS).stream()
+                .map(r -> r.value())
+                .filter(t -> t.getAt().isAfter(blind))
+                .filter(t -> t.getNode().getRole().name().equals("AGENT"))
+                .toList();
+        assertThat(agentTransitions).as("no agent flipped").isEmpty();
+      }
+    }
+  }
+
+  private static HaproxyProcess haproxyStarted(HaproxyProcess haproxy) throws Exception {
+    haproxy.start();
+    return haproxy;
+  }
+
+  private HaproxyUpdater startUpdater(HaproxyProcess haproxy) {
+    Map<String, String> c = new HashMap<>();
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("haproxy.sockets", haproxy.socket());
+    c.put("reconcile.interval", "1s");
+    c.put("admin.port", "0");
+    c.put("cluster.name", "blind");
+    return HaproxyUpdater.start(
+        HaproxyUpdaterConfig.from(
+            ServiceConfig.parse(
+                HaproxyUpdaterConfig.DEFINITION,
+                new ServiceConfig.Sources().flags(c),
+                HaproxyUpdaterConfig.PASS_THROUGH)));
+  }
+
+  private CollectorMain startCollector() {
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", "blind");
+    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
+    c.put("marathon.urls", cluster.sim().marathonUrl());
+    c.put("poll.interval", "1s");
+    c.put("inventory.interval", "1s");
+    c.put("http.timeout", "600ms");
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("topics.partitions", "3");
+    c.put("admin.port", "0");
+    return CollectorMain.start(
+        CollectorConfig.from(
+            ServiceConfig.parse(
+                CollectorConfig.DEFINITION,
+                new ServiceConfig.Sources().flags(c),
+                CollectorConfig.PASS_THROUGH)));
+  }
+
+  private ProcessorMain startProcessor() throws Exception {
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "blind-processor");
+    p.put("poll.interval", "1s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory("processor-blind-").toString());
+    return ProcessorMain.start(
+        ProcessorConfig.from(
+            ServiceConfig.parse(
+                ProcessorConfig.DEFINITION,
+                new ServiceConfig.Sources().flags(p),
+                ProcessorConfig.PASS_THROUGH)));
+  }
+}
