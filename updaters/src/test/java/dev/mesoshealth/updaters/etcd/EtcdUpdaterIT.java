@@ -13,6 +13,7 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
+import dev.mesoshealth.testkit.SaslSslListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -43,7 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdUpdaterIT {
   private static final String PREFIX = "/mh-test";
 
-  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+  private static final SaslSslListener SECURE = new SaslSslListener();
+
+  @RegisterExtension
+  static final KafkaBrokerExtension kafka = new KafkaBrokerExtension(SECURE.brokerOverrides());
 
   @TempDir Path dir;
   private EtcdProcess etcd;
@@ -79,11 +83,15 @@ class EtcdUpdaterIT {
   }
 
   private EtcdUpdater startUpdater(String cluster) {
+    return startUpdater(flags("30s", cluster));
+  }
+
+  private static EtcdUpdater startUpdater(Map<String, String> flags) {
     return EtcdUpdater.start(
         EtcdUpdaterConfig.from(
             ServiceConfig.parse(
                 EtcdUpdaterConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(flags("30s", cluster)),
+                new ServiceConfig.Sources().flags(flags),
                 EtcdUpdaterConfig.PASS_THROUGH)));
   }
 
@@ -150,6 +158,19 @@ class EtcdUpdaterIT {
               (String) keysAndEndpoints[i], (EndpointHealth) keysAndEndpoints[i + 1]));
     }
     kafka.produce(Topics.ENDPOINT_HEALTH, r);
+  }
+
+  @Test
+  void readsItsTopicsOverSaslSsl() throws Exception {
+    SECURE.addUser(kafka.broker());
+    states("S9", agent("tls", "S9", HealthStatus.DEGRADED));
+    Map<String, String> f = flags("30s", "tls");
+    f.putAll(SECURE.serviceSettings(SaslSslListener.PASSWORD));
+    updater = startUpdater(f);
+
+    await("the record, from what was read over SASL_SSL")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> records().getOrDefault(PREFIX + "/health/agents/S9", "").contains("DEGRADED"));
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SaslSslListener;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HaproxyUpdaterIT {
   private static final String BACKEND = "web_frontend_10001";
 
-  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+  private static final SaslSslListener SECURE = new SaslSslListener();
+
+  @RegisterExtension
+  static final KafkaBrokerExtension kafka = new KafkaBrokerExtension(SECURE.brokerOverrides());
 
   @TempDir Path dir;
   private final List<HttpServer> tasks = new ArrayList<>();
@@ -118,12 +122,17 @@ class HaproxyUpdaterIT {
   }
 
   private HaproxyUpdater startUpdater(boolean dryRun) {
+    return startUpdater(dryRun, Map.of());
+  }
+
+  private HaproxyUpdater startUpdater(boolean dryRun, Map<String, String> more) {
     Map<String, String> c = new HashMap<>();
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
     c.put("reconcile.interval", "1s");
     c.put("admin.port", "0");
     c.put("dry.run", Boolean.toString(dryRun));
+    c.putAll(more);
     return HaproxyUpdater.start(
         HaproxyUpdaterConfig.from(
             ServiceConfig.parse(
@@ -198,6 +207,18 @@ class HaproxyUpdaterIT {
       }
     }
     return answered;
+  }
+
+  @Test
+  void readsItsTopicOverSaslSsl() throws Exception {
+    SECURE.addUser(kafka.broker());
+    publishAll(EndpointStatus.UP, EndpointStatus.DRAIN, EndpointStatus.UP, EndpointStatus.UP);
+    updater = startUpdater(false, SECURE.serviceSettings(SaslSslListener.PASSWORD));
+
+    await("task 2 drained, from what was read over SASL_SSL")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> states().get("task2") == AdminState.DRAIN);
+    assertThat(traffic()).containsExactly("task-1", "task-3", "task-4");
   }
 
   @Test
