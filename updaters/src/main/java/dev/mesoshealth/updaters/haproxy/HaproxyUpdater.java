@@ -71,9 +71,11 @@ public final class HaproxyUpdater implements AutoCloseable {
     this.clock = clock;
     this.planner = new Planner(config.maxOutShare());
     for (String socket : config.sockets()) {
-      RuntimeApi api = new RuntimeApi(socket, config.timeout());
+      // named by position in haproxy.sockets: the admin socket itself is never logged
+      RuntimeApi api =
+          new RuntimeApi("haproxy-" + (haproxies.size() + 1), socket, config.timeout());
       haproxies.add(api);
-      outages.put(socket, new Outage("HAProxy " + socket, log, Duration.ofSeconds(30)));
+      outages.put(api.name(), new Outage(api.name(), log, Duration.ofSeconds(30)));
     }
     this.guard = new ClusterGuard(config.cluster(), log);
     Map<Topic<String, ?>, Start> follow = new LinkedHashMap<>();
@@ -155,7 +157,9 @@ public final class HaproxyUpdater implements AutoCloseable {
         "haproxy-updater{} keeping {} in step with endpoint health (drain limit {}%,"
             + " reconcile every {}); metrics at {}/metrics",
         config.dryRun() ? " (dry run)" : "",
-        config.sockets(),
+        u.haproxies.size() == 1
+            ? "haproxy-1"
+            : "haproxy-1.." + u.haproxies.size() + " (in the order of haproxy.sockets)",
         Math.round(config.maxOutShare() * 100),
         Durations.format(config.reconcileInterval()),
         u.admin.url());
@@ -232,7 +236,7 @@ public final class HaproxyUpdater implements AutoCloseable {
   }
 
   private void reconcile(RuntimeApi api) {
-    Outage outage = outages.get(api.address());
+    Outage outage = outages.get(api.name());
     if (!outage.due(clock.millis())) {
       return;
     }
@@ -244,15 +248,15 @@ public final class HaproxyUpdater implements AutoCloseable {
         plan =
             planner.plan(live, List.copyOf(desired.values()), Set.copyOf(managed), guard.frozen());
       }
-      held.labelValues(api.address()).set(plan.held().size());
-      withoutSlot.labelValues(api.address()).set(plan.withoutSlot().size());
+      held.labelValues(api.name()).set(plan.held().size());
+      withoutSlot.labelValues(api.name()).set(plan.withoutSlot().size());
       if (config.dryRun()) {
         logDryRun(api, plan);
       } else {
         for (Action a : plan.actions()) {
           api.apply(a);
-          applied.labelValues(api.address(), a.kind()).inc();
-          log.info("{}: {} ({})", api.address(), a.command(), a.why());
+          applied.labelValues(api.name(), a.kind()).inc();
+          log.info("{}: {} ({})", api.name(), a.command(), a.why());
         }
         List<String> notes = new ArrayList<>();
         plan.held().forEach(h -> notes.add("held by the drain limit: " + h));
@@ -263,14 +267,14 @@ public final class HaproxyUpdater implements AutoCloseable {
                         "no free server slot for "
                             + w
                             + " (add server-template slots to the backend)"));
-        if (!notes.equals(lastNotes.put(api.address(), notes))) {
-          notes.forEach(n -> log.warn("{}: {}", api.address(), n)); // once, not every reconcile
+        if (!notes.equals(lastNotes.put(api.name(), notes))) {
+          notes.forEach(n -> log.warn("{}: {}", api.name(), n)); // once, not every reconcile
         }
       }
-      reconciles.labelValues(api.address()).inc();
-      lastSuccess.labelValues(api.address()).set(clock.millis() / 1000.0);
+      reconciles.labelValues(api.name()).inc();
+      lastSuccess.labelValues(api.name()).set(clock.millis() / 1000.0);
     } catch (IOException e) {
-      errors.labelValues(api.address()).inc();
+      errors.labelValues(api.name()).inc();
       outage.failed(clock.millis(), e);
     }
   }
@@ -280,12 +284,12 @@ public final class HaproxyUpdater implements AutoCloseable {
     plan.actions().forEach(a -> lines.add("would " + a.command() + " (" + a.why() + ")"));
     plan.held().forEach(h -> lines.add("held by the drain limit: " + h));
     plan.withoutSlot().forEach(w -> lines.add("no free server slot for " + w));
-    if (!lines.equals(lastDryRun.get(api.address()))) {
-      lastDryRun.put(api.address(), lines);
+    if (!lines.equals(lastDryRun.get(api.name()))) {
+      lastDryRun.put(api.name(), lines);
       if (lines.isEmpty()) {
-        log.info("{}: dry run: nothing to change", api.address());
+        log.info("{}: dry run: nothing to change", api.name());
       }
-      lines.forEach(l -> log.info("{}: dry run: {}", api.address(), l));
+      lines.forEach(l -> log.info("{}: dry run: {}", api.name(), l));
     }
   }
 

@@ -121,6 +121,7 @@ public record HaproxyUpdaterConfig(
   /** Secrets hidden: the configuration may be logged or shown in an error. */
   @Override
   public String toString() {
-    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of());
+    // the admin sockets grant full control of HAProxy: never in a log line
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("sockets"));
   }
 }

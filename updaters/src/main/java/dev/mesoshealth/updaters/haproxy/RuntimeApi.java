@@ -21,17 +21,22 @@ import java.util.Map;
 /**
  * HAProxy's Runtime API over its admin socket: a Unix socket path ({@code /run/haproxy/admin.sock}
  * or {@code unix@/path}) or TCP ({@code ipv4@host:port}, {@code host:port}). One command per
- * connection, as in non-interactive mode, each with a deadline.
+ * connection, as in non-interactive mode, each with a deadline. It is known by a name in errors
+ * (its admin socket grants full control of HAProxy, so its address is kept out of logs).
  */
 public final class RuntimeApi {
-  private final String address;
+  private final String name;
   private final SocketAddress socket;
   private final Duration timeout;
 
-  public RuntimeApi(String address, Duration timeout) {
-    this.address = address;
+  public RuntimeApi(String name, String address, Duration timeout) {
+    this.name = name;
     this.socket = parse(address);
     this.timeout = timeout;
+  }
+
+  public RuntimeApi(String address, Duration timeout) {
+    this("HAProxy", address, timeout);
   }
 
   static SocketAddress parse(String address) {
@@ -59,8 +64,9 @@ public final class RuntimeApi {
     }
   }
 
-  public String address() {
-    return address;
+  /** How logs and metrics call this HAProxy. */
+  public String name() {
+    return name;
   }
 
   /** {@code show servers state}: every server of every backend. */
@@ -80,8 +86,7 @@ public final class RuntimeApi {
                 || answer.startsWith("port changed")
             : answer.isEmpty();
     if (!ok) {
-      throw new IOException(
-          "HAProxy " + address + " refused '" + action.command() + "': " + answer);
+      throw new IOException(name + " refused '" + action.command() + "': " + answer);
     }
   }
 
@@ -171,8 +176,7 @@ public final class RuntimeApi {
   private void await(Selector selector, long deadline, String command) throws IOException {
     long left = (deadline - System.nanoTime()) / 1_000_000;
     if (left <= 0 || selector.select(left) == 0) {
-      throw new IOException(
-          "HAProxy " + address + " did not answer '" + command + "' within " + timeout);
+      throw new IOException(name + " did not answer '" + command + "' within " + timeout);
     }
     selector.selectedKeys().clear();
   }

@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.util.List;
 
 /** A real etcd (Debian's etcd-server) on free ports with its own data directory. */
-final class EtcdProcess implements AutoCloseable {
+public final class EtcdProcess implements AutoCloseable {
   private final Process process;
   private final int clientPort;
 
-  EtcdProcess(Path dir) throws IOException {
+  public EtcdProcess(Path dir) throws IOException {
     Path etcd = Prerequisites.executable("etcd-server", "/usr/bin/etcd");
     clientPort = EmbeddedKafkaBroker.freePort();
     int peerPort = EmbeddedKafkaBroker.freePort();
@@ -49,7 +49,7 @@ final class EtcdProcess implements AutoCloseable {
             });
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + clientPort;
   }
 

@@ -174,6 +174,54 @@ class EtcdUpdaterIT {
   }
 
   @Test
+  void writesOnlyUnderItsPrefix() throws Exception {
+    Map<String, String> foreign =
+        Map.of(
+            "/unrelated",
+            "a",
+            PREFIX + "-other/health/agents/S1",
+            "b", // shares the prefix's characters
+            PREFIX + "x",
+            "c",
+            "/",
+            "d");
+    for (Map.Entry<String, String> e : foreign.entrySet()) {
+      client.getKVClient().put(bytes(e.getKey()), bytes(e.getValue())).get(5, TimeUnit.SECONDS);
+    }
+    client
+        .getKVClient()
+        .put(bytes(PREFIX + "/health/agents/STALE"), bytes("{}"))
+        .get(5, TimeUnit.SECONDS);
+    states("P1", agent("scoped", "P1", HealthStatus.HEALTHY));
+    updater = startUpdater("scoped");
+
+    await("its own stale record reconciled away, P1 written")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> records().keySet().equals(java.util.Set.of(PREFIX + "/health/agents/P1")));
+    for (Map.Entry<String, String> e : foreign.entrySet()) {
+      assertThat(
+              client
+                  .getKVClient()
+                  .get(bytes(e.getKey()))
+                  .get(5, TimeUnit.SECONDS)
+                  .getKvs()
+                  .get(0)
+                  .getValue()
+                  .toString(StandardCharsets.UTF_8))
+          .as(e.getKey() + " untouched")
+          .isEqualTo(e.getValue());
+    }
+    assertThat(
+            client
+                .getKVClient()
+                .get(bytes("/"), GetOption.builder().isPrefix(true).build())
+                .get(5, TimeUnit.SECONDS)
+                .getCount())
+        .as("nothing else anywhere")
+        .isEqualTo(foreign.size() + 1);
+  }
+
+  @Test
   void recordsAppearChangeAndVanishWithHealth() throws Exception {
     states(
         "S1",

@@ -10,14 +10,14 @@ import java.time.Duration;
 import java.util.List;
 
 /** A real HAProxy (Debian's haproxy) started by a test, with an admin socket, in the foreground. */
-final class HaproxyProcess implements AutoCloseable {
+public final class HaproxyProcess implements AutoCloseable {
   private final Path binary;
   private final Path config;
   private final Path log;
   private final Path socket;
   private Process process;
 
-  HaproxyProcess(Path dir, String backends) throws IOException {
+  public HaproxyProcess(Path dir, String backends) throws IOException {
     this.binary = Prerequisites.executable("haproxy", "/usr/sbin/haproxy", "/usr/bin/haproxy");
     this.socket = dir.resolve("admin.sock");
     this.config = dir.resolve("haproxy.cfg");
@@ -37,11 +37,11 @@ final class HaproxyProcess implements AutoCloseable {
             + backends);
   }
 
-  String socket() {
+  public String socket() {
     return socket.toString();
   }
 
-  void start() throws IOException {
+  public void start() throws IOException {
     Files.deleteIfExists(socket);
     process =
         new ProcessBuilder(List.of(binary.toString(), "-db", "-f", config.toString()))
@@ -56,7 +56,7 @@ final class HaproxyProcess implements AutoCloseable {
   }
 
   /** Stops it the hard way, as a crash would. */
-  void kill() {
+  public void kill() {
     if (process != null) {
       process.destroyForcibly();
       await("HAProxy gone").atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());

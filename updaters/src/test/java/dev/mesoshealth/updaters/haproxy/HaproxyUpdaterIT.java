@@ -295,11 +295,7 @@ class HaproxyUpdaterIT {
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                metrics()
-                    .contains(
-                        "mesos_health_haproxy_held_servers{haproxy=\""
-                            + haproxy.socket()
-                            + "\"} 1.0"));
+                metrics().contains("mesos_health_haproxy_held_servers{haproxy=\"haproxy-1\"} 1.0"));
     assertThat(states().get("task3")).isEqualTo(AdminState.READY);
     assertThat(traffic()).containsExactly("task-3", "task-4");
 
