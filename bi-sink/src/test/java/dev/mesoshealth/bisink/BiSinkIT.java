@@ -17,6 +17,7 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedPostgres;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
+import dev.mesoshealth.testkit.SaslSslListener;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +43,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole BI path with real parts: a known snapshot sequence into the real broker, the processor
- * writing the feed topics, a Kafka Connect worker with Debezium's JDBC sink, and PostgreSQL. The
- * tables must hold exactly the facts of the feeds; a replay and a restart must change nothing but
- * what is new.
+ * writing the feed topics, a Kafka Connect worker with Debezium's JDBC sink reading them over
+ * SASL_SSL, and PostgreSQL. The tables must hold exactly the facts of the feeds; a replay and a
+ * restart must change nothing but what is new.
  */
 class BiSinkIT {
-  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+  /** The sink reads over TLS and SCRAM, as a secured production cluster would have it. */
+  private static final SaslSslListener SECURE = new SaslSslListener();
+
+  @RegisterExtension
+  static final KafkaBrokerExtension kafka = new KafkaBrokerExtension(SECURE.brokerOverrides());
 
   private static final String CLUSTER = "bi";
   private static final List<String> AGENTS = List.of("A0", "A1", "A2");
@@ -59,6 +64,7 @@ class BiSinkIT {
 
   @BeforeAll
   static void start() throws Exception {
+    SECURE.addUser(kafka.broker());
     postgres = EmbeddedPostgres.start();
     kafka.createTopics(Topics.all(), 3);
     Map<String, String> p = new HashMap<>();
@@ -266,7 +272,7 @@ class BiSinkIT {
       port = s.getLocalPort();
     }
     Map<String, String> f = new HashMap<>();
-    f.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    f.putAll(SECURE.serviceSettings(SaslSslListener.PASSWORD));
     f.put("jdbc.url", postgres.jdbcUrl());
     f.put("jdbc.user", postgres.user());
     f.put("connect.plugin.path", Path.of("target/connect-plugins").toAbsolutePath().toString());
