@@ -11,7 +11,6 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
@@ -59,17 +58,7 @@ class ProcessorKillIT {
     produce(all); // all of it waiting, so the kill comes while there is work left
 
     Path stateDir = Files.createTempDirectory("kill-");
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ProcessorProcessMain.class.getName());
-    flags(stateDir).forEach((k, v) -> command.add(k + "=" + v));
-    Process victim =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(stateDir.resolve("victim.log").toFile())
-            .start();
+    Process victim = ProcessorProcessMain.spawn(flags(stateDir), stateDir.resolve("victim.log"));
     try {
       kafka.consumeUntil(
           Topics.HEALTH_TRANSITIONS,

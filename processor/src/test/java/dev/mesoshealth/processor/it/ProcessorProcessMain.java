@@ -3,13 +3,32 @@ package dev.mesoshealth.processor.it;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.service.ServiceConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a processor in its own JVM, so a test can kill it for real (SIGKILL). */
 public final class ProcessorProcessMain {
   private ProcessorProcessMain() {}
+
+  /** Starts a processor JVM with these flags, its output going to {@code log}. */
+  static Process spawn(Map<String, String> flags, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ProcessorProcessMain.class.getName());
+    flags.forEach((k, v) -> command.add(k + "=" + v));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
