@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -51,15 +52,15 @@ final class QueryRouter {
   /** Answers from this instance if it owns the key, else from the owner (or a standby). */
   Response byKey(Request r, String store, String key, Supplier<Response> local) {
     if (r.header(FORWARDED) != null) {
-      return local.get();
+      return answerLocally(store, key, local);
     }
     Optional<List<HostInfo>> owners = owners(store, key);
     if (owners.isEmpty()) {
-      return local.get();
+      return answerLocally(store, key, local);
     }
     for (HostInfo host : owners.get()) {
       if (host.equals(self)) {
-        return local.get();
+        return answerLocally(store, key, local);
       }
       Optional<Response> forwarded = forward(host, pathAndQuery(r));
       if (forwarded.isPresent()) {
@@ -67,9 +68,41 @@ final class QueryRouter {
       }
     }
     if (allowStale) {
-      return local.get();
+      return answerLocally(store, key, local);
     }
     throw Stores.unavailable("the instance holding '" + key + "' does not answer");
+  }
+
+  /**
+   * This instance's answer. "Not found" is only trusted from a store that is up to date for the
+   * key's partition: a store still restoring (an instance taking over a dead one's work) may simply
+   * not have the key yet, which is a 503 to retry, not a 404.
+   */
+  private Response answerLocally(String store, String key, Supplier<Response> local) {
+    try {
+      return local.get();
+    } catch (HttpApi.ApiException e) {
+      if (e.status() == 404 && !upToDate(store, key)) {
+        throw Stores.unavailable("the state holding '" + key + "' is still being restored");
+      }
+      throw e;
+    }
+  }
+
+  private boolean upToDate(String store, String key) {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return false;
+    }
+    KeyQueryMetadata meta = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+    if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE) {
+      return false;
+    }
+    Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
+    if (lags == null) {
+      return true; // a store without a changelog is never restored
+    }
+    LagInfo lag = lags.get(meta.partition());
+    return lag != null && lag.offsetLag() == 0;
   }
 
   /**
