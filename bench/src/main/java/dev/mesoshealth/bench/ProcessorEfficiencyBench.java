@@ -1,45 +1,23 @@
 package dev.mesoshealth.bench;
 
-import dev.mesoshealth.collector.core.KeyBaseline;
-import dev.mesoshealth.collector.core.PollResult;
-import dev.mesoshealth.collector.core.SnapshotAssembler;
-import dev.mesoshealth.events.CollectorRef;
 import dev.mesoshealth.events.MetricSnapshot;
-import dev.mesoshealth.events.NodeRef;
-import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
-import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ServiceConfig;
-import dev.mesoshealth.sim.SimConfig;
-import dev.mesoshealth.sim.cluster.SimAgent;
-import dev.mesoshealth.sim.cluster.SimCluster;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
-import dev.mesoshealth.testkit.Offsets;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * How close the health topology runs to the limit of reading its input: the same backlog of
@@ -91,7 +69,7 @@ public final class ProcessorEfficiencyBench {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
       String bootstrap = broker.bootstrapServers();
       broker.createTopics(Topics.all(), Topics.PARTITIONS);
-      long records = fill(bootstrap);
+      long records = SnapshotBacklog.fill(bootstrap, "eff", agents, rounds).records();
       log("backlog: " + records + " snapshots");
 
       double raw = rawReadAndDecode(bootstrap, records);
@@ -114,9 +92,9 @@ public final class ProcessorEfficiencyBench {
                       ProcessorConfig.DEFINITION,
                       new ServiceConfig.Sources().flags(p),
                       ProcessorConfig.PASS_THROUGH)))) {
-        committedAtStart = awaitCommitted(bootstrap, 1);
+        committedAtStart = SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", 1);
         firstCommit = System.nanoTime();
-        awaitCommitted(bootstrap, records);
+        SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", records);
         done = System.nanoTime();
         log("processor evaluations: " + processor.evaluations());
       }
@@ -129,93 +107,6 @@ public final class ProcessorEfficiencyBench {
       return new Result(
           agents, rounds, records, raw, processorRate, Duration.ofNanos(firstCommit - started));
     }
-  }
-
-  /** Waits until the processor has committed at least {@code records}; returns how many. */
-  private static long awaitCommitted(String bootstrap, long records) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      while (true) {
-        long sum =
-            Offsets.committed(admin, "efficiency", Topics.METRIC_SNAPSHOTS.name()).values().stream()
-                .mapToLong(Long::longValue)
-                .sum();
-        if (sum >= records) {
-          return sum;
-        }
-        TimeUnit.MILLISECONDS.sleep(20); // polling the processor's committed offsets
-      }
-    }
-  }
-
-  /** N agents x R rounds of real snapshots, made the way the collector makes them. */
-  private long fill(String bootstrap) {
-    SimCluster sim =
-        new SimCluster(SimConfig.standard(3, agents, 7).withCluster("eff"), Clock.systemUTC());
-    SnapshotAssembler assembler = new SnapshotAssembler(MetricCatalogue.standard());
-    CollectorRef collector = new CollectorRef("bench", "0/1", agents, 0);
-    Instant base = Instant.now().minus(Duration.ofSeconds(10L * rounds));
-    AtomicLong acked = new AtomicLong();
-    AtomicReference<Exception> failed = new AtomicReference<>();
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.LINGER_MS_CONFIG,
-            20,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            256 * 1024,
-            // the in-process broker under this burst has made the idempotent producer loop on
-            // OUT_OF_ORDER_SEQUENCE_NUMBER until its batches expired; one request in flight keeps
-            // the order without it
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            false,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-            1,
-            ProducerConfig.ACKS_CONFIG,
-            "all");
-    try (KafkaProducer<String, MetricSnapshot> producer =
-        new KafkaProducer<>(
-            config, new StringSerializer(), Topics.METRIC_SNAPSHOTS.valueSerde().serializer())) {
-      // a new topic's partitions may not have a leader on the broker yet: wait for them
-      while (producer.partitionsFor(Topics.METRIC_SNAPSHOTS.name()).stream()
-          .anyMatch(pi -> pi.leader() == null)) {
-        Thread.onSpinWait();
-      }
-      List<SimAgent> all = new ArrayList<>(sim.agents());
-      for (int r = 0; r < rounds; r++) {
-        Instant at = base.plusSeconds(10L * r);
-        for (SimAgent a : all) {
-          byte[] body = sim.renderAgentSnapshot(a);
-          NodeRef node =
-              new NodeRef("eff", NodeRole.AGENT, a.id(), a.hostname(), a.ip() + ":" + a.port());
-          MetricSnapshot s =
-              assembler
-                  .assemble(
-                      node,
-                      at,
-                      new PollResult.Response(200, body, null, Duration.ofMillis(3)),
-                      KeyBaseline.EMPTY,
-                      collector,
-                      "1.4.1")
-                  .snapshot();
-          producer.send(
-              new ProducerRecord<>(Topics.METRIC_SNAPSHOTS.name(), a.id(), s),
-              (meta, e) -> {
-                if (e == null) {
-                  acked.incrementAndGet();
-                } else {
-                  failed.compareAndSet(null, e);
-                }
-              });
-        }
-      }
-      producer.flush();
-    }
-    if (failed.get() != null) {
-      throw new IllegalStateException("filling the backlog failed: " + failed.get(), failed.get());
-    }
-    return acked.get();
   }
 
   /** Records/s of a consumer that reads the whole topic and Avro-decodes every value. */

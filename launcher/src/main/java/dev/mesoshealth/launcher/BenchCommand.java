@@ -1,6 +1,8 @@
 package dev.mesoshealth.launcher;
 
 import dev.mesoshealth.bench.E2eBench;
+import dev.mesoshealth.bench.ProcessorStateBench;
+import dev.mesoshealth.bench.SerdeBench;
 import dev.mesoshealth.bench.SimScaleBench;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Option;
       BenchCommand.E2e.class,
       BenchCommand.Sim.class,
       BenchCommand.Processor.class,
-      BenchCommand.Collector.class
+      BenchCommand.Collector.class,
+      BenchCommand.State.class,
+      BenchCommand.Serde.class
     })
 final class BenchCommand implements Runnable {
   @Override
@@ -187,6 +191,52 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       System.out.println(
           new dev.mesoshealth.bench.CollectorEfficiencyBench(agents, duration).run().markdown());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "state",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The processor's state at scale, two instances: interactive-query latency (about half",
+        "forwarded), takeover with and without a standby replica, and a fresh instance's restore."
+      })
+  static final class State implements Callable<Integer> {
+    @Option(
+        names = "--agents",
+        defaultValue = "10000",
+        description = "Agents (default ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "Snapshots per agent behind the state (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--queries",
+        defaultValue = "20000",
+        description = "Queries to time (default ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(new ProcessorStateBench(agents, rounds, queries).run().markdown());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "serde",
+      mixinStandardHelpOptions = true,
+      description =
+          "JMH: encode and decode of a full agent MetricSnapshot, our Avro next to Jackson JSON.")
+  static final class Serde implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(SerdeBench.table(SerdeBench.measure(false)));
       return 0;
     }
   }

@@ -1,0 +1,22 @@
+package dev.mesoshealth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The state harness works end to end on a tiny cluster (the real runs are by hand). */
+class ProcessorStateBenchIT {
+  @Test
+  void queriesTakeoversAndARestoreOnATinyCluster() throws Exception {
+    ProcessorStateBench.Result r = new ProcessorStateBench(30, 2, 300).run();
+    System.out.println(r.markdown());
+
+    assertThat(r.records()).isEqualTo(60);
+    assertThat(r.queries()).isEqualTo(300);
+    assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
+    assertThat(r.warmTakeover()).isPositive();
+    assertThat(r.coldTakeover()).isPositive();
+    assertThat(r.freshRestore()).isPositive();
+    assertThat(r.markdown()).contains("| 300 |");
+  }
+}
