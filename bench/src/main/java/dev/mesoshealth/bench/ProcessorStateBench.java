@@ -5,6 +5,7 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import dev.mesoshealth.testkit.Offsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -49,7 +52,8 @@ public final class ProcessorStateBench {
       double max,
       Duration warmTakeover,
       Duration coldTakeover,
-      Duration freshRestore) {
+      Duration freshRestore,
+      long changelogOffsets) {
 
     public String markdown() {
       return String.format(
@@ -57,7 +61,8 @@ public final class ProcessorStateBench {
               + " (about half forwarded), %d client threads:%n%n"
               + "| queries | queries/s | p50 | p95 | p99 | max |%n|---:|---:|---:|---:|---:|---:|%n"
               + "| %,d | %,.0f | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n%n"
-              + "Restore, %,d agents (%,d snapshots behind them):%n%n"
+              + "Restore, %,d agents (%,d snapshots behind them; the changelogs hold %,d"
+              + " offsets):%n%n"
               + "| case | time until the instance runs all the work |%n|---|---:|%n"
               + "| one of two stops, the survivor holds a standby replica | %.1f s |%n"
               + "| one of two stops, no standby: the survivor restores the other's half |"
@@ -74,6 +79,7 @@ public final class ProcessorStateBench {
           max,
           agents,
           records,
+          changelogOffsets,
           warmTakeover.toMillis() / 1000.0,
           coldTakeover.toMillis() / 1000.0,
           freshRestore.toMillis() / 1000.0);
@@ -121,12 +127,23 @@ public final class ProcessorStateBench {
     }
   }
 
+  /**
+   * RUNNING and every local store partition caught up with its changelog: with the state updater a
+   * stream thread can run while its stores are still restoring, so RUNNING alone is not enough.
+   */
+  private static boolean restored(ProcessorMain p) {
+    return p.streams().state() == KafkaStreams.State.RUNNING
+        && !p.streams().allLocalStorePartitionLags().isEmpty()
+        && p.streams().allLocalStorePartitionLags().values().stream()
+            .flatMap(m -> m.values().stream())
+            .allMatch(lag -> lag.offsetLag() == 0);
+  }
+
   /** Stops {@code gone} and returns how long until {@code survivor} runs all the work alone. */
   private static Duration takeover(ProcessorMain gone, ProcessorMain survivor) throws Exception {
     long t0 = System.nanoTime();
     gone.close();
-    while (!(survivor.streams().state() == KafkaStreams.State.RUNNING
-        && survivor.streams().metadataForAllStreamsClients().size() == 1)) {
+    while (!(survivor.streams().metadataForAllStreamsClients().size() == 1 && restored(survivor))) {
       TimeUnit.MILLISECONDS.sleep(20); // polling the survivor's state
     }
     return Duration.ofNanos(System.nanoTime() - t0);
@@ -220,7 +237,7 @@ public final class ProcessorStateBench {
       long t0 = System.nanoTime();
       Duration fresh;
       try (ProcessorMain e = instance(bootstrap, "state-cold", 0)) {
-        while (e.streams().state() != KafkaStreams.State.RUNNING) {
+        while (!restored(e)) {
           TimeUnit.MILLISECONDS.sleep(20); // polling its state
         }
         fresh = Duration.ofNanos(System.nanoTime() - t0);
@@ -237,7 +254,22 @@ public final class ProcessorStateBench {
           latencies[latencies.length - 1],
           warm,
           cold,
-          fresh);
+          fresh,
+          changelogOffsets(bootstrap, "state-cold"));
+    }
+  }
+
+  /** End offsets summed over the application's changelog topics (records plus commit markers). */
+  private static long changelogOffsets(String bootstrap, String app) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      long sum = 0;
+      for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+        if (topic.startsWith(app + "-") && topic.endsWith("-changelog")) {
+          sum += Offsets.end(admin, topic).values().stream().mapToLong(Long::longValue).sum();
+        }
+      }
+      return sum;
     }
   }
 

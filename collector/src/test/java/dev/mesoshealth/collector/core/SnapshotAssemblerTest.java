@@ -70,6 +70,29 @@ class SnapshotAssemblerTest {
   }
 
   @Test
+  void theSameKeysAgainKeepTheBaselineANewKeyGrowsItAndALostOneIsStillSeen() {
+    KeyBaseline b =
+        assembler
+            .assemble(AGENT, AT, ok("{\"a\": 1, \"b\": 2}"), KeyBaseline.EMPTY, COLLECTOR, null)
+            .baseline();
+    var same = assembler.assemble(AGENT, AT, ok("{\"b\": 5, \"a\": 4}"), b, COLLECTOR, null);
+    assertThat(same.snapshot().getOutcome()).isEqualTo(Outcome.OK);
+    assertThat(same.snapshot().getError()).isNull();
+    assertThat(same.baseline()).isSameAs(b);
+
+    var grown =
+        assembler.assemble(AGENT, AT, ok("{\"a\": 1, \"b\": 2, \"c\": 3}"), b, COLLECTOR, null);
+    assertThat(grown.snapshot().getOutcome()).isEqualTo(Outcome.OK);
+    assertThat(grown.baseline().keys()).containsExactlyInAnyOrder("a", "b", "c");
+
+    var lost =
+        assembler.assemble(
+            AGENT, AT, ok("{\"a\": 1, \"b\": 2}"), grown.baseline(), COLLECTOR, null);
+    assertThat(lost.snapshot().getOutcome()).isEqualTo(Outcome.PARTIAL);
+    assertThat(lost.snapshot().getMissingKeys()).containsExactly("c");
+  }
+
+  @Test
   void aSmallerKeySetSeenThreeTimesBecomesTheBaseline() {
     KeyBaseline b =
         assembler
