@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param agents simulated agents
  * @param interval how often each agent is polled
  * @param duration how long to measure, after one interval of warm-up
+ * @param sharedAgentSocket serve every agent from one shared socket (see {@link
+ *     SimConfig#sharedAgentSocket()}) instead of one socket per agent
  */
-public record SimScaleBench(int agents, Duration interval, Duration duration) {
+public record SimScaleBench(
+    int agents, Duration interval, Duration duration, boolean sharedAgentSocket) {
 
   /** What one run measured. */
   public record Result(
@@ -70,7 +73,11 @@ public record SimScaleBench(int agents, Duration interval, Duration duration) {
   public Result run() throws InterruptedException {
     System.setProperty("jdk.httpclient.connectionPoolSize", "256");
     System.setProperty("jdk.httpclient.keepalive.timeout", "5");
-    SimConfig config = SimConfig.forTests(3, agents, 42).withPorts(0, 5051, 0, 0).withApps(12);
+    SimConfig config =
+        SimConfig.forTests(3, agents, 42)
+            .withPorts(0, 5051, 0, 0)
+            .withApps(12)
+            .withSharedAgentSocket(sharedAgentSocket);
     try (MesosSimulator sim = MesosSimulator.start(config)) {
       List<String> urls = new ArrayList<>();
       for (SimAgent a : sim.cluster().agents()) {
@@ -213,7 +220,11 @@ public record SimScaleBench(int agents, Duration interval, Duration duration) {
   public static void main(String[] args) throws InterruptedException {
     int agents = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     long seconds = args.length > 1 ? Long.parseLong(args[1]) : 60;
-    Result r = new SimScaleBench(agents, Duration.ofSeconds(10), Duration.ofSeconds(seconds)).run();
+    long interval = args.length > 2 ? Long.parseLong(args[2]) : 10;
+    boolean shared = args.length > 3 && args[3].equals("--shared-agent-socket");
+    Result r =
+        new SimScaleBench(agents, Duration.ofSeconds(interval), Duration.ofSeconds(seconds), shared)
+            .run();
     System.out.println(Result.markdownHeader());
     System.out.println(r.markdownRow());
   }

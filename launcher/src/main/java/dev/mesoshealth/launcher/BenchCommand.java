@@ -129,9 +129,22 @@ final class BenchCommand implements Runnable {
         description = "How long to measure (default ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(
+        names = "--interval",
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "How often each agent is polled (default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(
+        names = "--shared-agent-socket",
+        description = "Serve every agent from one socket (as sim --shared-agent-socket).")
+    boolean sharedAgentSocket;
+
     @Override
     public Integer call() throws Exception {
-      SimScaleBench.Result r = new SimScaleBench(agents, Duration.ofSeconds(10), duration).run();
+      SimScaleBench.Result r =
+          new SimScaleBench(agents, interval, duration, sharedAgentSocket).run();
       System.out.println(SimScaleBench.Result.markdownHeader());
       System.out.println(r.markdownRow());
       return 0;

@@ -151,7 +151,8 @@ public final class Demo implements AutoCloseable {
             0,
             0,
             SimConfig.LOOPBACK,
-            Duration.ofSeconds(75));
+            Duration.ofSeconds(75),
+            false);
     if (o.standardSimPorts()) {
       for (int i = 0; i < o.masters(); i++) {
         requireFree(SimConfig.masterIp(i), 5050, "simulated master " + (i + 1), "--sim-ports any");

@@ -99,6 +99,14 @@ final class SimCommand implements Callable<Integer> {
           "How long an agent must be down before the master marks it unreachable (default ${DEFAULT-VALUE}).")
   Duration agentPingTimeout;
 
+  @Option(
+      names = "--shared-agent-socket",
+      description =
+          "Serve every agent from one socket on --agent-port (all interfaces; connections from"
+              + " outside loopback are dropped) instead of one socket per agent: for 100,000"
+              + " agents under an open-files limit.")
+  boolean sharedAgentSocket;
+
   @Override
   public Integer call() throws Exception {
     Scenario script = scenario == null ? null : Scenario.parse(scenario);
@@ -114,7 +122,8 @@ final class SimCommand implements Callable<Integer> {
             marathonPort,
             controlPort,
             controlHost,
-            agentPingTimeout);
+            agentPingTimeout,
+            sharedAgentSocket);
     MesosSimulator sim = MesosSimulator.start(config);
     try {
       if (zk != null) {

@@ -58,6 +58,13 @@ public final class MesosSimulator implements AutoCloseable {
         m.setPort(l.address().getPort());
         masterListeners.add(l);
       }
+      if (config.sharedAgentSocket()) {
+        server.shareAllInterfaces(config.agentPort());
+        log.warn(
+            "every agent is served from one socket on 0.0.0.0:{} (all interfaces); connections"
+                + " from outside loopback are dropped",
+            config.agentPort());
+      }
       this.marathon =
           server.listen(
               new InetSocketAddress(SimConfig.marathonIp(), config.marathonPort()),
@@ -111,7 +118,11 @@ public final class MesosSimulator implements AutoCloseable {
         Listener l = agentListeners.get(a.id());
         try {
           if (l == null && a.listening()) {
-            l = server.listen(new InetSocketAddress(a.ip(), a.port()), routes.agent(a));
+            InetSocketAddress at = new InetSocketAddress(a.ip(), a.port());
+            l =
+                config.sharedAgentSocket()
+                    ? server.listenShared(at, routes.agent(a))
+                    : server.listen(at, routes.agent(a));
             a.setPort(l.address().getPort());
             agentListeners.put(a.id(), l);
           } else if (l != null && a.listening() && !l.isOpen()) {

@@ -12,6 +12,10 @@ import java.time.Duration;
  *     (a container)
  * @param agentPingTimeout how long an agent must be down before the master marks it unreachable
  *     (Mesos: agent_ping_timeout x max_agent_ping_timeouts = 15 s x 5)
+ * @param sharedAgentSocket serve every agent from one socket on {@code agentPort} of all
+ *     interfaces, routed by the loopback address each connection was made to, instead of one socket
+ *     per agent: one file descriptor instead of 100,000. Opt-in because it binds beyond loopback
+ *     (connections from anywhere else are dropped); needs a fixed {@code agentPort}.
  */
 public record SimConfig(
     String cluster,
@@ -24,7 +28,8 @@ public record SimConfig(
     int marathonPort,
     int controlPort,
     String controlHost,
-    Duration agentPingTimeout) {
+    Duration agentPingTimeout,
+    boolean sharedAgentSocket) {
 
   public static final int MAX_AGENTS = 200_000;
   public static final String LOOPBACK = "127.0.0.1";
@@ -54,18 +59,33 @@ public record SimConfig(
     if (agentPingTimeout == null || agentPingTimeout.isNegative()) {
       throw new IllegalArgumentException("agentPingTimeout must be >= 0");
     }
+    if (sharedAgentSocket && agentPort == 0) {
+      throw new IllegalArgumentException(
+          "a shared agent socket needs a fixed agent port (5051), not 0");
+    }
   }
 
   /** A cluster on free ports, for tests. */
   public static SimConfig forTests(int masters, int agents, long seed) {
     return new SimConfig(
-        "sim", masters, agents, seed, 0, 0, 0, 0, 0, LOOPBACK, Duration.ofSeconds(75));
+        "sim", masters, agents, seed, 0, 0, 0, 0, 0, LOOPBACK, Duration.ofSeconds(75), false);
   }
 
   /** The standard ports, as a real cluster has them. */
   public static SimConfig standard(int masters, int agents, long seed) {
     return new SimConfig(
-        "sim", masters, agents, seed, 0, 5050, 5051, 8080, 5099, LOOPBACK, Duration.ofSeconds(75));
+        "sim",
+        masters,
+        agents,
+        seed,
+        0,
+        5050,
+        5051,
+        8080,
+        5099,
+        LOOPBACK,
+        Duration.ofSeconds(75),
+        false);
   }
 
   public SimConfig withCluster(String name) {
@@ -80,7 +100,8 @@ public record SimConfig(
         marathonPort,
         controlPort,
         controlHost,
-        agentPingTimeout);
+        agentPingTimeout,
+        sharedAgentSocket);
   }
 
   public SimConfig withApps(int n) {
@@ -95,7 +116,8 @@ public record SimConfig(
         marathonPort,
         controlPort,
         controlHost,
-        agentPingTimeout);
+        agentPingTimeout,
+        sharedAgentSocket);
   }
 
   public SimConfig withPorts(int master, int agent, int marathon, int control) {
@@ -110,7 +132,8 @@ public record SimConfig(
         marathon,
         control,
         controlHost,
-        agentPingTimeout);
+        agentPingTimeout,
+        sharedAgentSocket);
   }
 
   public SimConfig withControlHost(String host) {
@@ -125,7 +148,8 @@ public record SimConfig(
         marathonPort,
         controlPort,
         host,
-        agentPingTimeout);
+        agentPingTimeout,
+        sharedAgentSocket);
   }
 
   public SimConfig withAgentPingTimeout(Duration timeout) {
@@ -140,7 +164,24 @@ public record SimConfig(
         marathonPort,
         controlPort,
         controlHost,
-        timeout);
+        timeout,
+        sharedAgentSocket);
+  }
+
+  public SimConfig withSharedAgentSocket(boolean shared) {
+    return new SimConfig(
+        cluster,
+        masters,
+        agents,
+        seed,
+        apps,
+        masterPort,
+        agentPort,
+        marathonPort,
+        controlPort,
+        controlHost,
+        agentPingTimeout,
+        shared);
   }
 
   public static String masterIp(int index) {

@@ -2,6 +2,7 @@ package dev.mesoshealth.sim.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +57,11 @@ public final class SimHttpServer implements AutoCloseable {
   private final long idleTimeoutNanos;
   private final Set<Connection> connections = new HashSet<>();
   private final AtomicLong requestsServed = new AtomicLong();
+  private final Map<Integer, ServerSocketChannel> shared = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, Listener> sharedRoutes = new ConcurrentHashMap<>();
+  private static final Object SHARED = new Object();
   private volatile boolean running = true;
+  private boolean warnedForeign;
 
   public SimHttpServer(String name, int workerThreads, Duration idleTimeout) throws IOException {
     this.selector = Selector.open();
@@ -70,6 +76,45 @@ public final class SimHttpServer implements AutoCloseable {
   /** Requests answered so far (any status). */
   public long requestsServed() {
     return requestsServed.get();
+  }
+
+  /**
+   * Serves the address from a socket shared by every address with its port (see {@link
+   * #shareAllInterfaces}) instead of a socket of its own: no file descriptor per address.
+   */
+  public Listener listenShared(InetSocketAddress address, Handler handler) throws IOException {
+    if (shared.get(address.getPort()) == null) {
+      throw new IllegalStateException("no shared socket on port " + address.getPort());
+    }
+    Listener listener = new Listener(address, handler, true);
+    listener.open();
+    return listener;
+  }
+
+  /**
+   * Binds one socket to the port on all interfaces; connections to it are routed by the loopback
+   * address they were made to ({@link #listenShared}). Connections from any other address, and to
+   * an address nobody serves (or one that is closed), are reset at once.
+   */
+  public void shareAllInterfaces(int port) throws IOException {
+    ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.INET);
+    ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+    try {
+      ch.bind(new InetSocketAddress("0.0.0.0", port), 4096);
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new IOException("cannot listen on 0.0.0.0:" + port + ": " + e.getMessage(), e);
+    }
+    ch.configureBlocking(false);
+    shared.put(port, ch);
+    runOnLoop(
+        () -> {
+          try {
+            ch.register(selector, SelectionKey.OP_ACCEPT, SHARED);
+          } catch (ClosedChannelException e) {
+            // closed before registration
+          }
+        });
   }
 
   /** Binds an address (port 0 picks one) and serves it with the handler. */
@@ -99,12 +144,19 @@ public final class SimHttpServer implements AutoCloseable {
   /** One listening address. Closing it makes the address refuse connections until reopened. */
   public final class Listener {
     private final Handler handler;
+    private final boolean onSharedSocket;
     private volatile InetSocketAddress address;
     private ServerSocketChannel channel;
+    private boolean routed;
 
     private Listener(InetSocketAddress address, Handler handler) {
+      this(address, handler, false);
+    }
+
+    private Listener(InetSocketAddress address, Handler handler, boolean onSharedSocket) {
       this.address = address;
       this.handler = handler;
+      this.onSharedSocket = onSharedSocket;
     }
 
     public InetSocketAddress address() {
@@ -112,11 +164,16 @@ public final class SimHttpServer implements AutoCloseable {
     }
 
     public synchronized boolean isOpen() {
-      return channel != null;
+      return onSharedSocket ? routed : channel != null;
     }
 
     /** Binds again at the same address (after {@link #close()}). */
     public synchronized void open() throws IOException {
+      if (onSharedSocket) {
+        routed = true;
+        sharedRoutes.put(address, this);
+        return;
+      }
       if (channel != null) {
         return;
       }
@@ -141,14 +198,25 @@ public final class SimHttpServer implements AutoCloseable {
           });
     }
 
-    /** Stops listening and drops this listener's connections: clients see connection refused. */
+    /**
+     * Stops listening and drops this listener's connections: clients see connection refused (on a
+     * shared socket: the connection is reset once accepted).
+     */
     public synchronized void close() {
-      ServerSocketChannel ch = channel;
-      channel = null;
-      if (ch == null) {
-        return;
+      if (onSharedSocket) {
+        if (!routed) {
+          return;
+        }
+        routed = false;
+        sharedRoutes.remove(address, this);
+      } else {
+        ServerSocketChannel ch = channel;
+        channel = null;
+        if (ch == null) {
+          return;
+        }
+        closeQuietly(ch);
       }
-      closeQuietly(ch);
       runOnLoop(
           () -> {
             for (Connection c : Set.copyOf(connections)) {
@@ -215,16 +283,43 @@ public final class SimHttpServer implements AutoCloseable {
   }
 
   private void accept(SelectionKey key) throws IOException {
-    Listener listener = (Listener) key.attachment();
     ServerSocketChannel server = (ServerSocketChannel) key.channel();
     SocketChannel ch;
     while ((ch = server.accept()) != null) {
+      Listener listener = key.attachment() == SHARED ? route(ch) : (Listener) key.attachment();
+      if (listener == null) {
+        continue;
+      }
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       Connection c = new Connection(ch, listener);
       c.key = ch.register(selector, SelectionKey.OP_READ, c);
       connections.add(c);
     }
+  }
+
+  /** The listener of the loopback address a shared-socket connection was made to, or a reset. */
+  private Listener route(SocketChannel ch) {
+    Listener listener = null;
+    try {
+      InetSocketAddress from = (InetSocketAddress) ch.getRemoteAddress();
+      InetSocketAddress to = (InetSocketAddress) ch.getLocalAddress();
+      if (from.getAddress().isLoopbackAddress()) {
+        listener = sharedRoutes.get(to);
+      } else if (!warnedForeign) {
+        warnedForeign = true;
+        log.warn("dropping a connection from {}: the simulator serves loopback only", from);
+      }
+      if (listener == null) {
+        ch.setOption(StandardSocketOptions.SO_LINGER, 0); // reset, the nearest to a refusal
+      }
+    } catch (IOException e) {
+      listener = null;
+    }
+    if (listener == null) {
+      closeQuietly(ch);
+    }
+    return listener;
   }
 
   private void closeIdle(long now) {

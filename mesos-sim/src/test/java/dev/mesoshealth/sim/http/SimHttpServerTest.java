@@ -64,6 +64,38 @@ class SimHttpServerTest {
   }
 
   @Test
+  void oneSharedSocketServesEveryAddressWithItsOwnHandlerAndAClosedOneIsReset() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    server.shareAllInterfaces(port);
+    var a =
+        server.listenShared(
+            new InetSocketAddress("127.1.201.1", port),
+            r -> Reply.json("\"a\"".getBytes(StandardCharsets.UTF_8)));
+    var b =
+        server.listenShared(
+            new InetSocketAddress("127.1.201.2", port),
+            r -> Reply.json("\"b\"".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(get(a.address(), "/x", Duration.ofSeconds(2)).body()).isEqualTo("\"a\"");
+    assertThat(get(b.address(), "/x", Duration.ofSeconds(2)).body()).isEqualTo("\"b\"");
+    assertThatThrownBy(
+            () -> get(new InetSocketAddress("127.1.201.3", port), "/x", Duration.ofSeconds(2)))
+        .as("an address nobody serves")
+        .isInstanceOf(IOException.class);
+
+    a.close();
+    assertThat(a.isOpen()).isFalse();
+    assertThatThrownBy(() -> get(a.address(), "/x", Duration.ofSeconds(2)))
+        .isInstanceOf(IOException.class);
+    assertThat(get(b.address(), "/x", Duration.ofSeconds(2)).body()).isEqualTo("\"b\"");
+    a.open();
+    assertThat(get(a.address(), "/x", Duration.ofSeconds(2)).body()).isEqualTo("\"a\"");
+  }
+
+  @Test
   void keepsConnectionsAliveAndHandlesPipelinedRequests() throws Exception {
     AtomicInteger n = new AtomicInteger();
     var l =
