@@ -4,7 +4,6 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.collector.http.HttpMesosClient;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
@@ -81,13 +80,7 @@ public final class CollectorEfficiencyBench {
       c.put("http.max.concurrency", Integer.toString(IN_FLIGHT));
       c.put("kafka.bootstrap.servers", broker.bootstrapServers());
       c.put("admin.port", "0");
-      try (CollectorMain collector =
-          CollectorMain.start(
-              CollectorConfig.from(
-                  ServiceConfig.parse(
-                      CollectorConfig.DEFINITION,
-                      new ServiceConfig.Sources().flags(c),
-                      CollectorConfig.PASS_THROUGH)))) {
+      try (CollectorMain collector = CollectorMain.start(CollectorConfig.fromFlags(c))) {
         TimeUnit.NANOSECONDS.sleep(warmUp().toNanos()); // discovery, inventory, JIT (not a wait)
         long before = collector.metrics().pollsTotal();
         long start = System.nanoTime();

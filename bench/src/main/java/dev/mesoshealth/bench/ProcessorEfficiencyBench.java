@@ -4,7 +4,6 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -85,13 +84,7 @@ public final class ProcessorEfficiencyBench {
       long firstCommit;
       long done;
       long committedAtStart;
-      try (ProcessorMain processor =
-          ProcessorMain.start(
-              ProcessorConfig.from(
-                  ServiceConfig.parse(
-                      ProcessorConfig.DEFINITION,
-                      new ServiceConfig.Sources().flags(p),
-                      ProcessorConfig.PASS_THROUGH)))) {
+      try (ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
         committedAtStart = SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", 1);
         firstCommit = System.nanoTime();
         SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", records);

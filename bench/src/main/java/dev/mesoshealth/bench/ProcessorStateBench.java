@@ -3,7 +3,6 @@ package dev.mesoshealth.bench;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.Offsets;
 import java.net.URI;
@@ -105,12 +104,7 @@ public final class ProcessorStateBench {
     p.put("api.port", "0");
     p.put("num.standby.replicas", Integer.toString(standbys));
     p.put("state.dir", Files.createTempDirectory(app + "-").toString());
-    return ProcessorMain.start(
-        ProcessorConfig.from(
-            ServiceConfig.parse(
-                ProcessorConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(p),
-                ProcessorConfig.PASS_THROUGH)));
+    return ProcessorMain.start(ProcessorConfig.fromFlags(p));
   }
 
   /** Both RUNNING, each with work, the backlog all committed. */

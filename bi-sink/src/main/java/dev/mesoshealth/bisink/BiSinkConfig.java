@@ -85,6 +85,14 @@ public record BiSinkConfig(
               Importance.LOW,
               "Tasks per connector (at most the feed topics' partitions).");
 
+  /**
+   * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
+   */
+  public static BiSinkConfig fromFlags(java.util.Map<String, String> flags) {
+    return from(
+        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+  }
+
   public static BiSinkConfig from(ServiceConfig c) {
     String url = c.getString("jdbc.url");
     if (!url.startsWith("jdbc:")) {

@@ -13,7 +13,6 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedPostgres;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
@@ -74,13 +73,7 @@ class BiSinkIT {
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("bi-it-").toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)));
+    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     base = Instant.now().truncatedTo(ChronoUnit.MINUTES);
   }
 
@@ -278,11 +271,7 @@ class BiSinkIT {
     f.put("connect.plugin.path", Path.of("target/connect-plugins").toAbsolutePath().toString());
     f.put("connect.offsets.file", offsets.toString());
     f.put("connect.rest.port", Integer.toString(port));
-    return BiSinkConfig.from(
-        ServiceConfig.parse(
-            BiSinkConfig.DEFINITION,
-            new ServiceConfig.Sources().flags(f),
-            BiSinkConfig.PASS_THROUGH));
+    return BiSinkConfig.fromFlags(f);
   }
 
   /** The README's example queries run against the tables (names and types as documented). */

@@ -238,6 +238,14 @@ public record CollectorConfig(
               "Replication factor of created topics; -1: the broker's default.");
 
   /** Reads the configuration from validated settings. */
+  /**
+   * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
+   */
+  public static CollectorConfig fromFlags(java.util.Map<String, String> flags) {
+    return from(
+        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+  }
+
   public static CollectorConfig from(ServiceConfig c) {
     String discovery = c.getString("mesos.discovery");
     String zk = c.getString("mesos.zk");

@@ -7,7 +7,6 @@ import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
@@ -40,11 +39,7 @@ class CollectorIT {
     flags.put("topics.partitions", "3");
     flags.put("admin.port", "0");
     flags.put("collector.id", "it");
-    return CollectorConfig.from(
-        ServiceConfig.parse(
-            CollectorConfig.DEFINITION,
-            new ServiceConfig.Sources().flags(flags),
-            CollectorConfig.PASS_THROUGH));
+    return CollectorConfig.fromFlags(flags);
   }
 
   @Test

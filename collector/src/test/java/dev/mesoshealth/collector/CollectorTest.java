@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
@@ -60,11 +59,7 @@ class CollectorTest {
     flags.put("http.timeout", "700ms");
     flags.put("collector.id", "test-collector");
     flags.putAll(overrides);
-    return CollectorConfig.from(
-        ServiceConfig.parse(
-            CollectorConfig.DEFINITION,
-            new ServiceConfig.Sources().flags(flags),
-            CollectorConfig.PASS_THROUGH));
+    return CollectorConfig.fromFlags(flags);
   }
 
   private Collector collector(Map<String, String> overrides) {

@@ -10,7 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mesoshealth.service.ConfigException;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
@@ -56,11 +55,7 @@ class SecretsInLogsIT {
   }
 
   private static CollectorConfig config(Map<String, String> flags) {
-    return CollectorConfig.from(
-        ServiceConfig.parse(
-            CollectorConfig.DEFINITION,
-            new ServiceConfig.Sources().flags(flags),
-            CollectorConfig.PASS_THROUGH));
+    return CollectorConfig.fromFlags(flags);
   }
 
   @Test

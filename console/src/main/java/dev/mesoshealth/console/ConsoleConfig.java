@@ -110,6 +110,14 @@ public record ConsoleConfig(
               Importance.LOW,
               "How often changes are sent to browsers, in one batch.");
 
+  /**
+   * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
+   */
+  public static ConsoleConfig fromFlags(java.util.Map<String, String> flags) {
+    return from(
+        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+  }
+
   public static ConsoleConfig from(ServiceConfig c) {
     Map<String, Object> kafka = new HashMap<>(c.withPrefix("kafka."));
     kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.getString("kafka.bootstrap.servers"));

@@ -4,7 +4,6 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -38,13 +37,7 @@ final class LivePipeline implements AutoCloseable {
     c.put("kafka.bootstrap.servers", bootstrapServers);
     c.put("topics.partitions", "3");
     c.put("admin.port", "0");
-    collector =
-        CollectorMain.start(
-            CollectorConfig.from(
-                ServiceConfig.parse(
-                    CollectorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(c),
-                    CollectorConfig.PASS_THROUGH)));
+    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
     Map<String, String> p = new HashMap<>();
     p.put("kafka.bootstrap.servers", bootstrapServers);
     p.put("application.id", applicationId);
@@ -53,13 +46,7 @@ final class LivePipeline implements AutoCloseable {
     p.put("api.port", "0");
     p.put("capacity.grace", "1s");
     p.put("state.dir", Files.createTempDirectory("console-it-").toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)));
+    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     console = startConsole();
   }
 
@@ -69,12 +56,7 @@ final class LivePipeline implements AutoCloseable {
     flags.put("http.port", Integer.toString(consolePort));
     flags.put("processor.url", processor.apiUrl());
     flags.put("live.batch.interval", "200ms");
-    return ConsoleMain.start(
-        ConsoleConfig.from(
-            ServiceConfig.parse(
-                ConsoleConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(flags),
-                ConsoleConfig.PASS_THROUGH)));
+    return ConsoleMain.start(ConsoleConfig.fromFlags(flags));
   }
 
   void stopConsole() {

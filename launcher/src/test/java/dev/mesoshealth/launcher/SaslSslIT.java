@@ -12,7 +12,6 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SaslSslListener;
@@ -75,18 +74,8 @@ class SaslSslIT {
     p.put("state.dir", Files.createTempDirectory("sasl-ssl-state-").toString());
     try (CollectorMain collector =
             CollectorMain.start(
-                CollectorConfig.from(
-                    ServiceConfig.parse(
-                        CollectorConfig.DEFINITION,
-                        new ServiceConfig.Sources().flags(collectorFlags(SaslSslListener.PASSWORD)),
-                        CollectorConfig.PASS_THROUGH)));
-        ProcessorMain processor =
-            ProcessorMain.start(
-                ProcessorConfig.from(
-                    ServiceConfig.parse(
-                        ProcessorConfig.DEFINITION,
-                        new ServiceConfig.Sources().flags(p),
-                        ProcessorConfig.PASS_THROUGH)))) {
+                CollectorConfig.fromFlags(collectorFlags(SaslSslListener.PASSWORD)));
+        ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
       // read back over the plain listener: what went in over SASL_SSL is there
       List<ConsumerRecord<String, MetricSnapshot>> snapshots =
           kafka.consumeUntil(
@@ -106,13 +95,7 @@ class SaslSslIT {
       Map<String, String> c = secure(SaslSslListener.PASSWORD);
       c.put("http.port", "0");
       c.put("processor.url", processor.apiUrl());
-      try (ConsoleMain console =
-          ConsoleMain.start(
-              ConsoleConfig.from(
-                  ServiceConfig.parse(
-                      ConsoleConfig.DEFINITION,
-                      new ServiceConfig.Sources().flags(c),
-                      ConsoleConfig.PASS_THROUGH)))) {
+      try (ConsoleMain console = ConsoleMain.start(ConsoleConfig.fromFlags(c))) {
         HttpClient http = HttpClient.newHttpClient();
         await("the console shows the cluster it read over SASL_SSL")
             .atMost(Duration.ofSeconds(60))
@@ -132,13 +115,7 @@ class SaslSslIT {
   void aWrongPasswordIsRefusedAndBreaksNothing() throws Exception {
     Map<String, String> f = collectorFlags("wrong-pw");
     f.put("topics.create", "false");
-    try (CollectorMain collector =
-        CollectorMain.start(
-            CollectorConfig.from(
-                ServiceConfig.parse(
-                    CollectorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(f),
-                    CollectorConfig.PASS_THROUGH)))) {
+    try (CollectorMain collector = CollectorMain.start(CollectorConfig.fromFlags(f))) {
       long before = collector.metrics().pollsTotal();
       await("polling goes on while the broker refuses it")
           .atMost(Duration.ofSeconds(30))

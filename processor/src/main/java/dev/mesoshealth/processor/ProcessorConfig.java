@@ -302,6 +302,14 @@ public record ProcessorConfig(
     return topology.rules();
   }
 
+  /**
+   * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
+   */
+  public static ProcessorConfig fromFlags(java.util.Map<String, String> flags) {
+    return from(
+        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+  }
+
   public static ProcessorConfig from(ServiceConfig c) {
     Duration poll = c.getDuration("poll.interval");
     int enter = c.getInt("health.enter.after");

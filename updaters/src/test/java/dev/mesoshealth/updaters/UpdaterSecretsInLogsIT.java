@@ -15,7 +15,6 @@ import dev.mesoshealth.events.HealthState;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ConfigException;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.updaters.etcd.EtcdProcess;
@@ -89,11 +88,7 @@ class UpdaterSecretsInLogsIT {
   }
 
   private static EtcdUpdaterConfig etcdConfig(Map<String, String> flags) {
-    return EtcdUpdaterConfig.from(
-        ServiceConfig.parse(
-            EtcdUpdaterConfig.DEFINITION,
-            new ServiceConfig.Sources().flags(flags),
-            EtcdUpdaterConfig.PASS_THROUGH));
+    return EtcdUpdaterConfig.fromFlags(flags);
   }
 
   @Test
@@ -135,12 +130,7 @@ class UpdaterSecretsInLogsIT {
       h.put("reconcile.interval", "1s");
       h.put("max.out.share", "1.0");
       h.put("admin.port", "0");
-      HaproxyUpdaterConfig haproxyConfig =
-          HaproxyUpdaterConfig.from(
-              ServiceConfig.parse(
-                  HaproxyUpdaterConfig.DEFINITION,
-                  new ServiceConfig.Sources().flags(h),
-                  HaproxyUpdaterConfig.PASS_THROUGH));
+      HaproxyUpdaterConfig haproxyConfig = HaproxyUpdaterConfig.fromFlags(h);
       assertThat(haproxyConfig.toString()).doesNotContain(socket);
 
       try (EtcdUpdater etcdUpdater = EtcdUpdater.start(etcdConfig);

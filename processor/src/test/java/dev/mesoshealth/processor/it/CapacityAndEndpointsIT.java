@@ -13,7 +13,6 @@ import dev.mesoshealth.events.ResourceCapacity;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
@@ -65,13 +64,7 @@ class CapacityAndEndpointsIT {
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("topics.partitions", "3");
     c.put("admin.port", "0");
-    collector =
-        CollectorMain.start(
-            CollectorConfig.from(
-                ServiceConfig.parse(
-                    CollectorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(c),
-                    CollectorConfig.PASS_THROUGH)));
+    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
     Map<String, String> p = new HashMap<>();
     p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "capacity-it");
@@ -81,13 +74,7 @@ class CapacityAndEndpointsIT {
     p.put("capacity.grace", "2s");
     p.put("capacity.group.attributes", "rack,instance_type");
     p.put("state.dir", Files.createTempDirectory("capacity-it-").toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)));
+    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     api = processor.apiUrl();
   }
 

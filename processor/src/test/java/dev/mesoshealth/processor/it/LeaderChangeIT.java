@@ -10,7 +10,6 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
@@ -75,13 +74,7 @@ class LeaderChangeIT {
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("topics.partitions", "3");
     c.put("admin.port", "0");
-    collector =
-        CollectorMain.start(
-            CollectorConfig.from(
-                ServiceConfig.parse(
-                    CollectorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(c),
-                    CollectorConfig.PASS_THROUGH)));
+    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
     Map<String, String> p = new HashMap<>();
     p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "zk-processor");
@@ -89,13 +82,7 @@ class LeaderChangeIT {
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("processor-zk-").toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)));
+    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     await("the cluster and every agent HEALTHY")
         .atMost(Duration.ofSeconds(90))
         .until(

@@ -9,7 +9,6 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.TopicProbe;
@@ -44,13 +43,7 @@ class PoisonRecordsIT {
     p.put("api.port", "0");
     p.put("max.record.bytes", Integer.toString(LIMIT));
     p.put("state.dir", Files.createTempDirectory("poison-").toString());
-    try (ProcessorMain processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)))) {
+    try (ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
       List<Topic<String, ?>> inputs =
           List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY);
       byte[] unknownFingerprint =

@@ -11,7 +11,6 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
@@ -64,13 +63,7 @@ class ProcessorEndToEndIT {
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("topics.partitions", "3");
     c.put("admin.port", "0");
-    collector =
-        CollectorMain.start(
-            CollectorConfig.from(
-                ServiceConfig.parse(
-                    CollectorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(c),
-                    CollectorConfig.PASS_THROUGH)));
+    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
     Map<String, String> p = new HashMap<>();
     p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "e2e-processor");
@@ -78,13 +71,7 @@ class ProcessorEndToEndIT {
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", stateDir.toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(p),
-                    ProcessorConfig.PASS_THROUGH)));
+    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     await("every agent HEALTHY over REST")
         .atMost(Duration.ofSeconds(90))
         .until(

@@ -7,7 +7,6 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,12 +71,7 @@ class ProcessorKillIT {
 
     // the replacement works in the same state directory the killed one left behind
     try (ProcessorMain replacement =
-        ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources().flags(flags(stateDir)),
-                    ProcessorConfig.PASS_THROUGH)))) {
+        ProcessorMain.start(ProcessorConfig.fromFlags(flags(stateDir)))) {
       kafka.awaitCommitted("kill", Topics.METRIC_SNAPSHOTS.name(), Duration.ofSeconds(120));
       List<ConsumerRecord<String, HealthTransition>> records =
           kafka.readAll(Topics.HEALTH_TRANSITIONS);

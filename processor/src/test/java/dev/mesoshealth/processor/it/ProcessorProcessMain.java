@@ -2,7 +2,6 @@ package dev.mesoshealth.processor.it;
 
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
-import dev.mesoshealth.service.ServiceConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -36,12 +35,7 @@ public final class ProcessorProcessMain {
       int eq = a.indexOf('=');
       flags.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    ProcessorMain.start(
-        ProcessorConfig.from(
-            ServiceConfig.parse(
-                ProcessorConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(flags),
-                ProcessorConfig.PASS_THROUGH)));
+    ProcessorMain.start(ProcessorConfig.fromFlags(flags));
     System.out.println("processor running");
     new CountDownLatch(1).await();
   }

@@ -8,7 +8,6 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -43,12 +42,7 @@ class ProcessorRestartIT {
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("restart-").toString());
-    return ProcessorMain.start(
-        ProcessorConfig.from(
-            ServiceConfig.parse(
-                ProcessorConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(p),
-                ProcessorConfig.PASS_THROUGH)));
+    return ProcessorMain.start(ProcessorConfig.fromFlags(p));
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
@@ -78,12 +77,7 @@ class ProcessorScaleOutIT {
     String victimApi = "http://127.0.0.1:" + victimPort;
     try (ProcessorMain b =
         ProcessorMain.start(
-            ProcessorConfig.from(
-                ServiceConfig.parse(
-                    ProcessorConfig.DEFINITION,
-                    new ServiceConfig.Sources()
-                        .flags(flags(Files.createTempDirectory("proc-b").toString(), 0)),
-                    ProcessorConfig.PASS_THROUGH)))) {
+            ProcessorConfig.fromFlags(flags(Files.createTempDirectory("proc-b").toString(), 0)))) {
       await("both instances RUNNING with the work split")
           .atMost(Duration.ofSeconds(90))
           .until(

@@ -6,7 +6,6 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,12 +26,7 @@ final class UninterruptedRun {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reference");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     ProcessorConfig config =
-        ProcessorConfig.from(
-            ServiceConfig.parse(
-                ProcessorConfig.DEFINITION,
-                new ServiceConfig.Sources()
-                    .flags(Map.of("kafka.bootstrap.servers", "x:1", "poll.interval", "60s")),
-                ProcessorConfig.PASS_THROUGH));
+        ProcessorConfig.fromFlags(Map.of("kafka.bootstrap.servers", "x:1", "poll.interval", "60s"));
     try (TopologyTestDriver driver =
         new TopologyTestDriver(
             HealthTopology.build(config.topology(), TopologyMetrics.NONE), props)) {

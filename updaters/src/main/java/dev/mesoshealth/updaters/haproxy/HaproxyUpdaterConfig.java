@@ -92,6 +92,14 @@ public record HaproxyUpdaterConfig(
               Importance.LOW,
               "Port for /metrics and /health; 0 picks a free port.");
 
+  /**
+   * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
+   */
+  public static HaproxyUpdaterConfig fromFlags(java.util.Map<String, String> flags) {
+    return from(
+        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+  }
+
   public static HaproxyUpdaterConfig from(ServiceConfig c) {
     Map<String, Object> kafka = new HashMap<>(c.withPrefix("kafka."));
     kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.getString("kafka.bootstrap.servers"));

@@ -10,7 +10,6 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.SaslSslListener;
@@ -87,12 +86,7 @@ class EtcdUpdaterIT {
   }
 
   private static EtcdUpdater startUpdater(Map<String, String> flags) {
-    return EtcdUpdater.start(
-        EtcdUpdaterConfig.from(
-            ServiceConfig.parse(
-                EtcdUpdaterConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(flags),
-                EtcdUpdaterConfig.PASS_THROUGH)));
+    return EtcdUpdater.start(EtcdUpdaterConfig.fromFlags(flags));
   }
 
   private Map<String, String> records() throws Exception {

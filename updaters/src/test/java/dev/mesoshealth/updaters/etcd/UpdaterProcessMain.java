@@ -1,6 +1,5 @@
 package dev.mesoshealth.updaters.etcd;
 
-import dev.mesoshealth.service.ServiceConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,12 +14,7 @@ public final class UpdaterProcessMain {
       int eq = a.indexOf('=');
       flags.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    EtcdUpdater.start(
-        EtcdUpdaterConfig.from(
-            ServiceConfig.parse(
-                EtcdUpdaterConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(flags),
-                EtcdUpdaterConfig.PASS_THROUGH)));
+    EtcdUpdater.start(EtcdUpdaterConfig.fromFlags(flags));
     System.out.println("etcd-updater running");
     new CountDownLatch(1).await();
   }

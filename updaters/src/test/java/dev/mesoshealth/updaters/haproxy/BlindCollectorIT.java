@@ -13,7 +13,6 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
@@ -204,12 +203,7 @@ class BlindCollectorIT {
     c.put("reconcile.interval", "1s");
     c.put("admin.port", "0");
     c.put("cluster.name", "blind");
-    return HaproxyUpdater.start(
-        HaproxyUpdaterConfig.from(
-            ServiceConfig.parse(
-                HaproxyUpdaterConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(c),
-                HaproxyUpdaterConfig.PASS_THROUGH)));
+    return HaproxyUpdater.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private CollectorMain startCollector() {
@@ -223,12 +217,7 @@ class BlindCollectorIT {
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("topics.partitions", "3");
     c.put("admin.port", "0");
-    return CollectorMain.start(
-        CollectorConfig.from(
-            ServiceConfig.parse(
-                CollectorConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(c),
-                CollectorConfig.PASS_THROUGH)));
+    return CollectorMain.start(CollectorConfig.fromFlags(c));
   }
 
   private ProcessorMain startProcessor() throws Exception {
@@ -239,11 +228,6 @@ class BlindCollectorIT {
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("processor-blind-").toString());
-    return ProcessorMain.start(
-        ProcessorConfig.from(
-            ServiceConfig.parse(
-                ProcessorConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(p),
-                ProcessorConfig.PASS_THROUGH)));
+    return ProcessorMain.start(ProcessorConfig.fromFlags(p));
   }
 }

@@ -12,7 +12,6 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SaslSslListener;
@@ -133,12 +132,7 @@ class HaproxyUpdaterIT {
     c.put("admin.port", "0");
     c.put("dry.run", Boolean.toString(dryRun));
     c.putAll(more);
-    return HaproxyUpdater.start(
-        HaproxyUpdaterConfig.from(
-            ServiceConfig.parse(
-                HaproxyUpdaterConfig.DEFINITION,
-                new ServiceConfig.Sources().flags(c),
-                HaproxyUpdaterConfig.PASS_THROUGH)));
+    return HaproxyUpdater.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private static EndpointHealth endpoint(int task, int port, EndpointStatus status, String why) {
