@@ -147,9 +147,9 @@ public final class TopicFollower implements AutoCloseable {
   }
 
   /**
-   * When a broker last answered this follower (fetches return at least every half second while the
-   * broker is up, so a silence of several seconds means it is unreachable); the time it was made
-   * until then.
+   * When a broker last answered this follower; before its first answer, when the follower was made.
+   * Fetches come back at least every half second while a broker is up, so a silence of several
+   * seconds means it is unreachable.
    */
   public Instant lastHeardFromBroker() {
     return Instant.ofEpochMilli(lastHeardMillis);
