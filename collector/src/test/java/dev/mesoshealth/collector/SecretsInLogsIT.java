@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.LogCapture;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * Secrets given to the collector (the Mesos credential, a Kafka SASL password) never appear in a
@@ -60,16 +56,13 @@ class SecretsInLogsIT {
 
   @Test
   void noSecretInAnyLogLineOrError() throws Exception {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Logger ours = (Logger) LoggerFactory.getLogger("dev.mesoshealth");
-    Logger kafkaClients = (Logger) LoggerFactory.getLogger("org.apache.kafka");
-    Level oursLevel = ours.getLevel();
-    Level kafkaLevel = kafkaClients.getLevel();
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    root.addAppender(captured);
-    ours.setLevel(Level.DEBUG);
-    kafkaClients.setLevel(Level.INFO); // where Kafka's clients dump their configuration
+    LogCapture captured =
+        new LogCapture(
+            Map.of(
+                "dev.mesoshealth",
+                Level.DEBUG,
+                "org.apache.kafka",
+                Level.INFO)); // where Kafka's clients dump their configuration
     try {
       CollectorConfig config = config(flags());
       assertThat(config.toString()).doesNotContain(MESOS_SECRET, KAFKA_SECRET);
@@ -94,20 +87,10 @@ class SecretsInLogsIT {
           .isInstanceOf(ConfigException.class)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(MESOS_SECRET, KAFKA_SECRET));
     } finally {
-      root.detachAppender(captured);
-      ours.setLevel(oursLevel);
-      kafkaClients.setLevel(kafkaLevel);
+      captured.close();
     }
 
-    List<String> lines =
-        captured.list.stream()
-            .map(
-                e ->
-                    e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null
-                            ? ""
-                            : ThrowableProxyUtil.asString(e.getThrowableProxy())))
-            .toList();
+    List<String> lines = captured.lines();
     assertThat(lines).as("log lines captured").hasSizeGreaterThan(20);
     assertThat(lines)
         .as("log lines naming the SASL settings (Kafka's config dump)")

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import dev.mesoshealth.events.EndpointHealth;
 import dev.mesoshealth.events.EndpointStatus;
 import dev.mesoshealth.events.HealthState;
@@ -16,6 +12,7 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.LogCapture;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.updaters.etcd.EtcdProcess;
 import dev.mesoshealth.updaters.etcd.EtcdUpdater;
@@ -38,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The updaters' secrets never reach a log line, at any level, through normal work and through the
@@ -104,13 +100,7 @@ class UpdaterSecretsInLogsIT {
             Map.entry("/web/frontend|t1", endpoint("t1", 31001, EndpointStatus.DRAIN)),
             Map.entry("/web/frontend|t2", endpoint("t2", 31002, EndpointStatus.UP))));
 
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Logger ours = (Logger) LoggerFactory.getLogger("dev.mesoshealth");
-    Level oursLevel = ours.getLevel();
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    root.addAppender(captured);
-    ours.setLevel(Level.DEBUG);
+    LogCapture captured = new LogCapture(Map.of("dev.mesoshealth", Level.DEBUG));
     String socket;
     try (EtcdProcess etcd = new EtcdProcess(dir);
         HaproxyProcess haproxy =
@@ -165,12 +155,12 @@ class UpdaterSecretsInLogsIT {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    captured.list.stream()
+                    captured.events().stream()
                             .anyMatch(
                                 e ->
                                     e.getLevel().isGreaterOrEqual(Level.WARN)
                                         && e.getFormattedMessage().contains("haproxy-1"))
-                        && captured.list.stream()
+                        && captured.events().stream()
                             .anyMatch(
                                 e ->
                                     e.getLevel().isGreaterOrEqual(Level.WARN)
@@ -182,19 +172,10 @@ class UpdaterSecretsInLogsIT {
           .isInstanceOf(ConfigException.class)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(ETCD_PASSWORD));
     } finally {
-      root.detachAppender(captured);
-      ours.setLevel(oursLevel);
+      captured.close();
     }
 
-    List<String> lines =
-        captured.list.stream()
-            .map(
-                e ->
-                    e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null
-                            ? ""
-                            : ThrowableProxyUtil.asString(e.getThrowableProxy())))
-            .toList();
+    List<String> lines = captured.lines();
     assertThat(lines).as("log lines captured").hasSizeGreaterThan(5);
     assertThat(lines).noneMatch(l -> l.contains(ETCD_PASSWORD)).noneMatch(l -> l.contains(socket));
   }
