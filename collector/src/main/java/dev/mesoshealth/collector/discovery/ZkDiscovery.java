@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -110,7 +111,14 @@ public final class ZkDiscovery implements MasterDiscovery {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    refresh();
+    // the first read runs on the refresher thread too, so two reads never race to set the list
+    try {
+      refresher.submit(this::refresh).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("reading masters from " + url + " failed", e.getCause());
+    }
   }
 
   private void requestRefresh() {
