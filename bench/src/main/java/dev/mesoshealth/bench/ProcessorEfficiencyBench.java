@@ -89,7 +89,11 @@ public final class ProcessorEfficiencyBench {
         firstCommit = System.nanoTime();
         SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", records);
         done = System.nanoTime();
-        log("processor evaluations: " + processor.evaluations());
+        log(
+            "processor evaluations: "
+                + processor.evaluations()
+                + ", transitions: "
+                + processor.transitions());
       }
       // from its first commit on: start-up (topics, rebalance, restore) is reported apart
       long after = records - committedAtStart;

@@ -133,6 +133,11 @@ public final class ProcessorMain implements AutoCloseable {
     return metrics.evaluationsTotal();
   }
 
+  /** Health transitions emitted since start. */
+  public long transitions() {
+    return metrics.transitionsTotal();
+  }
+
   @Override
   public void close() {
     // leave the group: a planned stop hands its partitions over now, not after the session timeout

@@ -52,4 +52,9 @@ final class ProcessorMetrics implements TopologyMetrics {
     return (long)
         evaluations.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
   }
+
+  long transitionsTotal() {
+    return (long)
+        transitions.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum();
+  }
 }

@@ -27,6 +27,10 @@ public final class ClusterEvaluation {
     this.config = config;
   }
 
+  public RuleConfig config() {
+    return config;
+  }
+
   /** The memory before and after, and the member state to store (null: forget the member). */
   public record Result(ClusterMemory before, ClusterMemory after, HealthStatus memberState) {
     public boolean stateChanged() {

@@ -22,15 +22,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ClusterEvaluator implements Processor<String, ClusterSignal, String, Output> {
   private final ClusterEvaluation evaluation;
   private final TopologyMetrics metrics;
-  private final java.time.Duration checkEvery;
   private ProcessorContext<String, Output> context;
   private KeyValueStore<String, ClusterMemory> clusters;
   private KeyValueStore<String, HealthStatus> members;
+  private InputClock clock;
 
-  ClusterEvaluator(
-      ClusterEvaluation evaluation, java.time.Duration checkEvery, TopologyMetrics metrics) {
+  ClusterEvaluator(ClusterEvaluation evaluation, TopologyMetrics metrics) {
     this.evaluation = evaluation;
-    this.checkEvery = checkEvery;
     this.metrics = metrics;
   }
 
@@ -39,6 +37,9 @@ final class ClusterEvaluator implements Processor<String, ClusterSignal, String,
     this.context = context;
     this.clusters = context.getStateStore(StoreNames.CLUSTER_HEALTH);
     this.members = context.getStateStore(StoreNames.CLUSTER_MEMBERS);
+    java.time.Duration checkEvery = evaluation.config().pollInterval();
+    this.clock =
+        new InputClock(checkEvery, evaluation.config().staleAfter(), context.currentSystemTimeMs());
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::checkClock);
   }
 
@@ -48,6 +49,7 @@ final class ClusterEvaluator implements Processor<String, ClusterSignal, String,
     if (s == null) {
       return;
     }
+    clock.read(s.at(), context.currentSystemTimeMs());
     String memberKey = s.cluster() + "|" + s.nodeId();
     ClusterEvaluation.Result r =
         evaluation.onSignal(clusters.get(s.cluster()), s, members.get(memberKey));
@@ -82,7 +84,10 @@ final class ClusterEvaluator implements Processor<String, ClusterSignal, String,
   }
 
   private void checkClock(long wallClockMs) {
-    Instant now = Instant.ofEpochMilli(wallClockMs);
+    Instant now = clock.now(wallClockMs);
+    if (now == null) {
+      return;
+    }
     List<ClusterEvaluation.Result> stale = new ArrayList<>();
     try (KeyValueIterator<String, ClusterMemory> all = clusters.all()) {
       while (all.hasNext()) {

@@ -161,9 +161,7 @@ public final class HealthTopology {
                     .withKeySerde(Serdes.String())
                     .withValueSerde(StateSerde.of(ClusterSignal.class)))
             .process(
-                () ->
-                    new ClusterEvaluator(
-                        clusterEvaluation, settings.rules().pollInterval(), metrics),
+                () -> new ClusterEvaluator(clusterEvaluation, metrics),
                 Named.as("cluster-evaluator"),
                 StoreNames.CLUSTER_HEALTH,
                 StoreNames.CLUSTER_MEMBERS);

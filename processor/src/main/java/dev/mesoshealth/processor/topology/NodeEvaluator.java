@@ -31,8 +31,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * memory, one-minute summaries and latest metrics in state stores, and emits states, transitions
  * and cluster signals. Each node's minute goes to the BI feed once it is over: when the node's next
  * minute begins, or from the clock when the node has gone silent. A wall-clock punctuation marks
- * silent nodes UNKNOWN and forgets nodes GONE past their retention. Runs per task: the stores hold
- * the task's partitions.
+ * silent nodes UNKNOWN and forgets nodes GONE past their retention, judged by the {@link
+ * InputClock} so a backlog is not silence. Runs per task: the stores hold the task's partitions.
  */
 final class NodeEvaluator implements Processor<String, Decoded, String, Output> {
   private final NodeEvaluation evaluation;
@@ -44,6 +44,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   private KeyValueStore<String, MetricsView> latest;
   private WindowStore<String, NodeMinute> minutes;
   private KeyValueStore<String, Long> openMinutes;
+  private InputClock clock;
 
   NodeEvaluator(NodeEvaluation evaluation, TopologyMetrics metrics) {
     this.evaluation = evaluation;
@@ -58,6 +59,8 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
     this.minutes = context.getStateStore(StoreNames.NODE_MINUTES);
     this.openMinutes = context.getStateStore(StoreNames.NODE_OPEN_MINUTES);
     Duration every = evaluation.config().pollInterval();
+    this.clock =
+        new InputClock(every, evaluation.config().staleAfter(), context.currentSystemTimeMs());
     context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::checkClock);
   }
 
@@ -72,6 +75,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
 
   private void onSnapshot(String key, MetricSnapshot snapshot, long timestamp) {
     Observation o = Observation.of(snapshot);
+    clock.read(o.polledAt(), context.currentSystemTimeMs());
     NodeMemory before = nodes.get(key);
     NodeEvaluation.Result r = evaluation.onSnapshot(before, o);
     nodes.put(key, r.after());
@@ -234,7 +238,10 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   }
 
   private void checkClock(long wallClockMs) {
-    Instant now = Instant.ofEpochMilli(wallClockMs);
+    Instant now = clock.now(wallClockMs);
+    if (now == null) {
+      return;
+    }
     List<KeyValue<String, NodeEvaluation.Result>> changes = new ArrayList<>();
     List<String> expired = new ArrayList<>();
     try (KeyValueIterator<String, NodeMemory> all = nodes.all()) {

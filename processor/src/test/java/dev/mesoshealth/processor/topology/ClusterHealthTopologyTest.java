@@ -204,4 +204,17 @@ class ClusterHealthTopologyTest {
     assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.UNKNOWN);
     assertThat(h.latest(CLUSTER).getReasons().get(0).getRule()).isEqualTo("cluster.stale");
   }
+
+  @Test
+  void aClusterReadFromABacklogIsNotUnknown() {
+    h.driver.advanceWallClockTime(Duration.ofMinutes(5)); // the records are five minutes old
+    for (int s = 0; s <= 60; s += 10) {
+      h.mastersRound(t(s));
+      h.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    }
+    assertThat(h.transitionPath(CLUSTER)).containsExactly("UNKNOWN>HEALTHY");
+
+    h.driver.advanceWallClockTime(Duration.ofSeconds(45));
+    assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.UNKNOWN);
+  }
 }

@@ -337,6 +337,29 @@ class NodeHealthTopologyTest {
   }
 
   @Test
+  void aProcessorBehindItsInputJudgesSilenceByTheInputsOwnTime() {
+    // the processor was down for five minutes: the records it now reads are that old
+    h.driver.advanceWallClockTime(Duration.ofMinutes(5));
+    h.agent("S2", t(0), healthyAgentMetrics()); // S2 goes silent after its first poll
+    for (int s = 0; s <= 60; s += 10) {
+      h.agent("S1", t(s), healthyAgentMetrics());
+      h.driver.advanceWallClockTime(Duration.ofSeconds(10)); // a clock check between records
+    }
+
+    assertThat(h.transitionPath("S1"))
+        .as("no wall-clock verdict on a node that is polled in every round of the backlog")
+        .containsExactly("UNKNOWN>HEALTHY");
+    assertThat(h.transitionPath("S2"))
+        .as("silent in the input's own time")
+        .containsExactly("UNKNOWN>HEALTHY", "HEALTHY>UNKNOWN");
+    assertThat(h.latest("S2").getSince()).isEqualTo(t(40));
+
+    // the backlog is read and nothing new comes: now the wall clock speaks
+    h.driver.advanceWallClockTime(Duration.ofSeconds(11));
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.UNKNOWN);
+  }
+
+  @Test
   void inventoryMakesAgentsInactiveDrainingAndGone() {
     h.agentListed("S1", t(0), true, false, null);
     h.agent("S1", t(1), healthyAgentMetrics());

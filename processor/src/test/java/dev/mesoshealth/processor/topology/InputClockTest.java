@@ -1,0 +1,42 @@
+package dev.mesoshealth.processor.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class InputClockTest {
+  private static final long START = Instant.parse("2026-11-26T12:00:00Z").toEpochMilli();
+  private final InputClock clock =
+      new InputClock(Duration.ofSeconds(10), Duration.ofSeconds(30), START);
+
+  @Test
+  void beforeAnythingIsReadThereIsNoVerdictUntilTheGraceIsOver() {
+    assertThat(clock.now(START + 29_000)).isNull();
+    assertThat(clock.now(START + 31_000)).isEqualTo(Instant.ofEpochMilli(START + 31_000));
+  }
+
+  @Test
+  void whileTheInputFlowsItsOwnTimeMovesOnByTheWallTimeSinceTheRead() {
+    Instant fiveMinutesOld = Instant.ofEpochMilli(START - 300_000);
+    clock.read(fiveMinutesOld, START);
+    clock.read(fiveMinutesOld.minusSeconds(5), START + 1_000); // an older record: time stays
+
+    assertThat(clock.now(START + 4_000)).isEqualTo(fiveMinutesOld.plusSeconds(3));
+  }
+
+  @Test
+  void onceTheInputStopsTheWallClockSpeaks() {
+    clock.read(Instant.ofEpochMilli(START - 300_000), START);
+
+    assertThat(clock.now(START + 10_001)).isEqualTo(Instant.ofEpochMilli(START + 10_001));
+  }
+
+  @Test
+  void anInputClockAheadOfOursIsCappedAtTheWallClock() {
+    clock.read(Instant.ofEpochMilli(START + 60_000), START);
+
+    assertThat(clock.now(START + 2_000)).isEqualTo(Instant.ofEpochMilli(START + 2_000));
+  }
+}
