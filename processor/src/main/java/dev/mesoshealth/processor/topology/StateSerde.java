@@ -17,13 +17,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * Serde for the processor's own state and internal records (Java records), in Smile, Jackson's
  * binary JSON. Internal: these bytes live only in this application's stores, changelogs and
  * repartition topic. Unknown fields are ignored and missing ones default, so state survives
- * upgrades that add fields.
+ * upgrades that add fields. Instants are epoch milliseconds (every time here comes from an Avro
+ * {@code timestamp-millis} or the wall clock): parsing ISO-8601 text was a tenth of the stream
+ * thread's time. State written as text by earlier versions still reads.
  */
 public final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
   static final ObjectMapper SMILE =
       new ObjectMapper(new SmileFactory())
           .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+          .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
 
