@@ -21,38 +21,51 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * How close the health topology runs to the limit of reading its input: the same backlog of
  * snapshots (N agents x R rounds, each a real simulator /metrics/snapshot through the collector's
- * own parser and assembler) is read twice in one run, first by a bare consumer loop that only reads
- * and Avro-decodes, then by a fresh processor catching up from the beginning (exactly-once, one
- * stream thread, every store and output topic). The ratio of their records/s is the processor's
- * efficiency (target >= 0.5).
+ * own parser and assembler) is read by a bare consumer loop that only reads and Avro-decodes, then
+ * by a fresh processor catching up from the beginning (exactly-once, one stream thread, every store
+ * and output topic). The ratio of their records/s is the processor's efficiency (target >= 0.5).
+ *
+ * <p>Both are run twice in the one JVM, the second time measured: on the first pass the JIT
+ * compilers took more CPU than the stream thread, so it measures a cold JVM, not a service that
+ * runs for weeks. The first pass is reported too.
  */
 public final class ProcessorEfficiencyBench {
 
-  /** What one run measured. */
-  public record Result(
-      int agents,
-      int rounds,
-      long records,
-      double rawPerSecond,
-      double processorPerSecond,
-      Duration processorStartup) {
+  /** One pass: both readers over the whole backlog. */
+  public record Pass(
+      double rawPerSecond, double processorPerSecond, Duration processorStartup, long transitions) {
 
     public double ratio() {
       return processorPerSecond / rawPerSecond;
     }
+  }
+
+  /** What one run measured: the cold pass, then the measured one. */
+  public record Result(int agents, int rounds, long records, Pass cold, Pass warm) {
+
+    public double ratio() {
+      return warm.ratio();
+    }
 
     public String markdown() {
       return String.format(
-          "| agents x rounds | records | raw read + decode | processor | ratio | target |"
-              + " processor start-up |%n|---|---:|---:|---:|---:|---:|---:|%n"
-              + "| %,d x %d | %,d | %,.0f /s | %,.0f /s | %.2f | ≥ 0.5 | %.1f s |%n",
+          "| agents x rounds | records | pass | raw read + decode | processor | ratio | target |"
+              + " processor start-up |%n|---|---:|---|---:|---:|---:|---:|---:|%n"
+              + "%s%s",
+          row("1st (cold JVM)", cold), row("**2nd (measured)**", warm));
+    }
+
+    private String row(String name, Pass p) {
+      return String.format(
+          "| %,d x %d | %,d | %s | %,.0f /s | %,.0f /s | %.2f | ≥ 0.5 | %.1f s |%n",
           agents,
           rounds,
           records,
-          rawPerSecond,
-          processorPerSecond,
-          ratio(),
-          processorStartup.toMillis() / 1000.0);
+          name,
+          p.rawPerSecond(),
+          p.processorPerSecond(),
+          p.ratio(),
+          p.processorStartup().toMillis() / 1000.0);
     }
   }
 
@@ -70,40 +83,47 @@ public final class ProcessorEfficiencyBench {
       broker.createTopics(Topics.all(), Topics.PARTITIONS);
       long records = SnapshotBacklog.fill(bootstrap, "eff", agents, rounds).records();
       log("backlog: " + records + " snapshots");
-
-      double raw = rawReadAndDecode(bootstrap, records);
-      log(String.format("raw read + decode: %,.0f records/s", raw));
-
-      Map<String, String> p = new HashMap<>();
-      p.put("kafka.bootstrap.servers", bootstrap);
-      p.put("application.id", "efficiency");
-      p.put("poll.interval", "10s");
-      p.put("api.port", "0");
-      p.put("state.dir", Files.createTempDirectory("efficiency-").toString());
-      long started = System.nanoTime();
-      long firstCommit;
-      long done;
-      long committedAtStart;
-      try (ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
-        committedAtStart = SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", 1);
-        firstCommit = System.nanoTime();
-        SnapshotBacklog.awaitCommitted(bootstrap, "efficiency", records);
-        done = System.nanoTime();
-        log(
-            "processor evaluations: "
-                + processor.evaluations()
-                + ", transitions: "
-                + processor.transitions());
-      }
-      // from its first commit on: start-up (topics, rebalance, restore) is reported apart
-      long after = records - committedAtStart;
-      double processorRate =
-          after > 0 && done > firstCommit
-              ? after / ((done - firstCommit) / 1e9)
-              : records / ((done - started) / 1e9); // a backlog done in one commit
-      return new Result(
-          agents, rounds, records, raw, processorRate, Duration.ofNanos(firstCommit - started));
+      Pass cold = pass(bootstrap, records, "efficiency-cold");
+      Pass warm = pass(bootstrap, records, "efficiency");
+      return new Result(agents, rounds, records, cold, warm);
     }
+  }
+
+  private static Pass pass(String bootstrap, long records, String applicationId) throws Exception {
+    double raw = rawReadAndDecode(bootstrap, records);
+    log(String.format("%s: raw read + decode: %,.0f records/s", applicationId, raw));
+
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put("application.id", applicationId);
+    p.put("poll.interval", "10s");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory(applicationId + "-").toString());
+    long started = System.nanoTime();
+    long firstCommit;
+    long done;
+    long committedAtStart;
+    long transitions;
+    try (ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
+      committedAtStart = SnapshotBacklog.awaitCommitted(bootstrap, applicationId, 1);
+      firstCommit = System.nanoTime();
+      SnapshotBacklog.awaitCommitted(bootstrap, applicationId, records);
+      done = System.nanoTime();
+      transitions = processor.transitions();
+      log(
+          applicationId
+              + ": processor evaluations: "
+              + processor.evaluations()
+              + ", transitions: "
+              + transitions);
+    }
+    // from its first commit on: start-up (topics, rebalance, restore) is reported apart
+    long after = records - committedAtStart;
+    double processorRate =
+        after > 0 && done > firstCommit
+            ? after / ((done - firstCommit) / 1e9)
+            : records / ((done - started) / 1e9); // a backlog done in one commit
+    return new Pass(raw, processorRate, Duration.ofNanos(firstCommit - started), transitions);
   }
 
   /** Records/s of a consumer that reads the whole topic and Avro-decodes every value. */
