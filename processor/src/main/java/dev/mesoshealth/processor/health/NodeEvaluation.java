@@ -120,7 +120,8 @@ public final class NodeEvaluation {
             elected,
             counters,
             events,
-            m.inventory());
+            m.inventory(),
+            m.minute());
     if (m.state() == HealthStatus.GONE) {
       return new Result(
           before, withState(base, HealthStatus.GONE, m.since(), m.reasons(), null, 0));
@@ -296,7 +297,8 @@ public final class NodeEvaluation {
         m.elected(),
         m.counters(),
         m.events(),
-        m.inventory());
+        m.inventory(),
+        m.minute());
   }
 
   private static NodeMemory with(NodeMemory m, NodeMemory.InventoryView inventory) {
@@ -317,6 +319,7 @@ public final class NodeEvaluation {
         m.elected(),
         m.counters(),
         m.events(),
-        inventory);
+        inventory,
+        m.minute());
   }
 }

@@ -67,7 +67,8 @@ public record NodeMinute(
       Map<String, Double> metrics,
       boolean pollFailed,
       Instant at) {
-    Instant start = windowStart(at);
+    // a late snapshot (polled before this minute began) counts in the minute in progress
+    Instant start = previous != null ? previous.start() : windowStart(at);
     NodeMinute p =
         previous != null
             ? previous

@@ -113,6 +113,14 @@ public final class ProcessorApi {
               minutes.add(Views.minute(it.next().value));
             }
           }
+          // the minute in progress is in the node's memory until it is over
+          NodeMemory m = kv(StoreNames.NODE_HEALTH, NodeMemory.class).get(id);
+          NodeMinute open = m == null ? null : m.minute();
+          if (open != null
+              && !open.start().isBefore(NodeMinute.windowStart(from))
+              && !open.start().isAfter(to)) {
+            minutes.add(Views.minute(open));
+          }
           Map<String, Object> out = new LinkedHashMap<>();
           out.put("node", id);
           out.put("from", from.toString());

@@ -130,8 +130,7 @@ public final class HealthTopology {
                 Named.as("node-evaluator"),
                 StoreNames.NODE_HEALTH,
                 StoreNames.NODE_METRICS,
-                StoreNames.NODE_MINUTES,
-                StoreNames.NODE_OPEN_MINUTES);
+                StoreNames.NODE_MINUTES);
     Map<String, KStream<String, Output>> node =
         nodeOutputs
             .split(Named.as("node-"))
@@ -258,11 +257,6 @@ public final class HealthTopology {
                 StoreNames.NODE_MINUTES, retention, NodeMinute.SIZE, false),
             Serdes.String(),
             StateSerde.of(NodeMinute.class)));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.NODE_OPEN_MINUTES),
-            Serdes.String(),
-            Serdes.Long()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.CLUSTER_HEALTH),

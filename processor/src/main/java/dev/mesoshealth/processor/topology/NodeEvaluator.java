@@ -43,7 +43,6 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   private KeyValueStore<String, NodeMemory> nodes;
   private KeyValueStore<String, MetricsView> latest;
   private WindowStore<String, NodeMinute> minutes;
-  private KeyValueStore<String, Long> openMinutes;
   private InputClock clock;
 
   NodeEvaluator(NodeEvaluation evaluation, TopologyMetrics metrics) {
@@ -57,7 +56,6 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
     this.nodes = context.getStateStore(StoreNames.NODE_HEALTH);
     this.latest = context.getStateStore(StoreNames.NODE_METRICS);
     this.minutes = context.getStateStore(StoreNames.NODE_MINUTES);
-    this.openMinutes = context.getStateStore(StoreNames.NODE_OPEN_MINUTES);
     Duration every = evaluation.config().pollInterval();
     this.clock =
         new InputClock(every, evaluation.config().staleAfter(), context.currentSystemTimeMs());
@@ -78,58 +76,42 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
     clock.read(o.polledAt(), context.currentSystemTimeMs());
     NodeMemory before = nodes.get(key);
     NodeEvaluation.Result r = evaluation.onSnapshot(before, o);
-    nodes.put(key, r.after());
     metrics.evaluation(o.role() == NodeRole.MASTER ? "master" : "agent");
     if (snapshot.getOutcome() == Outcome.OK || snapshot.getOutcome() == Outcome.PARTIAL) {
       latest.put(
           key,
           new MetricsView(key, o.cluster(), o.role().name(), o.polledAt(), snapshot.getMetrics()));
     }
-    long window = NodeMinute.windowStart(o.polledAt()).toEpochMilli();
-    NodeMinute minute = minutes.fetch(key, window);
-    minutes.put(
+    NodeMemory after = r.after();
+    Instant window = NodeMinute.windowStart(o.polledAt());
+    NodeMinute minute = after.minute();
+    if (minute != null && minute.start().isBefore(window)) {
+      closeMinute(key, after, minute, o.polledAt(), timestamp);
+      minute = null;
+    } else if (minute == null && before != null && before.lastSnapshotAt() != null) {
+      // state from a version that kept the minute in progress in the window store only
+      if (NodeMinute.windowStart(before.lastSnapshotAt()).equals(window)) {
+        minute = minutes.fetch(key, window.toEpochMilli());
+      }
+    }
+    after =
+        after.withMinute(
+            NodeMinute.add(minute, after, snapshot.getMetrics(), o.pollFailed(), o.polledAt()));
+    nodes.put(key, after);
+    emit(
         key,
-        NodeMinute.add(minute, r.after(), snapshot.getMetrics(), o.pollFailed(), o.polledAt()),
-        window);
-    Long open = openMinutes.get(key);
-    if (open == null || open < window) {
-      if (open != null) {
-        feedMinute(key, r.after(), open, o.polledAt(), timestamp);
-      }
-      openMinutes.put(key, window);
-    }
-    emit(key, r, o.polledAt(), timestamp, o.role() == NodeRole.MASTER, o);
+        new NodeEvaluation.Result(before, after),
+        o.polledAt(),
+        timestamp,
+        o.role() == NodeRole.MASTER,
+        o);
   }
 
-  /** Writes a node's closed minute to the BI feed. */
-  private void feedMinute(String key, NodeMemory node, long window, Instant now, long timestamp) {
-    NodeMinute m = minutes.fetch(key, window);
-    if (m != null && node != null) {
-      context.forward(
-          new Record<>(
-              key, new Output.MinuteRow(FeedRows.nodeMinute(key, node, m, now)), timestamp));
-    }
-  }
-
-  /** Minutes of nodes that went silent: written once a minute is over by two poll intervals. */
-  private void feedSilentMinutes(Instant now, long wallClockMs) {
-    long closedBefore =
-        now.minus(NodeMinute.SIZE)
-            .minus(evaluation.config().pollInterval().multipliedBy(2))
-            .toEpochMilli();
-    List<KeyValue<String, Long>> closed = new ArrayList<>();
-    try (KeyValueIterator<String, Long> all = openMinutes.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, Long> kv = all.next();
-        if (kv.value < closedBefore) {
-          closed.add(kv);
-        }
-      }
-    }
-    for (KeyValue<String, Long> kv : closed) {
-      feedMinute(kv.key, nodes.get(kv.key), kv.value, now, wallClockMs);
-      openMinutes.delete(kv.key);
-    }
+  /** A node's minute is over: into the history store and the BI feed. */
+  private void closeMinute(String key, NodeMemory node, NodeMinute m, Instant now, long timestamp) {
+    minutes.put(key, m, m.start().toEpochMilli());
+    context.forward(
+        new Record<>(key, new Output.MinuteRow(FeedRows.nodeMinute(key, node, m, now)), timestamp));
   }
 
   private void onInventory(String key, AgentInventory inventory, long timestamp) {
@@ -242,35 +224,52 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
     if (now == null) {
       return;
     }
+    // a silent node's minute is written once it is over by two poll intervals
+    Instant minuteOverBefore =
+        now.minus(NodeMinute.SIZE).minus(evaluation.config().pollInterval().multipliedBy(2));
     List<KeyValue<String, NodeEvaluation.Result>> changes = new ArrayList<>();
-    List<String> expired = new ArrayList<>();
+    List<KeyValue<String, NodeMemory>> expired = new ArrayList<>();
     try (KeyValueIterator<String, NodeMemory> all = nodes.all()) {
       while (all.hasNext()) {
         KeyValue<String, NodeMemory> kv = all.next();
         if (evaluation.expired(kv.value, now)) {
-          expired.add(kv.key);
+          expired.add(kv);
           continue;
         }
         NodeEvaluation.Result r = evaluation.onClock(kv.value, now);
-        if (r.after() != r.before()) {
+        NodeMinute minute = kv.value.minute();
+        if (r.after() != r.before()
+            || (minute != null && minute.start().isBefore(minuteOverBefore))) {
           changes.add(KeyValue.pair(kv.key, r));
         }
       }
     }
     for (KeyValue<String, NodeEvaluation.Result> change : changes) {
-      nodes.put(change.key, change.value.after());
-      emit(change.key, change.value, now, wallClockMs, false, null);
-    }
-    feedSilentMinutes(now, wallClockMs);
-    for (String key : expired) {
-      Long open = openMinutes.get(key);
-      if (open != null) {
-        feedMinute(key, nodes.get(key), open, now, wallClockMs);
-        openMinutes.delete(key);
+      NodeEvaluation.Result r = change.value;
+      NodeMemory after = r.after();
+      NodeMinute minute = after.minute();
+      if (minute != null && minute.start().isBefore(minuteOverBefore)) {
+        closeMinute(change.key, after, minute, now, wallClockMs);
+        after = after.withMinute(null);
       }
-      nodes.delete(key);
-      latest.delete(key);
-      context.forward(new Record<>(key, new Output.State(null), wallClockMs));
+      nodes.put(change.key, after);
+      if (r.after() != r.before()) {
+        emit(
+            change.key,
+            new NodeEvaluation.Result(r.before(), after),
+            now,
+            wallClockMs,
+            false,
+            null);
+      }
+    }
+    for (KeyValue<String, NodeMemory> gone : expired) {
+      if (gone.value.minute() != null) {
+        closeMinute(gone.key, gone.value, gone.value.minute(), now, wallClockMs);
+      }
+      nodes.delete(gone.key);
+      latest.delete(gone.key);
+      context.forward(new Record<>(gone.key, new Output.State(null), wallClockMs));
     }
   }
 }

@@ -2,17 +2,14 @@ package dev.mesoshealth.processor.topology;
 
 /** Every state store and internal topic name of the topology, in one place. */
 public final class StoreNames {
-  /** Node id -> NodeMemory (state, reasons, hysteresis, counters, inventory). */
+  /** Node id -> NodeMemory (state, reasons, hysteresis, counters, inventory, minute so far). */
   public static final String NODE_HEALTH = "node-health";
 
   /** Node id -> latest metrics (a cache rebuilt by the next snapshot: no changelog). */
   public static final String NODE_METRICS = "node-metrics";
 
-  /** Node id, one-minute windows -> NodeMinute. */
+  /** Node id, one-minute windows -> NodeMinute, each written once its minute is over. */
   public static final String NODE_MINUTES = "node-minutes";
-
-  /** Node id -> start (epoch ms) of its minute not yet written to the BI feed. */
-  public static final String NODE_OPEN_MINUTES = "node-open-minutes";
 
   /** Cluster name -> ClusterMemory. */
   public static final String CLUSTER_HEALTH = "cluster-health";

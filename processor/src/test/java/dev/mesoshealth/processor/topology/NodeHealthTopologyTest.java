@@ -422,7 +422,19 @@ class NodeHealthTopologyTest {
         h.driver.<String, dev.mesoshealth.processor.health.NodeMinute>getWindowStore(
             StoreNames.NODE_MINUTES);
     var first = store.fetch("S1", t(0).toEpochMilli());
-    var second = store.fetch("S1", t(60).toEpochMilli());
+    assertThat(store.fetch("S1", t(60).toEpochMilli()))
+        .as("a minute in progress stays in the node's memory")
+        .isNull();
+    var second =
+        h.driver
+            .<String, dev.mesoshealth.processor.health.NodeMemory>getKeyValueStore(
+                StoreNames.NODE_HEALTH)
+            .get("S1")
+            .minute();
+    h.agent("S1", t(120), healthyAgentMetrics());
+    assertThat(store.fetch("S1", t(60).toEpochMilli()))
+        .as("written once it is over")
+        .isEqualTo(second);
 
     assertThat(first.evaluations()).isEqualTo(6);
     assertThat(first.worst()).isEqualTo(HealthStatus.HEALTHY);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.processor.health.NodeMemory;
+import dev.mesoshealth.processor.health.NodeMinute;
 import dev.mesoshealth.processor.health.Reason;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +42,17 @@ class StateSerdeTest {
           null,
           Map.of("slave/tasks_failed", 3.0),
           List.of(new NodeMemory.CounterEvent(AT.minusSeconds(60), "tasks_failed", 2.0)),
-          new NodeMemory.InventoryView(true, true, false, null, false, null));
+          new NodeMemory.InventoryView(true, true, false, null, false, null),
+          new NodeMinute(
+              NodeMinute.windowStart(AT),
+              HealthStatus.HEALTHY,
+              HealthStatus.DEGRADED,
+              2,
+              0,
+              Map.of("agent.load", 1),
+              Map.of("mesos.slave.cpus_percent", 0.4),
+              Map.of(HealthStatus.HEALTHY, 10_000L),
+              AT));
 
   private final StateSerde<NodeMemory> serde = StateSerde.of(NodeMemory.class);
 
