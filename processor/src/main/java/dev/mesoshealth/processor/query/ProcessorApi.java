@@ -224,10 +224,10 @@ public final class ProcessorApi {
           StoreNames.NODE_HEALTH,
           id,
           () -> {
-            MetricsView v = kv(StoreNames.NODE_METRICS, MetricsView.class).get(id);
+            byte[] latest = kv(StoreNames.NODE_SNAPSHOTS, byte[].class).get(id);
             List<Map<String, Object>> values = new ArrayList<>();
-            if (v != null) {
-              values.addAll(values(v, canonical));
+            if (latest != null) {
+              values.addAll(values(MetricsView.decode(latest), canonical));
             }
             if (values.isEmpty()) {
               throw new ApiException(
@@ -242,10 +242,9 @@ public final class ProcessorApi {
           });
     }
     List<Map<String, Object>> values = new ArrayList<>();
-    try (KeyValueIterator<String, MetricsView> all =
-        kv(StoreNames.NODE_METRICS, MetricsView.class).all()) {
+    try (KeyValueIterator<String, byte[]> all = kv(StoreNames.NODE_SNAPSHOTS, byte[].class).all()) {
       while (all.hasNext()) {
-        values.addAll(values(all.next().value, canonical));
+        values.addAll(values(MetricsView.decode(all.next().value), canonical));
       }
     }
     List<String> missing = router.gather(r, "values", values);

@@ -7,7 +7,8 @@ import dev.mesoshealth.events.TaskInventory;
 
 /** An input record after decoding: something for the node evaluation, or a dead letter. */
 public sealed interface Decoded {
-  record Snapshot(MetricSnapshot value) implements Decoded {}
+  /** A snapshot, and its bytes as read. */
+  record Snapshot(MetricSnapshot value, byte[] encoded) implements Decoded {}
 
   /** An inventory entry; null value when the agent left. */
   record Inventory(AgentInventory value) implements Decoded {}

@@ -3,7 +3,7 @@ package dev.mesoshealth.processor.topology;
 import dev.mesoshealth.events.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,7 +18,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class Decoder<V> implements Processor<String, byte[], String, Decoded> {
   private final Deserializer<V> deserializer;
-  private final Function<V, Decoded> wrap;
+  private final BiFunction<V, byte[], Decoded> wrap;
   private final boolean tombstonesMatter;
   private final int maxBytes;
   private final TopologyMetrics metrics;
@@ -26,7 +26,7 @@ final class Decoder<V> implements Processor<String, byte[], String, Decoded> {
 
   Decoder(
       Deserializer<V> deserializer,
-      Function<V, Decoded> wrap,
+      BiFunction<V, byte[], Decoded> wrap,
       boolean tombstonesMatter,
       int maxBytes,
       TopologyMetrics metrics) {
@@ -49,7 +49,7 @@ final class Decoder<V> implements Processor<String, byte[], String, Decoded> {
     byte[] bytes = record.value();
     if (bytes == null) {
       if (tombstonesMatter && record.key() != null) {
-        context.forward(record.withValue(wrap.apply(null)));
+        context.forward(record.withValue(wrap.apply(null, null)));
       }
       return;
     }
@@ -61,7 +61,7 @@ final class Decoder<V> implements Processor<String, byte[], String, Decoded> {
     } else {
       try {
         V value = deserializer.deserialize(topic, bytes);
-        context.forward(record.withValue(wrap.apply(value)));
+        context.forward(record.withValue(wrap.apply(value, bytes)));
         return;
       } catch (SerializationException e) {
         error = e.getMessage();

@@ -25,7 +25,7 @@ import dev.mesoshealth.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -113,12 +113,19 @@ public final class HealthTopology {
             builder,
             Topics.AGENT_INVENTORY,
             "inventory",
-            Decoded.Inventory::new,
+            (v, encoded) -> new Decoded.Inventory(v),
             true,
             settings,
             metrics);
     KStream<String, Decoded> tasks =
-        decode(builder, Topics.TASK_INVENTORY, "tasks", Decoded.Task::new, true, settings, metrics);
+        decode(
+            builder,
+            Topics.TASK_INVENTORY,
+            "tasks",
+            (v, encoded) -> new Decoded.Task(v),
+            true,
+            settings,
+            metrics);
 
     // health of every node
     NodeEvaluation nodeEvaluation = new NodeEvaluation(settings.rules());
@@ -129,7 +136,7 @@ public final class HealthTopology {
                 () -> new NodeEvaluator(nodeEvaluation, metrics),
                 Named.as("node-evaluator"),
                 StoreNames.NODE_HEALTH,
-                StoreNames.NODE_METRICS,
+                StoreNames.NODE_SNAPSHOTS,
                 StoreNames.NODE_MINUTES);
     Map<String, KStream<String, Output>> node =
         nodeOutputs
@@ -243,9 +250,9 @@ public final class HealthTopology {
             StateSerde.of(NodeMemory.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.NODE_METRICS),
+                Stores.persistentKeyValueStore(StoreNames.NODE_SNAPSHOTS),
                 Serdes.String(),
-                StateSerde.of(MetricsView.class))
+                Serdes.ByteArray())
             .withLoggingDisabled());
     Duration retention =
         settings.historyRetention().compareTo(NodeMinute.SIZE) < 0
@@ -317,7 +324,7 @@ public final class HealthTopology {
       StreamsBuilder builder,
       Topic<String, V> topic,
       String name,
-      Function<V, Decoded> wrap,
+      BiFunction<V, byte[], Decoded> wrap,
       boolean tombstonesMatter,
       Settings settings,
       TopologyMetrics metrics) {

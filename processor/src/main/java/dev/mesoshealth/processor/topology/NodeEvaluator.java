@@ -41,7 +41,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   private final Map<String, Boolean> collectorSuspect = new HashMap<>();
   private ProcessorContext<String, Output> context;
   private KeyValueStore<String, NodeMemory> nodes;
-  private KeyValueStore<String, MetricsView> latest;
+  private KeyValueStore<String, byte[]> latest;
   private WindowStore<String, NodeMinute> minutes;
   private InputClock clock;
 
@@ -54,7 +54,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   public void init(ProcessorContext<String, Output> context) {
     this.context = context;
     this.nodes = context.getStateStore(StoreNames.NODE_HEALTH);
-    this.latest = context.getStateStore(StoreNames.NODE_METRICS);
+    this.latest = context.getStateStore(StoreNames.NODE_SNAPSHOTS);
     this.minutes = context.getStateStore(StoreNames.NODE_MINUTES);
     Duration every = evaluation.config().pollInterval();
     this.clock =
@@ -65,22 +65,21 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   @Override
   public void process(Record<String, Decoded> record) {
     if (record.value() instanceof Decoded.Snapshot s) {
-      onSnapshot(record.key(), s.value(), record.timestamp());
+      onSnapshot(record.key(), s, record.timestamp());
     } else if (record.value() instanceof Decoded.Inventory i) {
       onInventory(record.key(), i.value(), record.timestamp());
     }
   }
 
-  private void onSnapshot(String key, MetricSnapshot snapshot, long timestamp) {
+  private void onSnapshot(String key, Decoded.Snapshot decoded, long timestamp) {
+    MetricSnapshot snapshot = decoded.value();
     Observation o = Observation.of(snapshot);
     clock.read(o.polledAt(), context.currentSystemTimeMs());
     NodeMemory before = nodes.get(key);
     NodeEvaluation.Result r = evaluation.onSnapshot(before, o);
     metrics.evaluation(o.role() == NodeRole.MASTER ? "master" : "agent");
     if (snapshot.getOutcome() == Outcome.OK || snapshot.getOutcome() == Outcome.PARTIAL) {
-      latest.put(
-          key,
-          new MetricsView(key, o.cluster(), o.role().name(), o.polledAt(), snapshot.getMetrics()));
+      latest.put(key, decoded.encoded());
     }
     NodeMemory after = r.after();
     Instant window = NodeMinute.windowStart(o.polledAt());

@@ -5,8 +5,11 @@ public final class StoreNames {
   /** Node id -> NodeMemory (state, reasons, hysteresis, counters, inventory, minute so far). */
   public static final String NODE_HEALTH = "node-health";
 
-  /** Node id -> latest metrics (a cache rebuilt by the next snapshot: no changelog). */
-  public static final String NODE_METRICS = "node-metrics";
+  /**
+   * Node id -> its latest snapshot with metrics, Avro-encoded as read (a cache rebuilt by the next
+   * snapshot: no changelog).
+   */
+  public static final String NODE_SNAPSHOTS = "node-latest-snapshots";
 
   /** Node id, one-minute windows -> NodeMinute, each written once its minute is over. */
   public static final String NODE_MINUTES = "node-minutes";
