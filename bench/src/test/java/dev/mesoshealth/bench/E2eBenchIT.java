@@ -36,6 +36,10 @@ class E2eBenchIT {
     assertThat(r.snapshotsMade()).isGreaterThan(12L * 15);
     assertThat(r.faults()).isGreaterThanOrEqualTo(2);
     assertThat(r.detected()).isEqualTo(r.faults());
+    assertThat(r.pipelineMaxMs())
+        .as("the pipeline's part is inside the whole detection latency")
+        .isPositive()
+        .isLessThanOrEqualTo(r.latencyMaxMs());
     assertThat(r.falseAlarms()).as("healthy agents never reported sick").isZero();
     assertThat(r.cpuCores()).containsKeys("simulator", "collector", "processor", "whole process");
     assertThat(r.markdown()).contains("| 12 | 1s |");
