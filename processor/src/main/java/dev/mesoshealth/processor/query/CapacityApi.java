@@ -68,7 +68,7 @@ final class CapacityApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "groups", groups);
+    List<String> missing = router.gather(r, "groups", groups, CapacityWindows.OPEN_WINDOWS);
     groups =
         QueryRouter.distinct(
             groups,

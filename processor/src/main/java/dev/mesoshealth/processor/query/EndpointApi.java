@@ -50,7 +50,7 @@ final class EndpointApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "endpoints", endpoints);
+    List<String> missing = router.gather(r, "endpoints", endpoints, EndpointEvaluator.TASKS);
     endpoints =
         QueryRouter.distinct(
             endpoints,

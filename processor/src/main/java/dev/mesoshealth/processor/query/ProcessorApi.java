@@ -148,7 +148,7 @@ public final class ProcessorApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "nodes", nodes);
+    List<String> missing = router.gather(r, "nodes", nodes, StoreNames.NODE_HEALTH);
     nodes =
         QueryRouter.distinct(
             nodes,
@@ -174,7 +174,7 @@ public final class ProcessorApi {
         clusters.add(Views.cluster(all.next().value));
       }
     }
-    List<String> missing = router.gather(r, "clusters", clusters);
+    List<String> missing = router.gather(r, "clusters", clusters, StoreNames.CLUSTER_HEALTH);
     clusters =
         QueryRouter.distinct(
             clusters, c -> String.valueOf(c.get("cluster")), ProcessorApi::evaluatedAt);
@@ -247,7 +247,8 @@ public final class ProcessorApi {
         values.addAll(values(MetricsView.decode(all.next().value), canonical));
       }
     }
-    List<String> missing = router.gather(r, "values", values);
+    // the latest snapshots have no changelog: the node-health store of the same tasks stands in
+    List<String> missing = router.gather(r, "values", values, StoreNames.NODE_HEALTH);
     values =
         QueryRouter.distinct(
             values, v -> v.get("node") + "|" + v.get("key"), v -> String.valueOf(v.get("at")));

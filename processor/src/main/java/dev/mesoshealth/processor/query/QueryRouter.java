@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -106,14 +107,41 @@ final class QueryRouter {
   }
 
   /**
+   * Whether this instance's copy of {@code store} is up to date for every partition it is active
+   * for. A list read while a partition is still restoring (an instance taking over another's work)
+   * misses that partition's entries: it is then answered as incomplete.
+   */
+  private boolean localUpToDate(String store) {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return false;
+    }
+    Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
+    for (StreamsMetadata m : streams.streamsMetadataForStore(store)) {
+      if (!m.hostInfo().equals(self)) {
+        continue;
+      }
+      for (TopicPartition tp : m.topicPartitions()) {
+        LagInfo lag = lags == null ? null : lags.get(tp.partition());
+        if (lag == null || lag.offsetLag() > 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * Adds the other instances' local results (the array {@code field} of their answers) to a list;
    * returns the instances that did not answer.
    */
-  List<String> gather(Request r, String field, List<Map<String, Object>> into) {
-    if ("local".equals(r.query("scope")) || r.header(FORWARDED) != null) {
-      return List.of();
-    }
+  List<String> gather(Request r, String field, List<Map<String, Object>> into, String store) {
     List<String> missing = new ArrayList<>();
+    if (!localUpToDate(store)) {
+      missing.add(self.host() + ":" + self.port() + " (restoring)");
+    }
+    if ("local".equals(r.query("scope")) || r.header(FORWARDED) != null) {
+      return missing;
+    }
     String query = pathAndQuery(r);
     String local = query + (query.contains("?") ? "&" : "?") + "scope=local";
     for (HostInfo host : others()) {
@@ -124,6 +152,9 @@ final class QueryRouter {
       }
       try {
         JsonNode body = HttpApi.JSON.readTree(answer.get().body());
+        if (!body.path("complete").asBoolean(true)) {
+          missing.add(host.host() + ":" + host.port() + " (restoring)");
+        }
         for (JsonNode item : body.path(field)) {
           @SuppressWarnings("unchecked")
           Map<String, Object> map = HttpApi.JSON.convertValue(item, Map.class);

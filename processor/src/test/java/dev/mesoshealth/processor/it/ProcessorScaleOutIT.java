@@ -3,6 +3,7 @@ package dev.mesoshealth.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
@@ -90,17 +91,22 @@ class ProcessorScaleOutIT {
         await("every node answered by " + api)
             .atMost(Duration.ofSeconds(30))
             .until(() -> nodeIds().stream().allMatch(id -> "HEALTHY".equals(Rest.state(api, id))));
-        Rest.Answer list = Rest.get(api + "/v1/nodes?cluster=X");
-        assertThat(list.body().get("count").asInt())
-            .as("the list gathers both instances")
-            .isEqualTo(AGENTS + 3);
-        assertThat(list.body().get("complete").asBoolean()).isTrue();
+        await("the list from " + api + " gathers both instances, complete")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  JsonNode list = Rest.get(api + "/v1/nodes?cluster=X").body();
+                  return list.get("complete").asBoolean()
+                      && list.get("count").asInt() == AGENTS + 3;
+                });
         assertThat(Rest.get(api + "/v1/clusters/X/health").status()).isEqualTo(200);
       }
 
       String survivor = b.apiUrl();
       AtomicBoolean watching = new AtomicBoolean(true);
       List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+      // the sizes of the lists that said they were complete
+      List<Integer> completeLists = java.util.Collections.synchronizedList(new ArrayList<>());
       Thread watcher =
           new Thread(
               () -> {
@@ -111,6 +117,10 @@ class ProcessorScaleOutIT {
                         r.raw() != null && r.raw().headers().firstValue("Retry-After").isPresent();
                     // a 503 without Retry-After is recorded as -503, so the assertion sees it
                     statuses.add(r.status() == 503 && !retryAfter ? -503 : r.status());
+                  }
+                  Rest.Answer list = Rest.get(survivor + "/v1/nodes?cluster=X");
+                  if (list.status() == 200 && list.body().get("complete").asBoolean()) {
+                    completeLists.add(list.body().get("count").asInt());
                   }
                 }
               });
@@ -152,8 +162,16 @@ class ProcessorScaleOutIT {
       assertThat(takeover)
           .as("within the session timeout plus a rebalance")
           .isLessThan(SESSION_TIMEOUT.plusSeconds(30));
-      assertThat(Rest.get(survivor + "/v1/nodes?cluster=X").body().get("count").asInt())
-          .isEqualTo(AGENTS + 3);
+      assertThat(completeLists)
+          .as("a list that says it is complete has every node, even mid-takeover")
+          .allMatch(n -> n == AGENTS + 3);
+      await("the survivor lists every node, complete")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                JsonNode list = Rest.get(survivor + "/v1/nodes?cluster=X").body();
+                return list.get("complete").asBoolean() && list.get("count").asInt() == AGENTS + 3;
+              });
     } finally {
       victim.destroyForcibly();
     }
