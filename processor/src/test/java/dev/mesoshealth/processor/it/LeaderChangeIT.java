@@ -169,6 +169,13 @@ class LeaderChangeIT {
     await("the ensemble elects another leader")
         .atMost(Duration.ofSeconds(60))
         .until(() -> ensembleLeader() != null && ensembleLeader() != old);
+    // a failover can leave the round it falls in without an elected master (the old leader polled
+    // after the switch, the new one before it); two failovers in adjacent rounds are K = 2 such
+    // rounds, a real "no leader" to report. Keep them apart by two clean rounds.
+    long beforeSecond = collector.metrics().pollsTotal();
+    await("two rounds after the first failover")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> collector.metrics().pollsTotal() > beforeSecond + 2 * (AGENTS + 3));
     failOverAndFollow("failover after the ZooKeeper leader changed");
 
     // several windows later: the processor has judged every snapshot from around the changes
