@@ -4,6 +4,7 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.processor.health.ClusterEvaluation;
 import dev.mesoshealth.processor.health.ClusterMemory;
 import dev.mesoshealth.processor.health.ClusterSignal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class ClusterEvaluator implements Processor<String, ClusterSignal, String,
     this.context = context;
     this.clusters = context.getStateStore(StoreNames.CLUSTER_HEALTH);
     this.members = context.getStateStore(StoreNames.CLUSTER_MEMBERS);
-    java.time.Duration checkEvery = evaluation.config().pollInterval();
+    Duration checkEvery = evaluation.config().pollInterval();
     this.clock =
         new InputClock(checkEvery, evaluation.config().staleAfter(), context.currentSystemTimeMs());
     context.schedule(checkEvery, PunctuationType.WALL_CLOCK_TIME, this::checkClock);
