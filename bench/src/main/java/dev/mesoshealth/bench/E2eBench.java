@@ -298,6 +298,13 @@ public final class E2eBench {
         if (seen != null) {
           latencies.add(Duration.between(f.startedAt(), seen.arrived()).toMillis());
           pipeline.add(Duration.between(seen.decidedAt(), seen.arrived()).toMillis());
+          log(
+              String.format(
+                  "fault on %s at %s: deciding poll after %,d ms, then %,d ms to the topic",
+                  node,
+                  f.startedAt(),
+                  Duration.between(f.startedAt(), seen.decidedAt()).toMillis(),
+                  Duration.between(seen.decidedAt(), seen.arrived()).toMillis()));
         }
       }
       latencies.sort(Long::compare);
