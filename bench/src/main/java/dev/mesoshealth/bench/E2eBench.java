@@ -14,7 +14,6 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
-import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
@@ -219,7 +218,7 @@ public final class E2eBench {
       CollectorMetrics.Buckets took0 = collector.metrics().agentPollDuration();
       long t0 = System.nanoTime();
       Instant measureStart = Instant.now();
-      List<FaultRecord> faults = new ArrayList<>();
+      List<Injected> faults = new ArrayList<>();
       // each victim once, in a seeded order, so every fault is a fresh HEALTHY -> UNREACHABLE
       List<SimAgent> victims = new ArrayList<>(sim.cluster().agents());
       java.util.Collections.shuffle(victims, new Random(o.seed()));
@@ -231,14 +230,14 @@ public final class E2eBench {
               return;
             }
             SimAgent victim = next.next();
+            // the ground truth is now: the simulator's own record carries its time, which moves in
+            // one-second ticks, so it can be up to a second before the agent actually went down
+            Instant at = Instant.now();
+            s.inject(
+                new FaultSpec(
+                    FaultKind.DOWN, victim.id(), o.pollInterval().multipliedBy(6), Map.of()));
             synchronized (faults) {
-              faults.add(
-                  s.inject(
-                      new FaultSpec(
-                          FaultKind.DOWN,
-                          victim.id(),
-                          o.pollInterval().multipliedBy(6),
-                          Map.of())));
+              faults.add(new Injected(victim.id(), at));
             }
           },
           o.faultEvery().toMillis(),
@@ -288,22 +287,22 @@ public final class E2eBench {
           Instant.now().minus(o.pollInterval().multipliedBy(2)).minus(Duration.ofSeconds(5));
       List<Long> latencies = new ArrayList<>();
       List<Long> pipeline = new ArrayList<>();
-      List<FaultRecord> injected;
+      List<Injected> injected;
       synchronized (faults) {
-        injected = faults.stream().filter(f -> f.startedAt().isBefore(cutoff)).toList();
+        injected = faults.stream().filter(f -> f.at().isBefore(cutoff)).toList();
       }
-      for (FaultRecord f : injected) {
-        String node = f.target();
-        TransitionWatch.Seen seen = watch.firstAfter(node, HealthStatus.UNREACHABLE, f.startedAt());
+      for (Injected f : injected) {
+        String node = f.agent();
+        TransitionWatch.Seen seen = watch.firstAfter(node, HealthStatus.UNREACHABLE, f.at());
         if (seen != null) {
-          latencies.add(Duration.between(f.startedAt(), seen.arrived()).toMillis());
+          latencies.add(Duration.between(f.at(), seen.arrived()).toMillis());
           pipeline.add(Duration.between(seen.decidedAt(), seen.arrived()).toMillis());
           log(
               String.format(
                   "fault on %s at %s: deciding poll after %,d ms, then %,d ms to the topic",
                   node,
-                  f.startedAt(),
-                  Duration.between(f.startedAt(), seen.decidedAt()).toMillis(),
+                  f.at(),
+                  Duration.between(f.at(), seen.decidedAt()).toMillis(),
                   Duration.between(seen.decidedAt(), seen.arrived()).toMillis()));
         }
       }
@@ -447,9 +446,12 @@ public final class E2eBench {
         .sum();
   }
 
-  private static java.util.Set<String> victimIds(List<FaultRecord> faults) {
+  /** A fault the run injected: the agent it took down, and when. */
+  private record Injected(String agent, Instant at) {}
+
+  private static java.util.Set<String> victimIds(List<Injected> faults) {
     synchronized (faults) {
-      return faults.stream().map(FaultRecord::target).collect(java.util.stream.Collectors.toSet());
+      return faults.stream().map(Injected::agent).collect(java.util.stream.Collectors.toSet());
     }
   }
 
