@@ -97,6 +97,7 @@ public final class E2eBench {
       Duration mesosUnreachableAfter,
       Map<String, Double> cpuCores,
       long peakRssMiB,
+      double threadsStartedPerSecond,
       double scheduleLagP50Seconds,
       double scheduleLagP99Seconds,
       double agentPollP99Seconds,
@@ -112,12 +113,12 @@ public final class E2eBench {
           String.format(
               "| agents | poll interval | measured | snapshots/s | made / on topic / evaluated |"
                   + " loss | replayed | polls skipped | schedule lag p50 / p99 | agent poll p99 |"
-                  + " peak RSS |%n"
-                  + "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|%n"));
+                  + " peak RSS | threads started/s |%n"
+                  + "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|%n"));
       out.append(
           String.format(
               "| %,d | %s | %.0f s | %.0f | %,d / %,d / %,d | %s | %,d | %,d | ≤ %s s / ≤ %s s |"
-                  + " ≤ %s s | %,d MiB |%n%n",
+                  + " ≤ %s s | %,d MiB | %.1f |%n%n",
               options.agents(),
               Durations.format(options.pollInterval()),
               windowSeconds,
@@ -131,7 +132,8 @@ public final class E2eBench {
               scheduleLagP50Seconds,
               scheduleLagP99Seconds,
               agentPollP99Seconds,
-              peakRssMiB));
+              peakRssMiB,
+              threadsStartedPerSecond));
       out.append(
           String.format(
               "| faults | detected | false alarms | latency p50 | p95 | p99 | max | of which"
@@ -216,6 +218,7 @@ public final class E2eBench {
       long skipped0 = collector.metrics().skippedTotal();
       CollectorMetrics.Buckets lag0 = collector.metrics().scheduleLag();
       CollectorMetrics.Buckets took0 = collector.metrics().agentPollDuration();
+      long threads0 = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
       long t0 = System.nanoTime();
       Instant measureStart = Instant.now();
       List<Injected> faults = new ArrayList<>();
@@ -249,6 +252,8 @@ public final class E2eBench {
       ticker.shutdownNow();
       double window = (System.nanoTime() - t0) / 1e9;
       long polls = collector.metrics().pollsTotal() - polls0;
+      long threadsStarted =
+          ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threads0;
       cpu.sample();
       Map<String, Double> cores = cpu.coresSince(window);
       // the measurement window only, not the warm-up
@@ -329,6 +334,7 @@ public final class E2eBench {
           sim.config().agentPingTimeout(),
           cores,
           peakRssMiB(),
+          threadsStarted / window,
           lag.quantile(0.50),
           lag.quantile(0.99),
           took.quantile(0.99),

@@ -161,6 +161,12 @@ public final class CollectorMain implements AutoCloseable {
     System.setProperty(
         "jdk.httpclient.keepalive.timeout",
         Long.toString(Math.max(5, config.pollInterval().toSeconds() * 3)));
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      log.warn(
+          "the common pool has a parallelism of 1, so the JDK HTTP client starts a thread for"
+              + " every response; run java with"
+              + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    }
     SSLContext tls = config.caBundle() == null ? null : TlsContexts.trusting(config.caBundle());
     HttpClient client =
         HttpMesosClient.newHttpClient(

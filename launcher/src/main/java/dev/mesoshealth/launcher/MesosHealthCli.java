@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
 public final class MesosHealthCli implements Runnable {
 
   public static void main(String[] args) {
+    useTheCommonPoolOnSmallMachines();
     int code;
     try {
       code = run(args);
@@ -41,6 +42,19 @@ public final class MesosHealthCli implements Runnable {
       code = 1;
     }
     System.exit(code);
+  }
+
+  /**
+   * With one or two cores the common pool has a parallelism of 1, and then every asynchronous
+   * CompletableFuture step without an executor runs on a new thread. The JDK HTTP client hands each
+   * response to such a step, so a collector polling 1,000 agents a second started 1,000 threads a
+   * second. Must run before anything touches ForkJoinPool or CompletableFuture.
+   */
+  static void useTheCommonPoolOnSmallMachines() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(key, "2");
+    }
   }
 
   /** Runs the command line and returns its exit code; errors are one line on stderr. */
