@@ -11,16 +11,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A group's capacity from its members: sums per resource over every agent, free capacity over the
- * agents that count (active, not draining), tasks of each reference shape that fit (per agent,
- * summed: a task cannot span agents), the largest free slot and the fragmentation index. Pure.
+ * A group's capacity from its parts (see {@link CapacityPart}): sums per resource over every agent,
+ * free capacity over the agents that count (active, not draining), tasks of each reference shape
+ * that fit (per agent, summed: a task cannot span agents), the largest free slot and the
+ * fragmentation index. Pure.
  */
 public final class CapacityCalc {
   private CapacityCalc() {}
 
   public static CapacityTrend compute(
       GroupIds.Group group,
-      List<Contribution> members,
+      List<CapacityPart> parts,
       Instant windowStart,
       Instant windowEnd,
       boolean fin,
@@ -34,28 +35,22 @@ public final class CapacityCalc {
     int counted = 0;
     int excluded = 0;
     long[] placeable = new long[shapes.size()];
-    Contribution largest = null;
-    for (Contribution c : members) {
-      if (c.counted()) {
-        counted++;
-      } else {
-        excluded++;
-      }
+    double[] largest = null;
+    for (CapacityPart p : parts) {
+      counted += p.counted();
+      excluded += p.excluded();
       for (int i = 0; i < 4; i++) {
-        total[i] += c.total()[i];
-        used[i] += c.used()[i];
-        reserved[i] += c.reserved()[i];
-        offered[i] += c.offered()[i];
-        free[i] += c.free(i);
+        total[i] += p.total()[i];
+        used[i] += p.used()[i];
+        reserved[i] += p.reserved()[i];
+        offered[i] += p.offered()[i];
+        free[i] += p.free()[i];
       }
       for (int s = 0; s < shapes.size(); s++) {
-        placeable[s] += c.placeable().getOrDefault(shapes.get(s).name(), 0L);
+        placeable[s] += p.placeable().getOrDefault(shapes.get(s).name(), 0L);
       }
-      if (c.counted()
-          && (largest == null
-              || c.free(0) > largest.free(0)
-              || (c.free(0) == largest.free(0) && c.free(1) > largest.free(1)))) {
-        largest = c;
+      if (CapacityPart.roomier(p.largestFreeSlot(), largest)) {
+        largest = p.largestFreeSlot();
       }
     }
     List<ResourceCapacity> resources = new ArrayList<>();
@@ -88,10 +83,10 @@ public final class CapacityCalc {
         largest == null
             ? Resources.newBuilder().build()
             : Resources.newBuilder()
-                .setCpus(largest.free(0))
-                .setMemMb(largest.free(1))
-                .setDiskMb(largest.free(2))
-                .setGpus(largest.free(3))
+                .setCpus(largest[0])
+                .setMemMb(largest[1])
+                .setDiskMb(largest[2])
+                .setGpus(largest[3])
                 .build();
     return CapacityTrend.newBuilder()
         .setGroupId(group.id())

@@ -12,14 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * How a capacity point is computed from what the stores hold: the group's members as they are now,
+ * How a capacity point is computed from what the stores hold: the group's parts as they are now,
  * the leader's totals, and the group's earlier window points for the trends. Shared by the window
  * processor (final points) and the REST API (the interim view of the open window).
  *
@@ -59,14 +58,14 @@ public record CapacityModel(List<Shape> shapes, Duration grace, List<Duration> h
 
   /** The group's capacity for the window starting at {@code windowStart}, with trends. */
   public CapacityTrend point(
-      ReadOnlyKeyValueStore<String, Contribution> members,
+      ReadOnlyKeyValueStore<String, CapacityPart> parts,
       ReadOnlyWindowStore<String, CapacityTrend> minutes,
       ReadOnlyKeyValueStore<String, LeaderTotals> leaders,
       String groupId,
       Instant windowStart,
       boolean fin) {
     GroupIds.Group group = GroupIds.parse(groupId);
-    List<Contribution> list = members(members, groupId);
+    List<CapacityPart> list = parts(parts, groupId);
     Instant end = windowStart.plus(WINDOW);
     CapacityTrend bare = CapacityCalc.compute(group, list, windowStart, end, fin, shapes, Map.of());
     CapacityTrend point =
@@ -87,22 +86,21 @@ public record CapacityModel(List<Shape> shapes, Duration grace, List<Duration> h
     return point;
   }
 
-  /** The members of one group: keys are "group|agent", so a prefix scan finds them. */
-  static List<Contribution> members(
-      ReadOnlyKeyValueStore<String, Contribution> store, String groupId) {
-    List<Contribution> list = new ArrayList<>();
-    try (KeyValueIterator<String, Contribution> it =
-        store.prefixScan(memberKey(groupId, ""), new StringSerializer())) {
+  /** The parts of one group: keys are "group|partition", so a prefix scan finds them. */
+  static List<CapacityPart> parts(
+      ReadOnlyKeyValueStore<String, CapacityPart> store, String groupId) {
+    List<CapacityPart> list = new ArrayList<>();
+    try (KeyValueIterator<String, CapacityPart> it =
+        store.prefixScan(partKey(groupId, ""), new StringSerializer())) {
       while (it.hasNext()) {
-        KeyValue<String, Contribution> kv = it.next();
-        list.add(kv.value);
+        list.add(it.next().value);
       }
     }
     return list;
   }
 
-  static String memberKey(String groupId, String agentId) {
-    return groupId + "|" + agentId;
+  static String partKey(String groupId, String partition) {
+    return groupId + "|" + partition;
   }
 
   /** Trends per resource over each horizon, from the stored points plus the newest one. */

@@ -6,20 +6,21 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * An agent joining, changing in, or (contribution null) leaving a capacity group; or, with {@code
- * leaderTotal} set and no agent, the totals the cluster's leading master reports, kept as a
- * cross-check of the sums over agents.
+ * One stream partition's part of a capacity group, or (part null) the news that the partition has
+ * no agent left in it; or, with {@code leaderTotal} set and no part, the totals the cluster's
+ * leading master reports, kept as a cross-check of the sums over agents.
+ *
+ * @param partition the fan-out's stream partition the part sums up
  */
-public record MemberUpdate(
-    String groupId, String agentId, Contribution contribution, double[] leaderTotal, Instant at) {
+public record PartUpdate(
+    String groupId, String partition, CapacityPart part, double[] leaderTotal, Instant at) {
 
-  public static MemberUpdate member(
-      String groupId, String agentId, Contribution contribution, Instant at) {
-    return new MemberUpdate(groupId, agentId, contribution, null, at);
+  public static PartUpdate part(String groupId, String partition, CapacityPart part, Instant at) {
+    return new PartUpdate(groupId, partition, part, null, at);
   }
 
   /** The leader's cluster totals from its snapshot; null when the snapshot is not one. */
-  public static MemberUpdate leaderTotals(MetricSnapshot s) {
+  public static PartUpdate leaderTotals(MetricSnapshot s) {
     if (!Boolean.TRUE.equals(s.getElected())
         || (s.getOutcome() != Outcome.OK && s.getOutcome() != Outcome.PARTIAL)) {
       return null;
@@ -35,7 +36,7 @@ public record MemberUpdate(
       m.getOrDefault("mesos.cluster.disk_total", 0.0),
       m.getOrDefault("mesos.cluster.gpus_total", 0.0)
     };
-    return new MemberUpdate(s.getNode().getCluster(), null, null, totals, s.getPolledAt());
+    return new PartUpdate(s.getNode().getCluster(), null, null, totals, s.getPolledAt());
   }
 
   boolean isLeaderTotals() {

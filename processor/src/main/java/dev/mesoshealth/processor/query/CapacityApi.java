@@ -6,8 +6,8 @@ import dev.mesoshealth.events.ResourceCapacity;
 import dev.mesoshealth.events.Trend;
 import dev.mesoshealth.events.TrendVerdict;
 import dev.mesoshealth.processor.capacity.CapacityModel;
+import dev.mesoshealth.processor.capacity.CapacityPart;
 import dev.mesoshealth.processor.capacity.CapacityWindows;
-import dev.mesoshealth.processor.capacity.Contribution;
 import dev.mesoshealth.schemas.json.EventJson;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
@@ -167,11 +167,11 @@ final class CapacityApi {
     return start;
   }
 
-  /** The interim view of the group's open window, as its members are now. */
+  /** The interim view of the group's open window, as its parts are now. */
   private CapacityTrend current(String group, long openStart) {
     return model.point(
         stores.store(
-            CapacityWindows.MEMBERS, QueryableStoreTypes.<String, Contribution>keyValueStore()),
+            CapacityWindows.PARTS, QueryableStoreTypes.<String, CapacityPart>keyValueStore()),
         minutes(),
         stores.store(
             CapacityWindows.LEADER_TOTALS,

@@ -4,9 +4,9 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.processor.bi.FeedRows;
 import dev.mesoshealth.processor.capacity.CapacityFanOut;
 import dev.mesoshealth.processor.capacity.CapacityModel;
+import dev.mesoshealth.processor.capacity.CapacityPart;
 import dev.mesoshealth.processor.capacity.CapacityWindows;
-import dev.mesoshealth.processor.capacity.Contribution;
-import dev.mesoshealth.processor.capacity.MemberUpdate;
+import dev.mesoshealth.processor.capacity.PartUpdate;
 import dev.mesoshealth.processor.capacity.Shape;
 import dev.mesoshealth.processor.endpoints.EndpointEvaluator;
 import dev.mesoshealth.processor.endpoints.EndpointFanOut;
@@ -46,7 +46,7 @@ import org.apache.kafka.streams.state.Stores;
  * snapshots ─ decode ─┐                          ┌─ states, transitions ─> mesos.health.states / .transitions
  *                     ├─ node-evaluator ─────────┼─ signals ─ [cluster-signals] ─ cluster-evaluator ─> states, transitions
  * inventory ─ decode ─┤                          └─ agent states ─┐
- *                     └─ capacity-fan-out ─ [capacity-members] ─ capacity-windows ─> mesos.capacity.trends
+ *                     └─ capacity-fan-out ─ [capacity-parts] ─ capacity-windows ─> mesos.capacity.trends
  * tasks ───── decode ─── endpoint-fan-out ─────────── [endpoint-inputs] ─ endpoint-evaluator ─> mesos.endpoints.health
  * BI feeds (flat rows, JSON with a Connect schema): node-evaluator's closed minutes, every
  * transition and every closed capacity window ─> mesos.bi.*
@@ -174,10 +174,10 @@ public final class HealthTopology {
     toTopics(clusterOutputs, "cluster");
 
     // capacity per group and one-minute window; the leader's totals ride along as a cross-check
-    KStream<String, MemberUpdate> leaderTotals =
+    KStream<String, PartUpdate> leaderTotals =
         snapshots
             .mapValues(
-                v -> v instanceof Decoded.Snapshot s ? MemberUpdate.leaderTotals(s.value()) : null,
+                v -> v instanceof Decoded.Snapshot s ? PartUpdate.leaderTotals(s.value()) : null,
                 Named.as("leader-totals"))
             .filter((k, v) -> v != null, Named.as("leader-totals-only"));
     KStream<String, dev.mesoshealth.events.CapacityTrend> capacityWindows =
@@ -186,17 +186,17 @@ public final class HealthTopology {
                 () ->
                     new CapacityFanOut(settings.capacityAttributes(), settings.capacity().shapes()),
                 Named.as("capacity-fan-out"),
-                CapacityFanOut.AGENT_GROUPS)
+                CapacityFanOut.AGENTS)
             .merge(leaderTotals, Named.as("capacity-inputs"))
-            .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("members-by-group"))
+            .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("parts-by-group"))
             .repartition(
-                Repartitioned.<String, MemberUpdate>as(StoreNames.CAPACITY_MEMBERS)
+                Repartitioned.<String, PartUpdate>as(StoreNames.CAPACITY_PARTS)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(StateSerde.of(MemberUpdate.class)))
+                    .withValueSerde(StateSerde.of(PartUpdate.class)))
             .process(
                 () -> new CapacityWindows(settings.capacity()),
                 Named.as("capacity-windows"),
-                CapacityWindows.MEMBERS,
+                CapacityWindows.PARTS,
                 CapacityWindows.OPEN_WINDOWS,
                 CapacityWindows.MINUTES,
                 CapacityWindows.LEADER_TOTALS);
@@ -276,14 +276,14 @@ public final class HealthTopology {
             StateSerde.of(HealthStatus.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityFanOut.AGENT_GROUPS),
+            Stores.persistentKeyValueStore(CapacityFanOut.AGENTS),
             Serdes.String(),
             StateSerde.of(CapacityFanOut.AgentGroups.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityWindows.MEMBERS),
+            Stores.persistentKeyValueStore(CapacityWindows.PARTS),
             Serdes.String(),
-            StateSerde.of(Contribution.class)));
+            StateSerde.of(CapacityPart.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(CapacityWindows.OPEN_WINDOWS),

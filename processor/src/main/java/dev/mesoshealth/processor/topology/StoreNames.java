@@ -23,8 +23,8 @@ public final class StoreNames {
   /** Repartition of cluster signals by cluster name. */
   public static final String CLUSTER_SIGNALS = "cluster-signals";
 
-  /** Repartition of capacity member updates by group id. */
-  public static final String CAPACITY_MEMBERS = "capacity-member-updates";
+  /** Repartition of capacity parts (a group's agents in one partition, summed) by group id. */
+  public static final String CAPACITY_PARTS = "capacity-part-updates";
 
   /** Repartition of tasks and agent states by agent id. */
   public static final String ENDPOINT_INPUTS = "endpoint-inputs";

@@ -36,7 +36,14 @@ class CapacityCalcTest {
     }
 
     CapacityTrend c =
-        CapacityCalc.compute(CLUSTER, agents, T, T.plusSeconds(60), true, Shape.DEFAULTS, Map.of());
+        CapacityCalc.compute(
+            CLUSTER,
+            List.of(CapacityPart.of(agents, T)),
+            T,
+            T.plusSeconds(60),
+            true,
+            Shape.DEFAULTS,
+            Map.of());
 
     assertThat(c.getResources().get(0).getFree()).isEqualTo(60.0);
     assertThat(c.getShapes()).extracting(ShapeFit::getPlaceable).containsExactly(120L, 30L, 0L);
@@ -51,7 +58,14 @@ class CapacityCalcTest {
             agent("full", true, 16, 14, 65_536, 60_000), agent("roomy", true, 16, 0, 65_536, 0));
 
     CapacityTrend c =
-        CapacityCalc.compute(CLUSTER, agents, T, T.plusSeconds(60), true, Shape.DEFAULTS, Map.of());
+        CapacityCalc.compute(
+            CLUSTER,
+            List.of(CapacityPart.of(agents, T)),
+            T,
+            T.plusSeconds(60),
+            true,
+            Shape.DEFAULTS,
+            Map.of());
 
     assertThat(c.getShapes().get(2).getPlaceable()).isEqualTo(2);
     assertThat(c.getFragmentationIndex()).isEqualTo(1 - 16.0 / 18.0);
@@ -65,12 +79,65 @@ class CapacityCalcTest {
         List.of(agent("ok", true, 8, 2, 32_768, 0), agent("draining", false, 8, 0, 32_768, 0));
 
     CapacityTrend c =
-        CapacityCalc.compute(CLUSTER, agents, T, T.plusSeconds(60), true, Shape.DEFAULTS, Map.of());
+        CapacityCalc.compute(
+            CLUSTER,
+            List.of(CapacityPart.of(agents, T)),
+            T,
+            T.plusSeconds(60),
+            true,
+            Shape.DEFAULTS,
+            Map.of());
 
     assertThat(c.getAgents()).isEqualTo(1);
     assertThat(c.getAgentsExcluded()).isEqualTo(1);
     assertThat(c.getResources().get(0).getTotal()).isEqualTo(16.0);
     assertThat(c.getResources().get(0).getFree()).isEqualTo(6.0);
     assertThat(c.getResources().get(0).getUsedRatio()).isEqualTo(2.0 / 16.0);
+  }
+
+  @Test
+  void partsAddUpToTheWholeGroup() {
+    List<Contribution> agents =
+        List.of(
+            agent("a", true, 16, 10, 65_536, 16_384),
+            agent("b", true, 16, 0, 65_536, 0),
+            agent("c", false, 8, 0, 32_768, 0),
+            agent("d", true, 8, 7.5, 32_768, 30_000),
+            agent("e", true, 32, 4, 131_072, 8_192));
+    CapacityTrend whole =
+        CapacityCalc.compute(
+            CLUSTER,
+            List.of(CapacityPart.of(agents, T)),
+            T,
+            T.plusSeconds(60),
+            true,
+            Shape.DEFAULTS,
+            Map.of());
+
+    // as two stream partitions would sum them, the roomiest agent in the second
+    CapacityTrend split =
+        CapacityCalc.compute(
+            CLUSTER,
+            List.of(
+                CapacityPart.of(agents.subList(0, 2), T), CapacityPart.of(agents.subList(2, 5), T)),
+            T,
+            T.plusSeconds(60),
+            true,
+            Shape.DEFAULTS,
+            Map.of());
+
+    assertThat(split).isEqualTo(whole);
+    assertThat(split.getLargestFreeSlot().getCpus()).isEqualTo(28.0);
+    assertThat(split.getAgents()).isEqualTo(4);
+    assertThat(split.getAgentsExcluded()).isEqualTo(1);
+  }
+
+  @Test
+  void aPartWithNoAgentThatCountsHasNoFreeSlot() {
+    CapacityPart part = CapacityPart.of(List.of(agent("x", false, 8, 0, 32_768, 0)), T);
+
+    assertThat(part.largestFreeSlot()).isNull();
+    assertThat(part.excluded()).isEqualTo(1);
+    assertThat(part.free()).containsExactly(0, 0, 0, 0);
   }
 }

@@ -228,4 +228,54 @@ class CapacityTopologyTest {
         .as("too few points at first")
         .isEqualTo(TrendVerdict.UNDECIDED);
   }
+
+  private static AgentInventory agentIn(String id, String dc, Instant at) {
+    AgentInventory a = dev.mesoshealth.testkit.SampleEvents.agentInventory(id);
+    a.setCluster("big");
+    a.setAttributes(Map.of("dc", dc));
+    a.setObservedAt(at);
+    return a;
+  }
+
+  private void round(int agents, Instant at, java.util.function.IntFunction<String> dc) {
+    for (int i = 0; i < agents; i++) {
+      inventory.pipeInput("S" + i, agentIn("S" + i, dc.apply(i), at), at);
+    }
+    driver.advanceWallClockTime(CapacityFanOut.FORWARD_EVERY);
+  }
+
+  @Test
+  void aRoundOfInventoryIsRepartitionedAsOneRecordPerGroupNotOnePerAgent() {
+    TestOutputTopic<String, byte[]> repartitioned =
+        driver.createOutputTopic(
+            "capacity-test-capacity-part-updates-repartition",
+            new StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+
+    // 200 agents in three groups each (cluster, zone, dc): 600 memberships
+    round(200, T0.plusSeconds(5), i -> i % 2 == 0 ? "east" : "west");
+
+    // the first agent's parts go as stream time starts, the rest once a second
+    assertThat(repartitioned.readValuesToList()).hasSizeBetween(4, 8);
+
+    round(200, T0.plusSeconds(95), i -> i % 2 == 0 ? "east" : "west");
+    Map<String, CapacityTrend> groups = latestByGroup();
+    assertThat(groups.get("big").getAgents()).isEqualTo(200);
+    assertThat(resource(groups.get("big"), "cpus").getTotal()).isEqualTo(200 * 8.0);
+    assertThat(groups.get("big/zone=z1").getAgents()).isEqualTo(200);
+    assertThat(groups.get("big/dc=east").getAgents()).isEqualTo(100);
+  }
+
+  @Test
+  void anAgentThatMovesToAnotherGroupLeavesTheOldOne() {
+    round(10, T0.plusSeconds(5), i -> "east");
+    round(10, T0.plusSeconds(35), i -> i == 0 ? "west" : "east");
+    round(10, T0.plusSeconds(95), i -> i == 0 ? "west" : "east");
+
+    Map<String, CapacityTrend> groups = latestByGroup();
+    assertThat(groups.get("big/dc=east").getWindowStart()).isEqualTo(T0);
+    assertThat(groups.get("big/dc=east").getAgents()).isEqualTo(9);
+    assertThat(groups.get("big/dc=west").getAgents()).isEqualTo(1);
+    assertThat(groups.get("big").getAgents()).isEqualTo(10);
+  }
 }
