@@ -5,44 +5,44 @@ import dev.mesoshealth.processor.topology.Decoded;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Set;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Sums the capacity groups' agents per stream partition. For each agent's inventory entry it works
- * out what the agent brings to each of its groups and keeps that, in a store (written when it
- * changes) and in memory by group. About once a second it forwards, for each group whose agents
- * reported since, this partition's part of the group (see {@link CapacityPart}).
+ * out what the agent brings to each of its groups; about once a second it forwards, for each group
+ * whose agents reported since, this partition's part of the group (see {@link CapacityPart}).
  *
  * <p>Why not one record per agent and group: a round of inventory arrives all at once, and at
- * 10,000 agents with three or four groups each that was 35,000 repartitioned records every round,
- * on the stream thread that also evaluates health, so snapshots queued behind each round for one to
- * two seconds. Now a round is one record per group and partition.
+ * 10,000 agents with three or four groups each that was 35,000 repartitioned and stored records
+ * every round, on the stream thread that also evaluates health, so snapshots queued behind each
+ * round for one to two seconds. Now a round is one record per group and partition.
+ *
+ * <p>What each agent brings is kept in memory only: every round lists every agent, so after a start
+ * (or a task moving here) the partition's parts are complete once the second round begins. Until
+ * then nothing is forwarded and the groups keep the parts they had; then the first round's parts
+ * go, and from there on each round's, each whole as its next one begins.
  */
 public final class CapacityFanOut implements Processor<String, Decoded, String, PartUpdate> {
-  public static final String AGENTS = "capacity-agents";
-
   /** How often the parts of groups whose agents reported are forwarded. */
   static final Duration FORWARD_EVERY = Duration.ofSeconds(1);
 
   private final List<String> attributes;
   private final List<Shape> shapes;
+  private final Map<String, Map<String, Contribution>> byAgent = new HashMap<>();
   private final Map<String, Map<String, Contribution>> byGroup = new HashMap<>();
   private final Map<String, Instant> reported = new LinkedHashMap<>();
   private ProcessorContext<String, PartUpdate> context;
-  private KeyValueStore<String, AgentGroups> agents;
   private String partition;
-
-  /** What an agent brings to each of its groups, by group id. */
-  public record AgentGroups(Map<String, Contribution> groups) {}
+  private Instant firstRound;
+  private boolean complete;
 
   public CapacityFanOut(List<String> attributes, List<Shape> shapes) {
     this.attributes = List.copyOf(attributes);
@@ -52,17 +52,13 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
   @Override
   public void init(ProcessorContext<String, PartUpdate> context) {
     this.context = context;
-    this.agents = context.getStateStore(AGENTS);
     this.partition = Integer.toString(context.taskId().partition());
-    // init runs again when a task is revived: start from the store, not from what was in memory
+    // init runs again when a task is revived: start over
+    byAgent.clear();
     byGroup.clear();
     reported.clear();
-    try (KeyValueIterator<String, AgentGroups> all = agents.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, AgentGroups> kv = all.next();
-        kv.value.groups().forEach((group, c) -> members(group).put(kv.key, c));
-      }
-    }
+    firstRound = null;
+    complete = false;
     // stream time moves with the snapshots; wall-clock time covers a quiet input
     context.schedule(FORWARD_EVERY, PunctuationType.STREAM_TIME, t -> forwardParts());
     context.schedule(FORWARD_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> forwardParts());
@@ -76,15 +72,35 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
     String agentId = record.key();
     AgentInventory a = inventory.value();
     Instant at = a == null ? Instant.ofEpochMilli(record.timestamp()) : a.getObservedAt();
-    Map<String, Contribution> now = new LinkedHashMap<>();
+    if (a != null && !complete) {
+      // a round's entries share its observation time: a later one means a whole round was seen
+      if (firstRound == null) {
+        firstRound = at;
+      } else if (at.isAfter(firstRound)) {
+        complete = true;
+      }
+    }
+    Map<String, Contribution> now = new HashMap<>();
     if (a != null) {
       for (GroupIds.Group g : GroupIds.of(a, attributes)) {
         now.put(g.id(), Contribution.of(a, g.role(), shapes));
       }
     }
-    AgentGroups before = agents.get(agentId);
+    Map<String, Contribution> before =
+        a == null ? byAgent.remove(agentId) : byAgent.put(agentId, now);
+    if (complete) {
+      // a group's next round begins: its last one goes first, whole, however many rounds a
+      // backlog brings at once, so each round can close the windows it ends
+      for (String group : before == null ? now.keySet() : union(before.keySet(), now.keySet())) {
+        Instant last = reported.get(group);
+        if (last != null && at.isAfter(last)) {
+          forwardPart(group, last);
+          reported.remove(group);
+        }
+      }
+    }
     if (before != null) {
-      for (String left : before.groups().keySet()) {
+      for (String left : before.keySet()) {
         if (!now.containsKey(left)) {
           members(left).remove(agentId);
           reported(left, at);
@@ -98,32 +114,31 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
           members(group).put(agentId, c);
           reported(group, at);
         });
-    if (a == null) {
-      if (before != null) {
-        agents.delete(agentId);
-      }
-    } else if (before == null || !same(before.groups(), now)) {
-      agents.put(agentId, new AgentGroups(now));
-    }
   }
 
   private void forwardParts() {
-    for (Map.Entry<String, Instant> e : reported.entrySet()) {
-      String group = e.getKey();
-      Map<String, Contribution> members = byGroup.get(group);
-      CapacityPart part = null;
-      if (members == null || members.isEmpty()) {
-        byGroup.remove(group);
-      } else {
-        part = CapacityPart.of(members.values(), e.getValue());
-      }
-      context.forward(
-          new Record<>(
-              group,
-              PartUpdate.part(group, partition, part, e.getValue()),
-              e.getValue().toEpochMilli()));
+    if (complete) {
+      reported.forEach(this::forwardPart);
+      reported.clear();
     }
-    reported.clear();
+  }
+
+  private void forwardPart(String group, Instant at) {
+    Map<String, Contribution> members = byGroup.get(group);
+    CapacityPart part = null;
+    if (members == null || members.isEmpty()) {
+      byGroup.remove(group);
+    } else {
+      part = CapacityPart.of(members.values(), at);
+    }
+    context.forward(
+        new Record<>(group, PartUpdate.part(group, partition, part, at), at.toEpochMilli()));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private Map<String, Contribution> members(String group) {
@@ -132,17 +147,5 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
 
   private void reported(String group, Instant at) {
     reported.merge(group, at, (a, b) -> a.isAfter(b) ? a : b);
-  }
-
-  private static boolean same(Map<String, Contribution> a, Map<String, Contribution> b) {
-    if (!a.keySet().equals(b.keySet())) {
-      return false;
-    }
-    for (Map.Entry<String, Contribution> e : a.entrySet()) {
-      if (!e.getValue().sameAs(b.get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -64,19 +64,6 @@ public record Contribution(
         placeable);
   }
 
-  /** Equal in every field (a record's equals compares arrays by identity). */
-  public boolean sameAs(Contribution o) {
-    return o != null
-        && counted == o.counted
-        && java.util.Objects.equals(agentId, o.agentId)
-        && java.util.Objects.equals(hostname, o.hostname)
-        && java.util.Arrays.equals(total, o.total)
-        && java.util.Arrays.equals(used, o.used)
-        && java.util.Arrays.equals(reserved, o.reserved)
-        && java.util.Arrays.equals(offered, o.offered)
-        && placeable.equals(o.placeable);
-  }
-
   public double free(int resource) {
     return counted ? Math.max(0, total[resource] - used[resource]) : 0;
   }

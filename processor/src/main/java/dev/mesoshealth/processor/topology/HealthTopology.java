@@ -185,8 +185,7 @@ public final class HealthTopology {
             .process(
                 () ->
                     new CapacityFanOut(settings.capacityAttributes(), settings.capacity().shapes()),
-                Named.as("capacity-fan-out"),
-                CapacityFanOut.AGENTS)
+                Named.as("capacity-fan-out"))
             .merge(leaderTotals, Named.as("capacity-inputs"))
             .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("parts-by-group"))
             .repartition(
@@ -274,11 +273,6 @@ public final class HealthTopology {
             Stores.persistentKeyValueStore(StoreNames.CLUSTER_MEMBERS),
             Serdes.String(),
             StateSerde.of(HealthStatus.class)));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityFanOut.AGENTS),
-            Serdes.String(),
-            StateSerde.of(CapacityFanOut.AgentGroups.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(CapacityWindows.PARTS),

@@ -252,11 +252,14 @@ class CapacityTopologyTest {
             new StringDeserializer(),
             new org.apache.kafka.common.serialization.ByteArrayDeserializer());
 
-    // 200 agents in three groups each (cluster, zone, dc): 600 memberships
+    // 200 agents in three groups each (cluster, zone, dc): 600 memberships a round
     round(200, T0.plusSeconds(5), i -> i % 2 == 0 ? "east" : "west");
+    assertThat(repartitioned.isEmpty()).as("no part before a whole round was seen").isTrue();
+    round(200, T0.plusSeconds(35), i -> i % 2 == 0 ? "east" : "west");
 
-    // the first agent's parts go as stream time starts, the rest once a second
-    assertThat(repartitioned.readValuesToList()).hasSizeBetween(4, 8);
+    // each of the four groups' first round as the second begins, then the second round's: as
+    // it begins (stream time moves) and the rest a second later; not 600 a round
+    assertThat(repartitioned.readValuesToList()).hasSizeBetween(8, 12);
 
     round(200, T0.plusSeconds(95), i -> i % 2 == 0 ? "east" : "west");
     Map<String, CapacityTrend> groups = latestByGroup();
@@ -277,5 +280,32 @@ class CapacityTopologyTest {
     assertThat(groups.get("big/dc=east").getAgents()).isEqualTo(9);
     assertThat(groups.get("big/dc=west").getAgents()).isEqualTo(1);
     assertThat(groups.get("big").getAgents()).isEqualTo(10);
+  }
+
+  @Test
+  void aBacklogOfRoundsClosesEveryWindowItEnds() {
+    // four rounds read at once, as after an outage: no window may be skipped
+    for (int m = 0; m < 4; m++) {
+      Instant at = T0.plusSeconds(60L * m + 45);
+      for (int i = 0; i < 10; i++) {
+        AgentInventory a = agentIn("S" + i, "east", at);
+        a.setUsed(dev.mesoshealth.testkit.SampleEvents.resources(m, 0, 0));
+        inventory.pipeInput("S" + i, a, T0);
+      }
+    }
+
+    List<CapacityTrend> cluster =
+        trends.readKeyValuesToList().stream()
+            .filter(kv -> kv.key.equals("big"))
+            .map(kv -> kv.value)
+            .toList();
+    assertThat(cluster)
+        .extracting(CapacityTrend::getWindowStart)
+        .containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
+    assertThat(cluster)
+        .extracting(t -> resource(t, "cpus").getUsed())
+        .as("each window with the rounds that came after it")
+        .isSortedAccordingTo(Double::compare)
+        .doesNotHaveDuplicates();
   }
 }
