@@ -302,6 +302,9 @@ public final class NodeEvaluation {
   }
 
   private static NodeMemory with(NodeMemory m, NodeMemory.InventoryView inventory) {
+    if (inventory.equals(m.inventory())) {
+      return m; // the same as last round, as most are: nothing to write
+    }
     return new NodeMemory(
         m.nodeId(),
         m.cluster(),

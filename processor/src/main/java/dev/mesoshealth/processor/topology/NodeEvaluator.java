@@ -142,7 +142,9 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 false,
                 at);
     NodeEvaluation.Result r = evaluation.onInventory(before, update);
-    nodes.put(key, r.after());
+    if (r.after() != before) {
+      nodes.put(key, r.after());
+    }
     emit(key, r, at, timestamp, false, null);
   }
 

@@ -383,6 +383,25 @@ class NodeHealthTopologyTest {
   }
 
   @Test
+  void anInventoryRoundThatChangesNothingWritesNoState() {
+    org.apache.kafka.streams.TestOutputTopic<byte[], byte[]> changelog =
+        h.driver.createOutputTopic(
+            "health-test-" + StoreNames.NODE_HEALTH + "-changelog",
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    changelog.readValuesToList();
+
+    // every round lists every agent; most are as they were
+    h.agentListed("S1", t(30), true, false, null);
+    assertThat(changelog.isEmpty()).isTrue();
+
+    h.agentListed("S1", t(60), true, true, "DRAINING");
+    assertThat(changelog.readValuesToList()).hasSize(1);
+  }
+
+  @Test
   void goneNodesAreForgottenAfterTheirRetention() {
     h.agentListed("S1", t(0), true, false, null);
     h.agent("S1", t(1), healthyAgentMetrics());
