@@ -68,6 +68,7 @@ public final class E2eBench {
       Duration faultEvery,
       String bootstrapServers,
       long seed,
+      boolean sharedAgentSocket,
       Map<String, String> collectorSettings) {
 
     public Options {
@@ -200,7 +201,10 @@ public final class E2eBench {
       Map<TopicPartition, Long> start = snapshotEndOffsets(bootstrap);
       sim =
           MesosSimulator.start(
-              SimConfig.forTests(o.masters(), o.agents(), o.seed()).withCluster("bench"));
+              SimConfig.forTests(o.masters(), o.agents(), o.seed())
+                  .withCluster("bench")
+                  .withPorts(0, o.sharedAgentSocket() ? 5051 : 0, 0, 0)
+                  .withSharedAgentSocket(o.sharedAgentSocket()));
       collector = CollectorMain.start(CollectorConfig.from(collectorConfig(sim, bootstrap)));
       processor = ProcessorMain.start(ProcessorConfig.from(processorConfig(bootstrap, dir)));
       watch = new TransitionWatch(bootstrap);

@@ -24,6 +24,7 @@ class E2eBenchIT {
                     Duration.ofSeconds(3),
                     null,
                     5,
+                    false,
                     Map.of()))
             .run();
     System.out.println(r.markdown());

@@ -4,6 +4,7 @@ import dev.mesoshealth.bench.E2eBench;
 import dev.mesoshealth.bench.ProcessorStateBench;
 import dev.mesoshealth.bench.SerdeBench;
 import dev.mesoshealth.bench.SimScaleBench;
+import dev.mesoshealth.sim.SimConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,6 +84,13 @@ final class BenchCommand implements Runnable {
     long seed;
 
     @Option(
+        names = "--shared-agent-socket",
+        description =
+            "Serve every agent from one socket on port 5051 (as sim --shared-agent-socket);"
+                + " needed beyond 15,000 agents.")
+    boolean sharedAgentSocket;
+
+    @Option(
         names = "--collector-set",
         paramLabel = "KEY=VALUE",
         description = "A collector setting, e.g. --collector-set http.max.concurrency=256.")
@@ -90,8 +98,12 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (agents < 1 || agents > 15_000) {
-        System.err.println("bench e2e: --agents must be 1..15000 (one loopback address each)");
+      int most = sharedAgentSocket ? SimConfig.MAX_AGENTS : 15_000;
+      if (agents < 1 || agents > most) {
+        System.err.println(
+            "bench e2e: --agents must be 1.."
+                + most
+                + (sharedAgentSocket ? "" : " (a socket each; --shared-agent-socket for more)"));
         return 2;
       }
       E2eBench.Result r =
@@ -104,6 +116,7 @@ final class BenchCommand implements Runnable {
                       faultEvery,
                       bootstrapServers,
                       seed,
+                      sharedAgentSocket,
                       collectorSettings))
               .run();
       System.out.println(r.markdown());
