@@ -200,7 +200,7 @@ final class BenchCommand implements Runnable {
   static final class Collector implements Callable<Integer> {
     @Option(
         names = "--agents",
-        defaultValue = "2000",
+        defaultValue = "4000",
         description =
             "Agents (default ${DEFAULT-VALUE}; the bare client keeps a connection to each, so"
                 + " mind the open-files limit).")
