@@ -107,7 +107,7 @@ public final class CollectorEfficiencyBench {
 
   /**
    * The bare client's connections close 5 s after their last use; the collector's must not meet
-   * them under the open-files limit, so wait until the open files are back to where they were.
+   * them under the open-files limit, so wait until fewer files are open than there are agents.
    */
   private void awaitIdleConnectionsClosed() throws InterruptedException {
     java.io.File fds = new java.io.File("/proc/self/fd");
