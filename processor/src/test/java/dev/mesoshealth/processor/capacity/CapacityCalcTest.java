@@ -27,6 +27,12 @@ class CapacityCalcTest {
     return new Contribution(id, id, counted, total, used, new double[4], new double[4], placeable);
   }
 
+  /** The group's final point for the minute from T, from its parts. */
+  private static CapacityTrend point(List<CapacityPart> parts) {
+    return CapacityCalc.compute(
+        CLUSTER, parts, T, T.plusSeconds(60), true, Shape.DEFAULTS, Map.of());
+  }
+
   @Test
   void plentyOfFreeCpuCanStillFitNoLargeTask() {
     // ten agents with 6 free CPUs each: 60 free CPUs, yet an 8-CPU task fits nowhere
@@ -35,15 +41,7 @@ class CapacityCalcTest {
       agents.add(agent("a" + i, true, 16, 10, 65_536, 16_384));
     }
 
-    CapacityTrend c =
-        CapacityCalc.compute(
-            CLUSTER,
-            List.of(CapacityPart.of(agents, T)),
-            T,
-            T.plusSeconds(60),
-            true,
-            Shape.DEFAULTS,
-            Map.of());
+    CapacityTrend c = point(List.of(CapacityPart.of(agents, T)));
 
     assertThat(c.getResources().get(0).getFree()).isEqualTo(60.0);
     assertThat(c.getShapes()).extracting(ShapeFit::getPlaceable).containsExactly(120L, 30L, 0L);
@@ -57,15 +55,7 @@ class CapacityCalcTest {
         List.of(
             agent("full", true, 16, 14, 65_536, 60_000), agent("roomy", true, 16, 0, 65_536, 0));
 
-    CapacityTrend c =
-        CapacityCalc.compute(
-            CLUSTER,
-            List.of(CapacityPart.of(agents, T)),
-            T,
-            T.plusSeconds(60),
-            true,
-            Shape.DEFAULTS,
-            Map.of());
+    CapacityTrend c = point(List.of(CapacityPart.of(agents, T)));
 
     assertThat(c.getShapes().get(2).getPlaceable()).isEqualTo(2);
     assertThat(c.getFragmentationIndex()).isEqualTo(1 - 16.0 / 18.0);
@@ -78,15 +68,7 @@ class CapacityCalcTest {
     List<Contribution> agents =
         List.of(agent("ok", true, 8, 2, 32_768, 0), agent("draining", false, 8, 0, 32_768, 0));
 
-    CapacityTrend c =
-        CapacityCalc.compute(
-            CLUSTER,
-            List.of(CapacityPart.of(agents, T)),
-            T,
-            T.plusSeconds(60),
-            true,
-            Shape.DEFAULTS,
-            Map.of());
+    CapacityTrend c = point(List.of(CapacityPart.of(agents, T)));
 
     assertThat(c.getAgents()).isEqualTo(1);
     assertThat(c.getAgentsExcluded()).isEqualTo(1);
@@ -104,27 +86,14 @@ class CapacityCalcTest {
             agent("c", false, 8, 0, 32_768, 0),
             agent("d", true, 8, 7.5, 32_768, 30_000),
             agent("e", true, 32, 4, 131_072, 8_192));
-    CapacityTrend whole =
-        CapacityCalc.compute(
-            CLUSTER,
-            List.of(CapacityPart.of(agents, T)),
-            T,
-            T.plusSeconds(60),
-            true,
-            Shape.DEFAULTS,
-            Map.of());
+    CapacityTrend whole = point(List.of(CapacityPart.of(agents, T)));
 
     // as two stream partitions would sum them, the roomiest agent in the second
     CapacityTrend split =
-        CapacityCalc.compute(
-            CLUSTER,
+        point(
             List.of(
-                CapacityPart.of(agents.subList(0, 2), T), CapacityPart.of(agents.subList(2, 5), T)),
-            T,
-            T.plusSeconds(60),
-            true,
-            Shape.DEFAULTS,
-            Map.of());
+                CapacityPart.of(agents.subList(0, 2), T),
+                CapacityPart.of(agents.subList(2, 5), T)));
 
     assertThat(split).isEqualTo(whole);
     assertThat(split.getLargestFreeSlot().getCpus()).isEqualTo(28.0);
