@@ -250,6 +250,28 @@ class BiSinkIT {
     kafka.awaitCommitted("bi-it", topic.name(), Duration.ofMinutes(1));
   }
 
+  /**
+   * Waits until the cluster group's open window counts every agent: the processor sums capacity per
+   * partition and forwards the sums once a second, after it has taken the inventory in.
+   */
+  private static void awaitCapacityOfEveryAgent() {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.util.regex.Pattern all =
+        java.util.regex.Pattern.compile("\"agents\"\\s*:\\s*" + AGENTS.size() + "\\b");
+    await("the cluster group's open window counts every agent")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              java.net.http.HttpResponse<String> r =
+                  http.send(
+                      java.net.http.HttpRequest.newBuilder(
+                              java.net.URI.create(processor.apiUrl() + "/v1/capacity/" + CLUSTER))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString());
+              return r.statusCode() == 200 && all.matcher(r.body()).find();
+            });
+  }
+
   /** Waits until the sinks' consumer groups have read every feed record produced so far. */
   private static void awaitSinksCaughtUp() {
     for (String file : BiSink.CONNECTOR_FILES) {
@@ -309,9 +331,10 @@ class BiSinkIT {
   void tablesHoldTheFeedsFactsThroughReplayAndRestart() throws Exception {
     // The first capacity window closes when a later inventory of its group arrives. Agents' first
     // inventories come from different partitions, so a backlog could close it before all are
-    // seen (see the README's capacity notes): let minute 0 be taken in first.
+    // seen (see the README's capacity notes): let minute 0 be taken in, and summed, first.
     produceMinute(0);
     awaitProcessorConsumed(Topics.AGENT_INVENTORY);
+    awaitCapacityOfEveryAgent();
     produceMinute(1);
     produceMinute(2);
     // minutes 0 and 1 of every agent are closed by minute 2's polls; A1's outage is a transition

@@ -26,9 +26,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * round for one to two seconds. Now a round is one record per group and partition.
  *
  * <p>What each agent brings is kept in memory only: every round lists every agent, so after a start
- * (or a task moving here) the partition's parts are complete once the second round begins. Until
- * then nothing is forwarded and the groups keep the parts they had; then the first round's parts
- * go, and from there on each round's, each whole as its next one begins.
+ * (or a task moving here) the partition knows all its agents once the second round begins. Until
+ * then its parts say they are not from a whole round, and a group keeps the part it had from the
+ * partition, if any (a fresh start has none). From then on each round's part goes as the next round
+ * begins, however many rounds a backlog brings at once.
  */
 public final class CapacityFanOut implements Processor<String, Decoded, String, PartUpdate> {
   /** How often the parts of groups whose agents reported are forwarded. */
@@ -89,7 +90,7 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
     Map<String, Contribution> before =
         a == null ? byAgent.remove(agentId) : byAgent.put(agentId, now);
     if (complete) {
-      // a group's next round begins: its last one goes first, whole, however many rounds a
+      // a group's next round begins: its last one goes first, as it was, however many rounds a
       // backlog brings at once, so each round can close the windows it ends
       for (String group : before == null ? now.keySet() : union(before.keySet(), now.keySet())) {
         Instant last = reported.get(group);
@@ -117,10 +118,8 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
   }
 
   private void forwardParts() {
-    if (complete) {
-      reported.forEach(this::forwardPart);
-      reported.clear();
-    }
+    reported.forEach(this::forwardPart);
+    reported.clear();
   }
 
   private void forwardPart(String group, Instant at) {
@@ -132,7 +131,8 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
       part = CapacityPart.of(members.values(), at);
     }
     context.forward(
-        new Record<>(group, PartUpdate.part(group, partition, part, at), at.toEpochMilli()));
+        new Record<>(
+            group, PartUpdate.part(group, partition, part, complete, at), at.toEpochMilli()));
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

@@ -50,7 +50,9 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
       return;
     }
     String key = CapacityModel.partKey(group, u.partition());
-    if (u.part() == null) {
+    if (!u.wholeRound() && parts.get(key) != null) {
+      // a partition that started again and has not seen every agent yet: its last whole part stays
+    } else if (u.part() == null) {
       parts.delete(key);
     } else {
       parts.put(key, u.part());

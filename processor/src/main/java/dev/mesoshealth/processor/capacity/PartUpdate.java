@@ -13,10 +13,20 @@ import java.util.Map;
  * @param partition the fan-out's stream partition the part sums up
  */
 public record PartUpdate(
-    String groupId, String partition, CapacityPart part, double[] leaderTotal, Instant at) {
+    String groupId,
+    String partition,
+    CapacityPart part,
+    boolean wholeRound,
+    double[] leaderTotal,
+    Instant at) {
 
-  public static PartUpdate part(String groupId, String partition, CapacityPart part, Instant at) {
-    return new PartUpdate(groupId, partition, part, null, at);
+  /**
+   * @param wholeRound whether the partition had seen a whole round of inventory when it summed the
+   *     part; before that, after a start, it may not know all its agents yet
+   */
+  public static PartUpdate part(
+      String groupId, String partition, CapacityPart part, boolean wholeRound, Instant at) {
+    return new PartUpdate(groupId, partition, part, wholeRound, null, at);
   }
 
   /** The leader's cluster totals from its snapshot; null when the snapshot is not one. */
@@ -36,7 +46,7 @@ public record PartUpdate(
       m.getOrDefault("mesos.cluster.disk_total", 0.0),
       m.getOrDefault("mesos.cluster.gpus_total", 0.0)
     };
-    return new PartUpdate(s.getNode().getCluster(), null, null, totals, s.getPolledAt());
+    return new PartUpdate(s.getNode().getCluster(), null, null, true, totals, s.getPolledAt());
   }
 
   boolean isLeaderTotals() {
