@@ -8,6 +8,7 @@ import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,7 +111,7 @@ public final class CollectorEfficiencyBench {
    * them under the open-files limit, so wait until fewer files are open than there are agents.
    */
   private void awaitIdleConnectionsClosed() throws InterruptedException {
-    java.io.File fds = new java.io.File("/proc/self/fd");
+    File fds = new File("/proc/self/fd");
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (fds.isDirectory() && System.nanoTime() < deadline) {
       String[] open = fds.list();

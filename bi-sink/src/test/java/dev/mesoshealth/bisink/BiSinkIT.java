@@ -18,6 +18,10 @@ import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.SaslSslListener;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.AfterAll;
@@ -255,19 +260,18 @@ class BiSinkIT {
    * partition and forwards the sums once a second, after it has taken the inventory in.
    */
   private static void awaitCapacityOfEveryAgent() {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    java.util.regex.Pattern all =
-        java.util.regex.Pattern.compile("\"agents\"\\s*:\\s*" + AGENTS.size() + "\\b");
+    HttpClient http = HttpClient.newHttpClient();
+    Pattern all = Pattern.compile("\"agents\"\\s*:\\s*" + AGENTS.size() + "\\b");
     await("the cluster group's open window counts every agent")
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
-              java.net.http.HttpResponse<String> r =
+              HttpResponse<String> r =
                   http.send(
-                      java.net.http.HttpRequest.newBuilder(
-                              java.net.URI.create(processor.apiUrl() + "/v1/capacity/" + CLUSTER))
+                      HttpRequest.newBuilder(
+                              URI.create(processor.apiUrl() + "/v1/capacity/" + CLUSTER))
                           .build(),
-                      java.net.http.HttpResponse.BodyHandlers.ofString());
+                      HttpResponse.BodyHandlers.ofString());
               return r.statusCode() == 200 && all.matcher(r.body()).find();
             });
   }
@@ -300,8 +304,7 @@ class BiSinkIT {
   private static void readmeQueriesRun() throws Exception {
     String readme = Files.readString(Path.of("../README.md"));
     java.util.regex.Matcher block =
-        java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
-            .matcher(readme);
+        Pattern.compile("```sql\n(.*?)```", Pattern.DOTALL).matcher(readme);
     assertThat(block.find()).as("a sql block in README.md").isTrue();
     List<String> queries =
         java.util.Arrays.stream(block.group(1).split(";"))
