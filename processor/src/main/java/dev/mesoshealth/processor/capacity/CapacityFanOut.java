@@ -27,9 +27,9 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <p>What each agent brings is kept in memory only: every round lists every agent, so after a start
  * (or a task moving here) the partition knows all its agents once the second round begins. Until
- * then its parts say they are not from a whole round, and a group keeps the part it had from the
- * partition, if any (a fresh start has none). From then on each round's part goes as the next round
- * begins, however many rounds a backlog brings at once.
+ * then its parts say they are not from a whole round, and a group keeps the whole part it had from
+ * the partition, if any; a fresh start has none, so its growing first-round parts count. From then
+ * on each round's part goes as the next round begins, however many rounds a backlog brings at once.
  */
 public final class CapacityFanOut implements Processor<String, Decoded, String, PartUpdate> {
   /** How often the parts of groups whose agents reported are forwarded. */
@@ -128,7 +128,7 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
     if (members == null || members.isEmpty()) {
       byGroup.remove(group);
     } else {
-      part = CapacityPart.of(members.values(), at);
+      part = CapacityPart.of(members.values(), at, !complete);
     }
     context.forward(
         new Record<>(

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param largestFreeSlot free cpus, mem, disk, gpus of the agent with the most free CPUs (then
  *     memory) among those that count; null when none counts
  * @param at the latest inventory observation summed in
+ * @param partialRound summed before the partition had seen a whole round of inventory after a
+ *     start, so it may lack agents; false in state written before this flag existed
  */
 public record CapacityPart(
     int counted,
@@ -24,13 +26,14 @@ public record CapacityPart(
     double[] free,
     Map<String, Long> placeable,
     double[] largestFreeSlot,
-    Instant at) {
+    Instant at,
+    boolean partialRound) {
 
   public CapacityPart {
     placeable = placeable == null ? Map.of() : Map.copyOf(placeable);
   }
 
-  public static CapacityPart of(Collection<Contribution> agents, Instant at) {
+  public static CapacityPart of(Collection<Contribution> agents, Instant at, boolean partialRound) {
     int counted = 0;
     int excluded = 0;
     double[] total = new double[4];
@@ -60,7 +63,7 @@ public record CapacityPart(
       }
     }
     return new CapacityPart(
-        counted, excluded, total, used, reserved, offered, free, placeable, slot, at);
+        counted, excluded, total, used, reserved, offered, free, placeable, slot, at, partialRound);
   }
 
   /** Whether free slot {@code a} is roomier than {@code b}: more CPUs, then more memory. */

@@ -50,8 +50,11 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
       return;
     }
     String key = CapacityModel.partKey(group, u.partition());
-    if (!u.wholeRound() && parts.get(key) != null) {
-      // a partition that started again and has not seen every agent yet: its last whole part stays
+    CapacityPart before = parts.get(key);
+    if (!u.wholeRound() && before != null && !before.partialRound()) {
+      // a partition that started again and has not seen every agent yet: its last whole part
+      // stays; a part that was itself partial (a fresh start's first round, seen across more than
+      // one forward) gives way to the larger one that follows
     } else if (u.part() == null) {
       parts.delete(key);
     } else {

@@ -41,7 +41,7 @@ class CapacityCalcTest {
       agents.add(agent("a" + i, true, 16, 10, 65_536, 16_384));
     }
 
-    CapacityTrend c = point(List.of(CapacityPart.of(agents, T)));
+    CapacityTrend c = point(List.of(CapacityPart.of(agents, T, false)));
 
     assertThat(c.getResources().get(0).getFree()).isEqualTo(60.0);
     assertThat(c.getShapes()).extracting(ShapeFit::getPlaceable).containsExactly(120L, 30L, 0L);
@@ -55,7 +55,7 @@ class CapacityCalcTest {
         List.of(
             agent("full", true, 16, 14, 65_536, 60_000), agent("roomy", true, 16, 0, 65_536, 0));
 
-    CapacityTrend c = point(List.of(CapacityPart.of(agents, T)));
+    CapacityTrend c = point(List.of(CapacityPart.of(agents, T, false)));
 
     assertThat(c.getShapes().get(2).getPlaceable()).isEqualTo(2);
     assertThat(c.getFragmentationIndex()).isEqualTo(1 - 16.0 / 18.0);
@@ -68,7 +68,7 @@ class CapacityCalcTest {
     List<Contribution> agents =
         List.of(agent("ok", true, 8, 2, 32_768, 0), agent("draining", false, 8, 0, 32_768, 0));
 
-    CapacityTrend c = point(List.of(CapacityPart.of(agents, T)));
+    CapacityTrend c = point(List.of(CapacityPart.of(agents, T, false)));
 
     assertThat(c.getAgents()).isEqualTo(1);
     assertThat(c.getAgentsExcluded()).isEqualTo(1);
@@ -86,14 +86,14 @@ class CapacityCalcTest {
             agent("c", false, 8, 0, 32_768, 0),
             agent("d", true, 8, 7.5, 32_768, 30_000),
             agent("e", true, 32, 4, 131_072, 8_192));
-    CapacityTrend whole = point(List.of(CapacityPart.of(agents, T)));
+    CapacityTrend whole = point(List.of(CapacityPart.of(agents, T, false)));
 
     // as two stream partitions would sum them, the roomiest agent in the second
     CapacityTrend split =
         point(
             List.of(
-                CapacityPart.of(agents.subList(0, 2), T),
-                CapacityPart.of(agents.subList(2, 5), T)));
+                CapacityPart.of(agents.subList(0, 2), T, false),
+                CapacityPart.of(agents.subList(2, 5), T, false)));
 
     assertThat(split).isEqualTo(whole);
     assertThat(split.getLargestFreeSlot().getCpus()).isEqualTo(28.0);
@@ -103,7 +103,7 @@ class CapacityCalcTest {
 
   @Test
   void aPartWithNoAgentThatCountsHasNoFreeSlot() {
-    CapacityPart part = CapacityPart.of(List.of(agent("x", false, 8, 0, 32_768, 0)), T);
+    CapacityPart part = CapacityPart.of(List.of(agent("x", false, 8, 0, 32_768, 0)), T, false);
 
     assertThat(part.largestFreeSlot()).isNull();
     assertThat(part.excluded()).isEqualTo(1);

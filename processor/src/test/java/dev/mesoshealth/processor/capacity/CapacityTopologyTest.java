@@ -33,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -309,12 +310,12 @@ class CapacityTopologyTest {
         .doesNotHaveDuplicates();
   }
 
-  private static CapacityPart partOf(Instant at, String... agents) {
+  private static CapacityPart partOf(Instant at, boolean partialRound, String... agents) {
     List<Contribution> list = new java.util.ArrayList<>();
     for (String id : agents) {
       list.add(Contribution.of(agentIn(id, "east", at), null, Shape.DEFAULTS));
     }
-    return CapacityPart.of(list, at);
+    return CapacityPart.of(list, at, partialRound);
   }
 
   @Test
@@ -335,16 +336,36 @@ class CapacityTopologyTest {
     parts.pipeInput(
         "big",
         serde.serialize(
-            "", PartUpdate.part("big", "0", partOf(restarted, "S0", "S1"), false, restarted)),
+            "", PartUpdate.part("big", "0", partOf(restarted, true, "S0", "S1"), false, restarted)),
         restarted);
     Instant later = T0.plusSeconds(95);
     parts.pipeInput(
         "big",
-        serde.serialize("", PartUpdate.part("big", "1", partOf(later, "S99"), true, later)),
+        serde.serialize("", PartUpdate.part("big", "1", partOf(later, false, "S99"), true, later)),
         later);
 
     assertThat(latestByGroup().get("big").getAgents())
         .as("partition 0's whole part (10) and partition 1's (1), not the 2 seen since the start")
         .isEqualTo(11);
+  }
+
+  @Test
+  void aFreshStartsFirstRoundCountsEveryAgentWhenAForwardFallsInsideIt() {
+    // the first round's agents arrive in two fetches with a forward between them, as on a real
+    // broker; the open window must count all ten, not stay at the first fetch's three
+    Instant at = T0.plusSeconds(45);
+    for (int i = 0; i < 10; i++) {
+      inventory.pipeInput("S" + i, agentIn("S" + i, "east", at), at);
+      if (i == 2) {
+        driver.advanceWallClockTime(CapacityFanOut.FORWARD_EVERY);
+      }
+    }
+    driver.advanceWallClockTime(CapacityFanOut.FORWARD_EVERY);
+
+    KeyValueStore<String, CapacityPart> parts = driver.getKeyValueStore(CapacityWindows.PARTS);
+    assertThat(CapacityModel.parts(parts, "big"))
+        .as("the cluster group's open window, as the REST API sums it")
+        .extracting(CapacityPart::counted)
+        .containsExactly(10);
   }
 }
