@@ -112,9 +112,8 @@ public final class Demo implements AutoCloseable {
           "the data directory " + data + " is not writable; choose another with --data-dir");
     }
     Scenario scenario = loadScenario(o.scenario());
-    int apiPort = o.apiPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.apiPort();
     if (o.apiPort() != 0) {
-      requireFree("127.0.0.1", apiPort, "the processor REST API", "--api-port");
+      requireFree("127.0.0.1", o.apiPort(), "the processor REST API", "--api-port");
     }
     if (o.consolePort() != 0) {
       requireFree("127.0.0.1", o.consolePort(), "the web console", "--console-port");
@@ -189,7 +188,7 @@ public final class Demo implements AutoCloseable {
     p.put("application.id", "mesos-health-demo");
     p.put("poll.interval", o.pollInterval().toMillis() + "ms");
     p.put("topics.partitions", "4");
-    p.put("api.port", Integer.toString(apiPort));
+    p.put("api.port", Integer.toString(o.apiPort())); // 0: the processor binds any free port
     p.put("state.dir", data.resolve("streams").toString());
     processor =
         ProcessorMain.start(

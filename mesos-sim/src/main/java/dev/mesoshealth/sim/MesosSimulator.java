@@ -46,6 +46,7 @@ public final class MesosSimulator implements AutoCloseable {
   private final ControlApi control;
   private ScenarioRunner scenario;
   private ZkMasterRegistration zk;
+  private int sharedAgentPort; // the shared agent socket's port, once bound
 
   private MesosSimulator(SimConfig config, Clock clock) throws IOException {
     this.config = config;
@@ -59,11 +60,11 @@ public final class MesosSimulator implements AutoCloseable {
         masterListeners.add(l);
       }
       if (config.sharedAgentSocket()) {
-        server.shareAllInterfaces(config.agentPort());
+        sharedAgentPort = server.shareAllInterfaces(config.agentPort());
         log.warn(
             "every agent is served from one socket on 0.0.0.0:{} (all interfaces); connections"
                 + " from outside loopback are dropped",
-            config.agentPort());
+            sharedAgentPort);
       }
       this.marathon =
           server.listen(
@@ -118,7 +119,9 @@ public final class MesosSimulator implements AutoCloseable {
         Listener l = agentListeners.get(a.id());
         try {
           if (l == null && a.listening()) {
-            InetSocketAddress at = new InetSocketAddress(a.ip(), a.port());
+            InetSocketAddress at =
+                new InetSocketAddress(
+                    a.ip(), config.sharedAgentSocket() ? sharedAgentPort : a.port());
             l =
                 config.sharedAgentSocket()
                     ? server.listenShared(at, routes.agent(a))

@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param sharedAgentSocket serve every agent from one socket on {@code agentPort} of all
  *     interfaces, routed by the loopback address each connection was made to, instead of one socket
  *     per agent: one file descriptor instead of 100,000. Opt-in because it binds beyond loopback
- *     (connections from anywhere else are dropped); needs a fixed {@code agentPort}.
+ *     (connections from anywhere else are dropped); agentPort 0 binds any free port.
  */
 public record SimConfig(
     String cluster,
@@ -58,10 +58,6 @@ public record SimConfig(
     }
     if (agentPingTimeout == null || agentPingTimeout.isNegative()) {
       throw new IllegalArgumentException("agentPingTimeout must be >= 0");
-    }
-    if (sharedAgentSocket && agentPort == 0) {
-      throw new IllegalArgumentException(
-          "a shared agent socket needs a fixed agent port (5051), not 0");
     }
   }
 

@@ -5,14 +5,10 @@ import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.schemas.topics.TopicCreator;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.AdminServer;
+import dev.mesoshealth.service.HttpAuth;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,8 +48,9 @@ public final class ProcessorMain implements AutoCloseable {
       TopicCreator.ensure(kafka, Topics.all(), config.topicPartitions(), config.replicationFactor())
           .join();
     }
-    int port = config.apiPort() == 0 ? freePort(config.apiHost()) : config.apiPort();
-    HostInfo self = new HostInfo(config.advertisedHost(), port);
+    // bound before Streams is built: application.server must name the port the API serves on
+    AdminServer.Listener listener = AdminServer.listen(config.apiHost(), config.apiPort());
+    HostInfo self = new HostInfo(config.advertisedHost(), listener.port());
     Topology topology = HealthTopology.build(config.topology(), metrics);
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, kafka, self));
     streams.setUncaughtExceptionHandler(
@@ -77,10 +74,10 @@ public final class ProcessorMain implements AutoCloseable {
             Clock.systemUTC());
     AdminServer api =
         AdminServer.start(
-            config.apiHost(),
-            port,
+            listener,
             processorApi.routes(),
-            config.apiToken(),
+            HttpAuth.bearer(config.apiToken()),
+            Map.of(),
             () -> streams.state() == KafkaStreams.State.RUNNING,
             registry,
             4);
@@ -109,15 +106,6 @@ public final class ProcessorMain implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_000);
     return p;
-  }
-
-  private static int freePort(String host) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + host, e);
-    }
   }
 
   public KafkaStreams streams() {

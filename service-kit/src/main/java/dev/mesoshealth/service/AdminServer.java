@@ -111,9 +111,24 @@ public final class AdminServer implements AutoCloseable {
       BooleanSupplier ready,
       PrometheusRegistry registry,
       int threads) {
+    return start(listen(host, port), api, auth, streams, ready, registry, threads);
+  }
+
+  /**
+   * A bound socket not served yet: a service that must name its own port before it can build what
+   * it serves (port 0: any free one) binds first and passes the port on, instead of picking a free
+   * port and binding it later, when another process may have taken it.
+   */
+  public record Listener(HttpServer server) {
+    public int port() {
+      return server.getAddress().getPort();
+    }
+  }
+
+  /** Binds {@code host:port} (0: any free port) without serving yet. */
+  public static Listener listen(String host, int port) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
-      return new AdminServer(server, api, auth, streams, ready, registry, threads);
+      return new Listener(HttpServer.create(new InetSocketAddress(host, port), 128));
     } catch (IOException e) {
       throw new ConfigException(
           "cannot listen on "
@@ -124,6 +139,18 @@ public final class AdminServer implements AutoCloseable {
               + e.getMessage()
               + "); is the port in use?");
     }
+  }
+
+  /** Starts serving on a socket bound by {@link #listen}. */
+  public static AdminServer start(
+      Listener listener,
+      HttpApi api,
+      HttpAuth auth,
+      Map<String, StreamHandler> streams,
+      BooleanSupplier ready,
+      PrometheusRegistry registry,
+      int threads) {
+    return new AdminServer(listener.server(), api, auth, streams, ready, registry, threads);
   }
 
   public int port() {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -245,13 +247,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** A port free on 127.0.0.1 right now. */
+  /**
+   * A port free on 127.0.0.1 right now, for a server that binds it later (a broker, an etcd or
+   * HAProxy process, a broker stopped and started again on the same port). Taken from below the
+   * kernel's ephemeral range: bind(0) and every outgoing connection's source port come from that
+   * range, so a port picked there can be taken by any client in the meantime; below it, only an
+   * explicit bind like this one takes a port, and the random start keeps parallel test JVMs apart.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
+    int floor = ephemeralFloor();
+    int span = Math.min(12_000, floor - 1024);
+    int first = ThreadLocalRandom.current().nextInt(span);
+    for (int i = 0; i < span; i++) {
+      int port = floor - span + (first + i) % span;
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (IOException taken) {
+        // in use: try the next one
+      }
+    }
+    throw new UncheckedIOException(new IOException("no free port on 127.0.0.1 below " + floor));
+  }
+
+  /** The lowest port of the kernel's ephemeral range (32768 where it cannot be read). */
+  private static int ephemeralFloor() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.mesoshealth.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -48,10 +47,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             "--auth=trust",
             "--encoding=UTF8",
             "--no-sync"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = EmbeddedKafkaBroker.freePort();
     List<String> cmd =
         asUser(
             root,

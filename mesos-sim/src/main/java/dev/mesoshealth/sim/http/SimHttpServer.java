@@ -94,9 +94,10 @@ public final class SimHttpServer implements AutoCloseable {
   /**
    * Binds one socket to the port on all interfaces; connections to it are routed by the loopback
    * address they were made to ({@link #listenShared}). Connections from any other address, and to
-   * an address nobody serves (or one that is closed), are reset at once.
+   * an address nobody serves (or one that is closed), are reset at once. Port 0 binds any free
+   * port; returns the port bound.
    */
-  public void shareAllInterfaces(int port) throws IOException {
+  public int shareAllInterfaces(int port) throws IOException {
     ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.INET);
     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     try {
@@ -106,7 +107,8 @@ public final class SimHttpServer implements AutoCloseable {
       throw new IOException("cannot listen on 0.0.0.0:" + port + ": " + e.getMessage(), e);
     }
     ch.configureBlocking(false);
-    shared.put(port, ch);
+    int bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+    shared.put(bound, ch);
     runOnLoop(
         () -> {
           try {
@@ -115,6 +117,7 @@ public final class SimHttpServer implements AutoCloseable {
             // closed before registration
           }
         });
+    return bound;
   }
 
   /** Binds an address (port 0 picks one) and serves it with the handler. */
