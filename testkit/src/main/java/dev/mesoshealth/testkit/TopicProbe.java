@@ -61,12 +61,13 @@ public final class TopicProbe {
     }
   }
 
-  /** Produces raw bytes, e.g. poison records. */
-  public static void produceBytes(String bootstrapServers, String topic, byte[] key, byte[] value) {
+  /** Produces raw bytes, e.g. poison records; returns where the record landed. */
+  public static RecordMetadata produceBytes(
+      String bootstrapServers, String topic, byte[] key, byte[] value) {
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      return producer.send(new ProducerRecord<>(topic, key, value)).get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot produce to " + topic + ": " + e.getCause(), e);
     } catch (InterruptedException e) {
@@ -156,7 +157,8 @@ public final class TopicProbe {
 
   /**
    * Reads every partition of the topic from the beginning (no consumer group) until the records
-   * read so far satisfy the condition. Fails with the expectation and the last records seen.
+   * read so far satisfy the condition, then on to the end offsets of that moment, and returns all
+   * it read. Fails with the expectation and the last records seen.
    */
   public static <K, V> List<ConsumerRecord<K, V>> consumeUntil(
       String bootstrapServers,
@@ -189,17 +191,16 @@ public final class TopicProbe {
       consumer.seekToBeginning(partitions);
       while (System.nanoTime() < deadline) {
         if (condition.test(seen)) {
+          // on to the end offsets of this moment: a record doubled at the tail is read too, so a
+          // caller counting "one per poll, none doubled" can see it
+          Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+          while (System.nanoTime() < deadline
+              && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            poll(consumer, topic, seen, undecodable);
+          }
           return seen;
         }
-        for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
-          try {
-            K key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.key());
-            V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.value());
-            seen.add(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, value));
-          } catch (SerializationException e) {
-            undecodable.add(raw.partition() + "@" + raw.offset() + ": " + e.getMessage());
-          }
-        }
+        poll(consumer, topic, seen, undecodable);
       }
       if (condition.test(seen)) {
         return seen;
@@ -218,6 +219,22 @@ public final class TopicProbe {
             + (undecodable.isEmpty() ? "" : " and " + undecodable.size() + " undecodable")
             + ", the last ones: "
             + describe(seen.subList(Math.max(0, seen.size() - SHOWN_ON_FAILURE), seen.size())));
+  }
+
+  private static <K, V> void poll(
+      KafkaConsumer<byte[], byte[]> consumer,
+      Topic<K, V> topic,
+      List<ConsumerRecord<K, V>> seen,
+      List<String> undecodable) {
+    for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+      try {
+        K key = topic.keySerde().deserializer().deserialize(raw.topic(), raw.key());
+        V value = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.value());
+        seen.add(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), key, value));
+      } catch (SerializationException e) {
+        undecodable.add(raw.partition() + "@" + raw.offset() + ": " + e.getMessage());
+      }
+    }
   }
 
   private static <K, V> String describe(List<ConsumerRecord<K, V>> records) {
