@@ -1,10 +1,13 @@
 package dev.mesoshealth.processor.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.DeadLetter;
 import dev.mesoshealth.events.MetricSnapshot;
+import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
@@ -12,21 +15,23 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.TopicProbe;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Poison on every input topic of a running processor, through the real broker: garbage bytes, a
  * record with an unknown schema fingerprint, and one over the size limit. Each is counted and
- * written to mesos.dlq with its topic, offset and why; the good records after them are processed.
+ * written to mesos.dlq with its topic, partition, offset and why; a good record of the same key (so
+ * the same partition) after each is processed, and every partition is committed to its end.
  */
 class PoisonRecordsIT {
   @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -52,19 +57,33 @@ class PoisonRecordsIT {
               .serializer()
               .serialize("t", SampleEvents.snapshot("S9"));
       unknownFingerprint[3] ^= 0x7f;
+      // where each poison landed: its dead letter must say so
+      List<String> landed = new ArrayList<>();
       for (Topic<String, ?> topic : inputs) {
-        produce(topic, "garbage", "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8));
-        produce(topic, "foreign", unknownFingerprint);
-        produce(topic, "huge", new byte[LIMIT + 1]);
+        landed.add(where(produce(topic, "garbage", "{\"not\": \"avro\"}".getBytes(UTF_8))));
+        landed.add(where(produce(topic, "foreign", unknownFingerprint)));
+        landed.add(where(produce(topic, "huge", new byte[LIMIT + 1])));
       }
-      MetricSnapshot good = SampleEvents.snapshot("P1");
-      good.setPolledAt(Instant.now());
-      kafka.produce(Topics.METRIC_SNAPSHOTS, List.of(Map.entry("P1", good)));
+      // then a good record of the same key on every input topic: same key, same partition, so a
+      // partition that stalled after its dead letter would leave it unprocessed
+      Instant now = Instant.now();
+      for (String key : POISON_KEYS) {
+        MetricSnapshot good = SampleEvents.snapshot(key);
+        good.setPolledAt(now);
+        kafka.produce(Topics.METRIC_SNAPSHOTS, List.of(Map.entry(key, good)));
+        kafka.produce(Topics.AGENT_INVENTORY, List.of(Map.entry(key, agent(key, now))));
+        TaskInventory task = SampleEvents.taskInventory(key, key);
+        kafka.produce(Topics.TASK_INVENTORY, List.of(Map.entry(key, task)));
+      }
 
       List<ConsumerRecord<String, DeadLetter>> dead =
           kafka.consumeUntil(
               Topics.DLQ, r -> r.size() >= 9, Duration.ofSeconds(60), "3 dead letters per topic");
       assertThat(dead).hasSize(9);
+      assertThat(dead)
+          .extracting(r -> where(r.value()))
+          .as("each dead letter names the topic, partition and offset of its poison")
+          .containsExactlyInAnyOrderElementsOf(landed);
       for (Topic<String, ?> topic : inputs) {
         List<DeadLetter> ofTopic =
             dead.stream()
@@ -77,10 +96,16 @@ class PoisonRecordsIT {
             .anySatisfy(e -> assertThat(e).contains("not Avro single-object encoding"))
             .anySatisfy(e -> assertThat(e).contains("unknown schema fingerprint"))
             .anySatisfy(e -> assertThat(e).contains("over the " + LIMIT + "-byte limit"));
+        // every partition, the poisoned ones included, processed up to its end
+        kafka.awaitCommitted("poison", topic.name(), Duration.ofSeconds(30));
       }
-      await("the good record after the poison is processed")
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> Rest.get(processor.apiUrl() + "/v1/nodes/P1/health").status() == 200);
+      for (String key : POISON_KEYS) {
+        await("the good snapshot of " + key + " after its poison is evaluated")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    Rest.get(processor.apiUrl() + "/v1/nodes/" + key + "/health").status() == 200);
+      }
       String metrics =
           java.net.http.HttpClient.newHttpClient()
               .send(
@@ -97,8 +122,24 @@ class PoisonRecordsIT {
     }
   }
 
-  private static void produce(Topic<String, ?> topic, String key, byte[] value) {
-    TopicProbe.produceBytes(
-        kafka.bootstrapServers(), topic.name(), key.getBytes(StandardCharsets.UTF_8), value);
+  private static final List<String> POISON_KEYS = List.of("garbage", "foreign", "huge");
+
+  private static RecordMetadata produce(Topic<String, ?> topic, String key, byte[] value) {
+    return TopicProbe.produceBytes(
+        kafka.bootstrapServers(), topic.name(), key.getBytes(UTF_8), value);
+  }
+
+  private static AgentInventory agent(String id, Instant at) {
+    AgentInventory a = SampleEvents.agentInventory(id);
+    a.setObservedAt(at);
+    return a;
+  }
+
+  private static String where(RecordMetadata m) {
+    return m.topic() + "/" + m.partition() + "@" + m.offset();
+  }
+
+  private static String where(DeadLetter d) {
+    return d.getTopic() + "/" + d.getPartition() + "@" + d.getOffset();
   }
 }
