@@ -143,6 +143,10 @@ class ProcessorScaleOutIT {
                       .allMatch(
                           id ->
                               Rest.get(survivor + "/v1/nodes/" + id + "/health").status() == 200));
+      // so the check below is never over an empty list: at least one complete list was read
+      await("the watcher reads a list that says it is complete")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !completeLists.isEmpty());
       watching.set(false);
       watcher.join();
       System.out.println(
@@ -164,6 +168,7 @@ class ProcessorScaleOutIT {
           .isLessThan(SESSION_TIMEOUT.plusSeconds(30));
       assertThat(completeLists)
           .as("a list that says it is complete has every node, even mid-takeover")
+          .isNotEmpty()
           .allMatch(n -> n == AGENTS + 3);
       await("the survivor lists every node, complete")
           .atMost(Duration.ofSeconds(30))
