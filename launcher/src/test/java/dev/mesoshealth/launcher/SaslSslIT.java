@@ -115,7 +115,11 @@ class SaslSslIT {
   void aWrongPasswordIsRefusedAndBreaksNothing() throws Exception {
     Map<String, String> f = collectorFlags("wrong-pw");
     f.put("topics.create", "false");
+    long refusedBefore = SaslSslListener.failedAuthentications();
     try (CollectorMain collector = CollectorMain.start(CollectorConfig.fromFlags(f))) {
+      await("the broker refuses the login")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> SaslSslListener.failedAuthentications() > refusedBefore);
       long before = collector.metrics().pollsTotal();
       await("polling goes on while the broker refuses it")
           .atMost(Duration.ofSeconds(30))

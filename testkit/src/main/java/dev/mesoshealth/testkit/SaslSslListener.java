@@ -1,11 +1,15 @@
 package dev.mesoshealth.testkit;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -126,6 +130,27 @@ public final class SaslSslListener {
                       USER, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), PASSWORD)))
           .all()
           .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * How many logins this listener has refused, as the in-process broker counts them (its
+   * socket-server metrics): the broker's own word that a client failed to authenticate.
+   */
+  public static long failedAuthentications() {
+    try {
+      MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+      long failed = 0;
+      for (ObjectName processor :
+          jmx.queryNames(
+              new ObjectName(
+                  "kafka.server:type=socket-server-metrics,listener=SECURE,networkProcessor=*"),
+              null)) {
+        failed += ((Number) jmx.getAttribute(processor, "failed-authentication-total")).longValue();
+      }
+      return failed;
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot read the broker's authentication metrics", e);
     }
   }
 
