@@ -13,11 +13,11 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.EmbeddedPostgres;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.SaslSslListener;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +36,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Struct;
@@ -165,16 +167,11 @@ class BiSinkIT {
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
       while (rs.next()) {
-        StringBuilder k = new StringBuilder();
-        for (String col : key) {
-          Object v = rs.getObject(col);
-          k.append(v instanceof java.sql.Timestamp ts ? ts.toInstant().toString() : v).append('|');
-        }
         Map<String, String> row = new HashMap<>();
         for (String col : columns) {
           row.put(col, String.valueOf(rs.getObject(col)));
         }
-        out.put(k.toString(), row);
+        out.put(rowKey(rs, key), row);
       }
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) { // the sink has not created the table yet
@@ -183,6 +180,16 @@ class BiSinkIT {
       throw e;
     }
     return out;
+  }
+
+  /** A row's primary key, written as {@link #pk} writes a feed record's. */
+  private static String rowKey(ResultSet rs, List<String> key) throws SQLException {
+    StringBuilder k = new StringBuilder();
+    for (String col : key) {
+      Object v = rs.getObject(col);
+      k.append(v instanceof java.sql.Timestamp ts ? ts.toInstant().toString() : v).append('|');
+    }
+    return k.toString();
   }
 
   private static Map<String, Map<String, String>> expected(
@@ -286,10 +293,7 @@ class BiSinkIT {
   }
 
   private static BiSinkConfig sinkConfig(Path offsets) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = EmbeddedKafkaBroker.freePort();
     Map<String, String> f = new HashMap<>();
     f.putAll(SECURE.serviceSettings(SaslSslListener.PASSWORD));
     f.put("jdbc.url", postgres.jdbcUrl());
@@ -395,8 +399,15 @@ class BiSinkIT {
       awaitTablesEqualFeeds();
     }
 
-    // stopped: new facts arrive meanwhile; a restarted sink resumes without loss or duplicates
+    // stopped: new facts arrive meanwhile; a restarted sink resumes where it stopped, without loss,
+    // and writes only what is new: upserts hide a sink that starts over, so the rows' own
+    // transaction ids say which rows the restarted sink wrote
     long before = count("node_health_minutely");
+    Map<Integer, Long> endAtStop = new HashMap<>();
+    for (ConsumerRecord<String, Struct> r : kafka.readAll(Topics.BI_NODE_HEALTH_MINUTELY)) {
+      endAtStop.merge(r.partition(), r.offset() + 1, Math::max);
+    }
+    long stoppedAt = transactionId();
     produceMinute(3);
     kafka.consumeUntil(
         Topics.BI_NODE_HEALTH_MINUTELY,
@@ -411,14 +422,45 @@ class BiSinkIT {
       await().atMost(Duration.ofMinutes(1)).until(sink::running);
       awaitTablesEqualFeeds();
       assertThat(count("node_health_minutely")).isGreaterThanOrEqualTo(before + AGENTS.size());
+      await("the restarted sink wrote the facts that came while it was stopped, and only those")
+          .atMost(Duration.ofMinutes(1))
+          .untilAsserted(
+              () -> {
+                Set<String> arrived = new TreeSet<>();
+                for (ConsumerRecord<String, Struct> r :
+                    kafka.readAll(Topics.BI_NODE_HEALTH_MINUTELY)) {
+                  if (r.offset() >= endAtStop.getOrDefault(r.partition(), 0L)) {
+                    arrived.add(pk(r.value(), NODE_KEY));
+                  }
+                }
+                assertThat(arrived).hasSizeGreaterThanOrEqualTo(AGENTS.size());
+                assertThat(writtenSince("node_health_minutely", NODE_KEY, stoppedAt))
+                    .isEqualTo(arrived);
+              });
     }
+  }
+
+  private static long transactionId() throws SQLException {
+    try (Connection c = db();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT txid_current()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The primary keys of the rows last written by a transaction after {@code txid}. */
+  private static Set<String> writtenSince(String table, List<String> key, long txid)
+      throws SQLException {
+    Set<String> out = new TreeSet<>();
     try (Connection c = db();
         Statement st = c.createStatement();
         ResultSet rs =
-            st.executeQuery(
-                "SELECT count(*) - count(DISTINCT (node_id, minute)) FROM node_health_minutely")) {
-      rs.next();
-      assertThat(rs.getLong(1)).as("duplicate rows").isZero();
+            st.executeQuery("SELECT * FROM " + table + " WHERE xmin::text::bigint > " + txid)) {
+      while (rs.next()) {
+        out.add(rowKey(rs, key));
+      }
     }
+    return out;
   }
 }
