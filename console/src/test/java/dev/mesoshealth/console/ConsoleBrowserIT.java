@@ -1,13 +1,20 @@
 package dev.mesoshealth.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -101,9 +108,10 @@ class ConsoleBrowserIT {
     ((JavascriptExecutor) browser).executeScript("window.__sameDocument = true;");
     SimAgent victim = cluster.sim().cluster().agents().get(4);
     Instant injected = Instant.now();
-    cluster
-        .sim()
-        .inject(new FaultSpec(FaultKind.DOWN, victim.id(), Duration.ofMinutes(10), Map.of()));
+    FaultRecord down =
+        cluster
+            .sim()
+            .inject(new FaultSpec(FaultKind.DOWN, victim.id(), Duration.ofMinutes(10), Map.of()));
 
     waitUpTo(15)
         .withMessage("the victim's tile turns UNREACHABLE")
@@ -161,14 +169,54 @@ class ConsoleBrowserIT {
             + Duration.between(started, Instant.now()).toSeconds()
             + " s in)");
 
-    // the console goes away: the page says so rather than pose as live; it comes back and catches
-    // up
+    // the console goes away: the page says so rather than pose as live; while it is away the
+    // victim recovers and another agent goes down; it comes back and catches up on both
     pipeline.stopConsole();
     waitUpTo(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("banner")));
     assertThat(browser.findElement(By.id("banner")).getText()).startsWith("Disconnected since");
+    SimAgent second = cluster.sim().cluster().agents().get(7);
+    cluster.sim().clear(down.id());
+    cluster
+        .sim()
+        .inject(new FaultSpec(FaultKind.DOWN, second.id(), Duration.ofMinutes(10), Map.of()));
+    await("the pipeline has both changes while the console is away")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "HEALTHY".equals(nodeState(victim.id()))
+                    && "UNREACHABLE".equals(nodeState(second.id())));
+    assertThat(tileState(victim.id()))
+        .as("a page cut off shows what it last knew")
+        .isEqualTo("UNREACHABLE");
+
     pipeline.startConsoleAgain();
     waitUpTo(30).until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
-    waitUpTo(15).until(d -> "UNREACHABLE".equals(tileState(victim.id())));
+    waitUpTo(15)
+        .withMessage("the page caught up on what happened while the console was away")
+        .until(
+            d ->
+                "HEALTHY".equals(tileState(victim.id()))
+                    && "UNREACHABLE".equals(tileState(second.id())));
+    waitUpTo(5)
+        .until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector(
+                    "#transitions li[data-node='" + second.id() + "'][data-to='UNREACHABLE']")));
     assertThat(browser.findElements(By.cssSelector("#grid-inner .tile"))).hasSize(AGENTS);
+  }
+
+  /** A node's state as the processor answers it, or null. */
+  private static String nodeState(String id) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(pipeline.processor.apiUrl() + "/v1/nodes/" + id + "/health"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      return null;
+    }
+    return new ObjectMapper().readTree(r.body()).path("state").asText(null);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,13 +59,11 @@ class DemoIT {
         .statusCode();
   }
 
-  private static int twoFreePorts() throws IOException {
+  /** Two free ports in a row (the broker's and its controller's), from {@code freePort}. */
+  private static int twoFreePorts() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int p;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        p = s.getLocalPort();
-      }
-      if (p < 65535 && free(p) && free(p + 1)) {
+      int p = EmbeddedKafkaBroker.freePort();
+      if (p < 65535 && free(p + 1)) {
         return p;
       }
     }
@@ -112,6 +111,8 @@ class DemoIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     Demo demo = Demo.start(options, new PrintStream(out, true, StandardCharsets.UTF_8));
+    // the same seed gives the second run the same agents
+    SimAgent victim = demo.sim().cluster().agents().get(3);
     String api = demo.apiUrl();
     int apiPort = URI.create(api).getPort();
     try {
@@ -121,7 +122,7 @@ class DemoIT {
           .contains("Kafka:           127.0.0.1:" + kafkaPort)
           .contains("Simulator:       " + demo.sim().controlUrl())
           .contains("Stop with Ctrl-C.");
-      SimAgent victim = demo.sim().cluster().agents().get(3);
+
       await("the agent is HEALTHY")
           .atMost(Duration.ofSeconds(90))
           .until(
@@ -176,6 +177,10 @@ class DemoIT {
               () ->
                   get(again.apiUrl() + "/v1/clusters/demo/health")
                       .contains("\"cluster\":\"demo\""));
+      // the second simulator has no fault: only kept state knows the victim was UNREACHABLE
+      assertThat(get(again.apiUrl() + "/v1/nodes/" + victim.id() + "/history"))
+          .as("the first run's outage in the victim's history, from the kept state")
+          .contains("\"worst\":\"UNREACHABLE\"");
     } finally {
       again.close();
     }
