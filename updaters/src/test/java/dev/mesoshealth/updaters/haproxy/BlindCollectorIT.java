@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,14 @@ class BlindCollectorIT {
             "blind: suspect and frozen "
                 + Duration.between(blind, Instant.now()).toMillis()
                 + " ms after every agent hung");
+        // what a broken freeze would act on: every endpoint DOWN on the topic it follows
+        List<Map.Entry<String, EndpointHealth>> allDown = new ArrayList<>();
+        endpoints.forEach(
+            (key, e) ->
+                allDown.add(
+                    Map.entry(
+                        key, EndpointHealth.newBuilder(e).setStatus(EndpointStatus.DOWN).build())));
+        kafka.produce(Topics.ENDPOINT_HEALTH, allDown);
         await("15 s of blindness: every agent HEALTHY, every server in rotation")
             .during(Duration.ofSeconds(15))
             .atMost(Duration.ofSeconds(20))
@@ -165,6 +174,8 @@ class BlindCollectorIT {
         assertThat(collector.metrics().pollsTotal())
             .as("the collector kept polling through it")
             .isGreaterThan(polls + 15 * AGENTS);
+        // the processor's own picture back on top before the thaw
+        kafka.produce(Topics.ENDPOINT_HEALTH, new ArrayList<>(endpoints.entrySet()));
         cluster.sim().clear(hung.id());
         await("the cluster HEALTHY again and the updater thawed")
             .atMost(Duration.ofSeconds(30))
