@@ -273,9 +273,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** The lowest port of the kernel's ephemeral range (32768 where it cannot be read). */
   private static int ephemeralFloor() {
-    try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+    // read as lines: Files.readString trusts the size /proc reports and reads one byte
+    try (Stream<String> lines = Files.lines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      int floor = Integer.parseInt(lines.findFirst().orElse("").trim().split("\\s+")[0]);
+      return floor > 2048 ? floor : 32_768;
     } catch (IOException | RuntimeException e) {
       return 32_768;
     }
