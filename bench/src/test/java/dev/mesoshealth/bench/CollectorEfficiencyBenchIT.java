@@ -13,8 +13,11 @@ class CollectorEfficiencyBenchIT {
         new CollectorEfficiencyBench(20, Duration.ofSeconds(3)).run();
     System.out.println(r.markdown());
 
-    assertThat(r.rawPerSecond()).isPositive();
-    assertThat(r.collectorPerSecond()).isPositive();
+    // loose bounds: a harness that measures nothing, or a slowed collector, fails. On 20 agents the
+    // collector keeps its own schedule (about 46 polls a second here), the raw client does not
+    // (about 700 GETs a second)
+    assertThat(r.rawPerSecond()).as("raw GETs a second").isGreaterThan(100);
+    assertThat(r.collectorPerSecond()).as("collector polls a second").isGreaterThan(10);
     assertThat(r.markdown()).contains("| 20 | 3 s |");
   }
 }

@@ -14,8 +14,9 @@ class ProcessorEfficiencyBenchIT {
 
     assertThat(r.records()).isEqualTo(200);
     for (ProcessorEfficiencyBench.Pass p : List.of(r.cold(), r.warm())) {
-      assertThat(p.rawPerSecond()).isPositive();
-      assertThat(p.processorPerSecond()).isPositive();
+      // loose bounds, far below the figures in docs/benchmarks.md
+      assertThat(p.rawPerSecond()).as("raw reads a second").isGreaterThan(50);
+      assertThat(p.processorPerSecond()).as("snapshots evaluated a second").isGreaterThan(10);
       assertThat(p.transitions()).as("each agent's first HEALTHY, nothing more").isEqualTo(40);
     }
     assertThat(r.markdown()).contains("| 40 x 5 | 200 | 1st (cold JVM) |");

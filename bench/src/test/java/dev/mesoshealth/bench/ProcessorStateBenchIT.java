@@ -2,6 +2,7 @@ package dev.mesoshealth.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The state harness works end to end on a tiny cluster (the real runs are by hand). */
@@ -13,10 +14,12 @@ class ProcessorStateBenchIT {
 
     assertThat(r.records()).isEqualTo(60);
     assertThat(r.queries()).isEqualTo(300);
+    // loose bounds, far beyond the figures in docs/benchmarks.md
     assertThat(r.p50()).isPositive().isLessThanOrEqualTo(r.p99());
-    assertThat(r.warmTakeover()).isPositive();
-    assertThat(r.coldTakeover()).isPositive();
-    assertThat(r.freshRestore()).isPositive();
+    assertThat(r.p99()).as("query p99, ms").isLessThan(1_000);
+    assertThat(r.warmTakeover()).isPositive().isLessThan(Duration.ofSeconds(60));
+    assertThat(r.coldTakeover()).isPositive().isLessThan(Duration.ofSeconds(60));
+    assertThat(r.freshRestore()).isPositive().isLessThan(Duration.ofSeconds(60));
     assertThat(r.markdown()).contains("| 300 |");
   }
 }
