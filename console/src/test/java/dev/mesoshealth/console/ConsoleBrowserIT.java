@@ -212,6 +212,7 @@ class ConsoleBrowserIT {
             .send(
                 HttpRequest.newBuilder(
                         URI.create(pipeline.processor.apiUrl() + "/v1/nodes/" + id + "/health"))
+                    .header("Authorization", "Bearer " + LivePipeline.PROCESSOR_TOKEN)
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {

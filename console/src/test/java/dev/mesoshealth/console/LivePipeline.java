@@ -17,6 +17,9 @@ import java.util.Map;
  * one is found by the same page).
  */
 final class LivePipeline implements AutoCloseable {
+  /** The processor's API wants it; the console's detail views work only if it sends it. */
+  static final String PROCESSOR_TOKEN = "console-it-token";
+
   final String bootstrapServers;
   final String applicationId;
   final CollectorMain collector;
@@ -44,6 +47,7 @@ final class LivePipeline implements AutoCloseable {
     p.put("poll.interval", "1s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
+    p.put("api.token", PROCESSOR_TOKEN);
     p.put("capacity.grace", "1s");
     p.put("state.dir", Files.createTempDirectory("console-it-").toString());
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
@@ -55,6 +59,7 @@ final class LivePipeline implements AutoCloseable {
     flags.put("kafka.bootstrap.servers", bootstrapServers);
     flags.put("http.port", Integer.toString(consolePort));
     flags.put("processor.url", processor.apiUrl());
+    flags.put("processor.token", PROCESSOR_TOKEN);
     flags.put("live.batch.interval", "200ms");
     return ConsoleMain.start(ConsoleConfig.fromFlags(flags));
   }

@@ -28,13 +28,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Two processor instances share the work and either answers for every node. Then one dies without
  * warning (its JVM killed with SIGKILL: no goodbye to the group, its API gone mid-answer): the
  * survivor keeps answering, 200 or 503 with Retry-After and never a 500, and takes the dead one's
- * work over within the group's session timeout plus a rebalance.
+ * work over within the group's session timeout plus a rebalance. Both want a token, so every answer
+ * about a node the other instance owns is a forwarded query that carried it.
  */
 class ProcessorScaleOutIT {
   @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
 
   private static final int AGENTS = 24;
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+  // every route wants it, so an answer about a node the other instance owns shows that the
+  // forwarded query carried it
+  private static final String TOKEN = "scale-out-token";
+
+  private static Rest.Answer get(String url) {
+    return Rest.get(url, TOKEN);
+  }
 
   static Map<String, String> flags(String stateDir, int apiPort) {
     Map<String, String> p = new HashMap<>();
@@ -45,6 +53,7 @@ class ProcessorScaleOutIT {
     p.put("poll.interval", "60s");
     p.put("topics.partitions", "4");
     p.put("api.port", Integer.toString(apiPort));
+    p.put("api.token", TOKEN);
     p.put("num.standby.replicas", "1");
     p.put("state.dir", stateDir);
     return p;
@@ -90,16 +99,25 @@ class ProcessorScaleOutIT {
       for (String api : List.of(victimApi, b.apiUrl())) {
         await("every node answered by " + api)
             .atMost(Duration.ofSeconds(30))
-            .until(() -> nodeIds().stream().allMatch(id -> "HEALTHY".equals(Rest.state(api, id))));
+            .until(
+                () ->
+                    nodeIds().stream()
+                        .allMatch(id -> "HEALTHY".equals(Rest.state(api, id, TOKEN))));
         await("the list from " + api + " gathers both instances, complete")
             .atMost(Duration.ofSeconds(30))
             .until(
                 () -> {
-                  JsonNode list = Rest.get(api + "/v1/nodes?cluster=X").body();
+                  JsonNode list = get(api + "/v1/nodes?cluster=X").body();
                   return list.get("complete").asBoolean()
                       && list.get("count").asInt() == AGENTS + 3;
                 });
-        assertThat(Rest.get(api + "/v1/clusters/X/health").status()).isEqualTo(200);
+        assertThat(get(api + "/v1/clusters/X/health").status()).isEqualTo(200);
+        assertThat(Rest.get(api + "/v1/clusters/X/health").status())
+            .as("no token: refused")
+            .isEqualTo(401);
+        assertThat(Rest.get(api + "/v1/clusters/X/health", "wrong").status())
+            .as("a wrong token: refused")
+            .isEqualTo(401);
       }
 
       String survivor = b.apiUrl();
@@ -112,13 +130,13 @@ class ProcessorScaleOutIT {
               () -> {
                 while (watching.get()) {
                   for (String id : nodeIds()) {
-                    Rest.Answer r = Rest.get(survivor + "/v1/nodes/" + id + "/health");
+                    Rest.Answer r = get(survivor + "/v1/nodes/" + id + "/health");
                     boolean retryAfter =
                         r.raw() != null && r.raw().headers().firstValue("Retry-After").isPresent();
                     // a 503 without Retry-After is recorded as -503, so the assertion sees it
                     statuses.add(r.status() == 503 && !retryAfter ? -503 : r.status());
                   }
-                  Rest.Answer list = Rest.get(survivor + "/v1/nodes?cluster=X");
+                  Rest.Answer list = get(survivor + "/v1/nodes?cluster=X");
                   if (list.status() == 200 && list.body().get("complete").asBoolean()) {
                     completeLists.add(list.body().get("count").asInt());
                   }
@@ -141,8 +159,7 @@ class ProcessorScaleOutIT {
               () ->
                   nodeIds().stream()
                       .allMatch(
-                          id ->
-                              Rest.get(survivor + "/v1/nodes/" + id + "/health").status() == 200));
+                          id -> get(survivor + "/v1/nodes/" + id + "/health").status() == 200));
       // so the check below is never over an empty list: at least one complete list was read
       await("the watcher reads a list that says it is complete")
           .atMost(Duration.ofSeconds(30))
@@ -174,7 +191,7 @@ class ProcessorScaleOutIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
-                JsonNode list = Rest.get(survivor + "/v1/nodes?cluster=X").body();
+                JsonNode list = get(survivor + "/v1/nodes?cluster=X").body();
                 return list.get("complete").asBoolean() && list.get("count").asInt() == AGENTS + 3;
               });
     } finally {

@@ -20,11 +20,18 @@ final class Rest {
   record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
 
   static Answer get(String url) {
+    return get(url, null);
+  }
+
+  /** With {@code Authorization: Bearer token} when the token is not null. */
+  static Answer get(String url, String token) {
     try {
-      HttpResponse<String> r =
-          CLIENT.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
       return new Answer(r.statusCode(), body, r);
     } catch (IOException e) {
@@ -37,12 +44,17 @@ final class Rest {
 
   /** The state field of a node's health, or null when not answered with 200. */
   static String state(String api, String nodeId) {
+    return state(api, nodeId, null);
+  }
+
+  static String state(String api, String nodeId, String token) {
     Answer a =
         get(
             api
                 + "/v1/nodes/"
                 + java.net.URLEncoder.encode(nodeId, java.nio.charset.StandardCharsets.UTF_8)
-                + "/health");
+                + "/health",
+            token);
     return a.status() == 200 ? a.body().get("state").asText() : null;
   }
 }
