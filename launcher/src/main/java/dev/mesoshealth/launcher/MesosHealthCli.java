@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
       HaproxyUpdaterCommand.class,
       EtcdUpdaterCommand.class,
       BiSinkCommand.class,
-      BenchCommand.class,
       ConfigCommand.class
     })
 public final class MesosHealthCli implements Runnable {

@@ -1,35 +1,49 @@
-package dev.mesoshealth.launcher;
+package dev.mesoshealth.bench;
 
-import dev.mesoshealth.bench.E2eBench;
-import dev.mesoshealth.bench.ProcessorStateBench;
-import dev.mesoshealth.bench.SerdeBench;
-import dev.mesoshealth.bench.SimScaleBench;
+import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.sim.SimConfig;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-/** {@code mesos-health bench}: the benchmarks whose figures go to docs/benchmarks.md. */
+/**
+ * {@code bench/run}: the benchmarks whose figures go to docs/benchmarks.md. Shipped apart from the
+ * product: the launcher does not carry them, nor JMH.
+ */
 @Command(
-    name = "bench",
+    name = "bench/run",
     mixinStandardHelpOptions = true,
     description = {
       "Benchmarks: how big a cluster one machine can watch and how fast it notices.",
       "Prints markdown tables for docs/benchmarks.md."
     },
     subcommands = {
-      BenchCommand.E2e.class,
-      BenchCommand.Sim.class,
-      BenchCommand.Processor.class,
-      BenchCommand.Collector.class,
-      BenchCommand.State.class,
-      BenchCommand.Serde.class
+      BenchMain.E2e.class,
+      BenchMain.Sim.class,
+      BenchMain.Processor.class,
+      BenchMain.Collector.class,
+      BenchMain.State.class,
+      BenchMain.Serde.class
     })
-final class BenchCommand implements Runnable {
+public final class BenchMain implements Runnable {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Lets flags take durations as people write them: 2s, 500ms, 5m, PT10S. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return Durations.parse(value);
+    }
   }
 
   @Command(
