@@ -39,7 +39,10 @@ public final class TopicProbe {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             bootstrapServers,
             ProducerConfig.ACKS_CONFIG,
-            "all");
+            "all",
+            // a topic created just before: see KafkaEventSink (KAFKA-15591)
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1);
     try (KafkaProducer<K, V> producer =
         new KafkaProducer<>(
             config, topic.keySerde().serializer(), topic.valueSerde().serializer())) {

@@ -81,6 +81,12 @@ public final class KafkaEventSink implements EventSink {
     c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+    // One request in flight per broker: with more, a first request to a partition the broker has
+    // not opened yet (just created) fails and is overtaken by the next, which the broker takes as
+    // the producer's first; every retry of the first then fails as out of order, and with an
+    // unbounded delivery timeout the partition never moves again (KAFKA-15591, brokers before
+    // its fix). Seen in CI: a collector that created its topics wedged one partition for good.
+    c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
     c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L * 1024 * 1024);
