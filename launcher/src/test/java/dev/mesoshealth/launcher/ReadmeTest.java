@@ -47,7 +47,7 @@ class ReadmeTest {
   @Test
   void theTwoCommandsAreThere() throws IOException {
     assertThat(readme())
-        .contains("```sh\nbin/mesos-health demo\n```", "```sh\n./mvnw -B verify\n```");
+        .contains("```sh\nbin/mesos-health demo\n```", "```sh\n./mvnw -B -T 2 verify\n```");
   }
 
   @Test
