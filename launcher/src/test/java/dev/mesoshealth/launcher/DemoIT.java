@@ -177,10 +177,15 @@ class DemoIT {
               () ->
                   get(again.apiUrl() + "/v1/clusters/demo/health")
                       .contains("\"cluster\":\"demo\""));
-      // the second simulator has no fault: only kept state knows the victim was UNREACHABLE
-      assertThat(get(again.apiUrl() + "/v1/nodes/" + victim.id() + "/history"))
-          .as("the first run's outage in the victim's history, from the kept state")
-          .contains("\"worst\":\"UNREACHABLE\"");
+      // the second simulator has no fault: only kept state knows the victim was UNREACHABLE (its
+      // partition may still be restoring when the cluster's answers: a restoring store answers
+      // what it has so far, so wait for it)
+      await("the first run's outage in the victim's history, from the kept state")
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  get(again.apiUrl() + "/v1/nodes/" + victim.id() + "/history")
+                      .contains("\"worst\":\"UNREACHABLE\""));
     } finally {
       again.close();
     }
