@@ -100,7 +100,7 @@ public final class BenchMain implements Runnable {
     @Option(
         names = "--shared-agent-socket",
         description =
-            "Serve every agent from one socket on port 5051 (as sim --shared-agent-socket);"
+            "Serve every agent from one socket on one free port (as sim --shared-agent-socket);"
                 + " needed beyond 15,000 agents.")
     boolean sharedAgentSocket;
 

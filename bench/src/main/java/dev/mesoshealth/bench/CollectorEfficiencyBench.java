@@ -67,10 +67,7 @@ public final class CollectorEfficiencyBench {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
         MesosSimulator sim =
             MesosSimulator.start(
-                SimConfig.forTests(3, agents, 11)
-                    .withCluster("eff")
-                    .withPorts(0, 5051, 0, 0)
-                    .withSharedAgentSocket(true))) {
+                SimConfig.forTests(3, agents, 11).withCluster("eff").withSharedAgentSocket(true))) {
       broker.createTopics(Topics.all(), Topics.PARTITIONS);
       List<URI> urls =
           sim.cluster().agents().stream()

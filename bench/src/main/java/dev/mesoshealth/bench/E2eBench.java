@@ -203,7 +203,6 @@ public final class E2eBench {
           MesosSimulator.start(
               SimConfig.forTests(o.masters(), o.agents(), o.seed())
                   .withCluster("bench")
-                  .withPorts(0, o.sharedAgentSocket() ? 5051 : 0, 0, 0)
                   .withSharedAgentSocket(o.sharedAgentSocket()));
       collector = CollectorMain.start(CollectorConfig.from(collectorConfig(sim, bootstrap)));
       processor = ProcessorMain.start(ProcessorConfig.from(processorConfig(bootstrap, dir)));

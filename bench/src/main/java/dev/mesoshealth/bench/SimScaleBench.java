@@ -74,10 +74,7 @@ public record SimScaleBench(
     System.setProperty("jdk.httpclient.connectionPoolSize", "256");
     System.setProperty("jdk.httpclient.keepalive.timeout", "5");
     SimConfig config =
-        SimConfig.forTests(3, agents, 42)
-            .withPorts(0, 5051, 0, 0)
-            .withApps(12)
-            .withSharedAgentSocket(sharedAgentSocket);
+        SimConfig.forTests(3, agents, 42).withApps(12).withSharedAgentSocket(sharedAgentSocket);
     try (MesosSimulator sim = MesosSimulator.start(config)) {
       List<String> urls = new ArrayList<>();
       for (SimAgent a : sim.cluster().agents()) {
