@@ -121,6 +121,11 @@ public final class ProcessorApi {
               && !open.start().isAfter(to)) {
             minutes.add(Views.minute(open));
           }
+          if (m == null && minutes.isEmpty()) {
+            // not an empty history: a node never seen here, or a store still restoring it (the
+            // router turns the 404 into a 503 to retry then), which answered [] before
+            throw new ApiException(404, "no node '" + id + "' and no history of it in this range");
+          }
           Map<String, Object> out = new LinkedHashMap<>();
           out.put("node", id);
           out.put("from", from.toString());

@@ -211,6 +211,9 @@ class ProcessorEndToEndIT {
     assertThat(Rest.get(api + "/v1/nodes?colour=red").status()).isEqualTo(400);
     assertThat(Rest.get(api + "/v1/metrics/mesos.nonsense").status()).isEqualTo(404);
     assertThat(Rest.get(api + "/v1/nodes/x/history?from=yesterday").status()).isEqualTo(400);
+    assertThat(Rest.get(api + "/v1/nodes/never-seen/history").status())
+        .as("no node, no history: not an empty one")
+        .isEqualTo(404);
     assertThat(Rest.get(api + "/v1/nodes?limit=0").status()).isEqualTo(400);
   }
 
