@@ -178,8 +178,7 @@ class DemoIT {
                   get(again.apiUrl() + "/v1/clusters/demo/health")
                       .contains("\"cluster\":\"demo\""));
       // the second simulator has no fault: only kept state knows the victim was UNREACHABLE (its
-      // partition may still be restoring when the cluster's answers: a restoring store answers
-      // what it has so far, so wait for it)
+      // partition may still be restoring when the cluster's answers, and then says 503: wait)
       await("the first run's outage in the victim's history, from the kept state")
           .atMost(Duration.ofSeconds(30))
           .until(
