@@ -11,6 +11,7 @@ import dev.mesoshealth.processor.topology.MetricsView;
 import dev.mesoshealth.processor.topology.StoreNames;
 import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import dev.mesoshealth.schemas.metrics.MetricKeys;
+import dev.mesoshealth.schemas.metrics.ResolvedMetric;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
 import dev.mesoshealth.service.HttpApi.Request;
@@ -48,6 +49,16 @@ public final class ProcessorApi {
 
   public ProcessorApi(
       KafkaStreams streams,
+      HostInfo self,
+      String token,
+      boolean allowStale,
+      HealthTopology.Settings settings,
+      Clock clock) {
+    this(StreamsView.of(streams), self, token, allowStale, settings, clock);
+  }
+
+  ProcessorApi(
+      StreamsView streams,
       HostInfo self,
       String token,
       boolean allowStale,
@@ -216,9 +227,12 @@ public final class ProcessorApi {
     if (spelling.length() > 512) {
       throw new ApiException(400, "metric name too long");
     }
+    // a canonical spelling, or Mesos' own key as /metrics/snapshot writes it
+    MetricCatalogue catalogue = MetricCatalogue.standard();
     String canonical =
-        MetricCatalogue.standard()
+        catalogue
             .canonicalName(spelling)
+            .or(() -> catalogue.resolveRaw(spelling).map(ResolvedMetric::key))
             .orElseThrow(
                 () -> new ApiException(404, "no metric '" + spelling + "' in the catalogue"));
     String node = r.query("node");

@@ -19,12 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.LagInfo;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -36,21 +31,30 @@ import org.apache.kafka.streams.state.HostInfo;
 final class QueryRouter {
   static final String FORWARDED = "X-Mesos-Health-Forwarded";
 
-  private final KafkaStreams streams;
+  /**
+   * Set on an answer that may lag behind the key's active instance: with {@code query.allow.stale},
+   * a standby's copy, or this instance's own when no owner answered.
+   */
+  static final String STALE = "X-Mesos-Health-Stale";
+
+  private final StreamsView streams;
   private final HostInfo self;
   private final String token;
   private final boolean allowStale;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  QueryRouter(KafkaStreams streams, HostInfo self, String token, boolean allowStale) {
+  QueryRouter(StreamsView streams, HostInfo self, String token, boolean allowStale) {
     this.streams = streams;
     this.self = self;
     this.token = token;
     this.allowStale = allowStale;
   }
 
-  /** Answers from this instance if it owns the key, else from the owner (or a standby). */
+  /**
+   * Answers from this instance if it owns the key, else from the owner; with stale reads allowed,
+   * from a standby (another instance's, then this one's) when the owner does not answer.
+   */
   Response byKey(Request r, String store, String key, Supplier<Response> local) {
     if (r.header(FORWARDED) != null) {
       return answerLocally(store, key, local);
@@ -69,7 +73,8 @@ final class QueryRouter {
       }
     }
     if (allowStale) {
-      return answerLocally(store, key, local);
+      return answerLocally(store, key, local)
+          .withHeader(STALE, "no instance holding '" + key + "' answered; this one's copy");
     }
     throw Stores.unavailable("the instance holding '" + key + "' does not answer");
   }
@@ -80,30 +85,41 @@ final class QueryRouter {
    * not have the key yet, which is a 503 to retry, not a 404.
    */
   private Response answerLocally(String store, String key, Supplier<Response> local) {
+    Response answer;
     try {
-      return local.get();
+      answer = local.get();
     } catch (HttpApi.ApiException e) {
       if (e.status() == 404 && !upToDate(store, key)) {
         throw Stores.unavailable("the state holding '" + key + "' is still being restored");
       }
       throw e;
     }
+    KeyQueryMetadata meta = streams.keyMetadata(store, key);
+    if (known(meta) && !meta.activeHost().equals(self)) {
+      // only a stale-allowing instance reads a standby copy (Stores); say that it is one
+      return answer.withHeader(STALE, "a standby's copy of '" + key + "'");
+    }
+    return answer;
   }
 
   private boolean upToDate(String store, String key) {
-    if (streams.state() != KafkaStreams.State.RUNNING) {
+    if (!streams.running()) {
       return false;
     }
-    KeyQueryMetadata meta = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
-    if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE) {
+    KeyQueryMetadata meta = streams.keyMetadata(store, key);
+    if (!known(meta)) {
       return false;
     }
-    Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
+    Map<Integer, Long> lags = streams.lags(store);
     if (lags == null) {
       return true; // a store without a changelog is never restored
     }
-    LagInfo lag = lags.get(meta.partition());
-    return lag != null && lag.offsetLag() == 0;
+    Long lag = lags.get(meta.partition());
+    return lag != null && lag == 0;
+  }
+
+  private static boolean known(KeyQueryMetadata meta) {
+    return meta != null && meta != KeyQueryMetadata.NOT_AVAILABLE;
   }
 
   /**
@@ -112,19 +128,14 @@ final class QueryRouter {
    * misses that partition's entries: it is then answered as incomplete.
    */
   private boolean localUpToDate(String store) {
-    if (streams.state() != KafkaStreams.State.RUNNING) {
+    if (!streams.running()) {
       return false;
     }
-    Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
-    for (StreamsMetadata m : streams.streamsMetadataForStore(store)) {
-      if (!m.hostInfo().equals(self)) {
-        continue;
-      }
-      for (TopicPartition tp : m.topicPartitions()) {
-        LagInfo lag = lags == null ? null : lags.get(tp.partition());
-        if (lag == null || lag.offsetLag() > 0) {
-          return false;
-        }
+    Map<Integer, Long> lags = streams.lags(store);
+    for (int partition : streams.activePartitions(store, self)) {
+      Long lag = lags == null ? null : lags.get(partition);
+      if (lag == null || lag > 0) {
+        return false;
       }
     }
     return true;
@@ -188,8 +199,8 @@ final class QueryRouter {
 
   /** Where a key lives: empty when this instance is the active owner (or should answer itself). */
   private Optional<List<HostInfo>> owners(String store, String key) {
-    KeyQueryMetadata meta = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
-    if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE) {
+    KeyQueryMetadata meta = streams.keyMetadata(store, key);
+    if (!known(meta)) {
       return Optional.of(List.of());
     }
     if (meta.activeHost().equals(self)) {
@@ -197,6 +208,10 @@ final class QueryRouter {
     }
     List<HostInfo> hosts = new ArrayList<>();
     hosts.add(meta.activeHost());
+    if (!allowStale) {
+      // a standby reads only its active stores then: it would answer "no such node" (404)
+      return Optional.of(hosts);
+    }
     for (HostInfo standby : meta.standbyHosts()) {
       if (!standby.equals(self)) {
         hosts.add(standby);
@@ -210,12 +225,8 @@ final class QueryRouter {
 
   /** Every other instance of the application. */
   private List<HostInfo> others() {
-    List<HostInfo> hosts = new ArrayList<>();
-    for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
-      if (!m.hostInfo().equals(self) && !hosts.contains(m.hostInfo())) {
-        hosts.add(m.hostInfo());
-      }
-    }
+    List<HostInfo> hosts = new ArrayList<>(streams.instances());
+    hosts.remove(self);
     return hosts;
   }
 
@@ -235,12 +246,14 @@ final class QueryRouter {
       if (r.statusCode() >= 500) {
         return Optional.empty();
       }
-      return Optional.of(
+      Response answer =
           new Response(
               r.statusCode(),
               r.headers().firstValue("Content-Type").orElse("application/json"),
               r.body(),
-              Map.of()));
+              Map.of());
+      Optional<String> stale = r.headers().firstValue(STALE);
+      return Optional.of(stale.isPresent() ? answer.withHeader(STALE, stale.get()) : answer);
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -3,7 +3,6 @@ package dev.mesoshealth.processor.query;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
 import java.util.Map;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreType;
@@ -14,10 +13,10 @@ import org.apache.kafka.streams.state.QueryableStoreType;
  * never a 500.
  */
 final class Stores {
-  private final KafkaStreams streams;
+  private final StreamsView streams;
   private final boolean allowStale;
 
-  Stores(KafkaStreams streams, boolean allowStale) {
+  Stores(StreamsView streams, boolean allowStale) {
     this.streams = streams;
     this.allowStale = allowStale;
   }
@@ -47,13 +46,5 @@ final class Stores {
 
   static ApiException unavailable(String why) {
     return new ApiException(503, why + "; retry shortly", Map.of("Retry-After", "2"));
-  }
-
-  KafkaStreams streams() {
-    return streams;
-  }
-
-  boolean allowStale() {
-    return allowStale;
   }
 }

@@ -13,6 +13,10 @@ import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.processor.health.RuleConfig;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,13 +38,14 @@ import org.apache.kafka.streams.test.TestRecord;
  * snapshot at a time, a round of master polls, an inventory entry. Wall clock and event time start
  * together at {@link #T0} and move only when a test moves them.
  */
-final class TopologyHarness implements AutoCloseable {
-  static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
-  static final String CLUSTER = "prod";
+public final class TopologyHarness implements AutoCloseable {
+  public static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  public static final String CLUSTER = "prod";
   static final List<String> MASTERS =
       List.of("master:10.0.1.1:5050", "master:10.0.1.2:5050", "master:10.0.1.3:5050");
 
-  final TopologyTestDriver driver;
+  public final TopologyTestDriver driver;
+  public final HealthTopology.Settings settings;
   final TestInputTopic<String, MetricSnapshot> snapshots;
   final TestInputTopic<String, AgentInventory> inventory;
   final TestInputTopic<String, byte[]> rawSnapshots;
@@ -51,7 +56,7 @@ final class TopologyHarness implements AutoCloseable {
   final List<TestRecord<String, HealthState>> stateLog = new ArrayList<>();
   final List<TestRecord<String, HealthTransition>> transitionLog = new ArrayList<>();
 
-  TopologyHarness() {
+  public TopologyHarness() {
     this(RuleConfig.defaults());
   }
 
@@ -60,13 +65,11 @@ final class TopologyHarness implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "health-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // a directory of its own: two harnesses at once (two instances in one test) must not share
+    props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
+    settings = HealthTopology.Settings.defaults().withRules(rules).withMaxRecordBytes(64 * 1024);
     driver =
-        new TopologyTestDriver(
-            HealthTopology.build(
-                HealthTopology.Settings.defaults().withRules(rules).withMaxRecordBytes(64 * 1024),
-                TopologyMetrics.NONE),
-            props,
-            T0);
+        new TopologyTestDriver(HealthTopology.build(settings, TopologyMetrics.NONE), props, T0);
     snapshots =
         driver.createInputTopic(
             Topics.METRIC_SNAPSHOTS.name(),
@@ -100,7 +103,7 @@ final class TopologyHarness implements AutoCloseable {
 
   // ------------------------------------------------------------ inputs
 
-  static Map<String, Double> healthyAgentMetrics() {
+  public static Map<String, Double> healthyAgentMetrics() {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("mesos.stats.registered", 1.0);
     m.put("mesos.slave.recovery_errors", 0.0);
@@ -157,7 +160,7 @@ final class TopologyHarness implements AutoCloseable {
         .build();
   }
 
-  void agent(String id, Instant at, Map<String, Double> metrics) {
+  public void agent(String id, Instant at, Map<String, Double> metrics) {
     snapshots.pipeInput(
         id,
         snapshot(
@@ -171,7 +174,7 @@ final class TopologyHarness implements AutoCloseable {
         at);
   }
 
-  void agentFailed(
+  public void agentFailed(
       String id, Instant at, Outcome outcome, int collectorTracked, int collectorFailing) {
     snapshots.pipeInput(
         id,
@@ -213,13 +216,14 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   /** One poll of every master, the first elected with healthy metrics. */
-  void mastersRound(Instant at) {
+  public void mastersRound(Instant at) {
     for (int i = 0; i < MASTERS.size(); i++) {
       master(i, at, healthyMasterMetrics(i == 0), i == 0);
     }
   }
 
-  void agentListed(String id, Instant at, boolean active, boolean deactivated, String drainState) {
+  public void agentListed(
+      String id, Instant at, boolean active, boolean deactivated, String drainState) {
     AgentInventory a = SampleEvents.agentInventory(id);
     a.setCluster(CLUSTER);
     a.setActive(active);
@@ -270,7 +274,7 @@ final class TopologyHarness implements AutoCloseable {
     return path;
   }
 
-  static Map<String, Double> with(Map<String, Double> base, Object... keyValues) {
+  public static Map<String, Double> with(Map<String, Double> base, Object... keyValues) {
     Map<String, Double> m = new HashMap<>(base);
     for (int i = 0; i < keyValues.length; i += 2) {
       if (keyValues[i + 1] == null) {
@@ -282,8 +286,18 @@ final class TopologyHarness implements AutoCloseable {
     return m;
   }
 
-  static Instant t(int seconds) {
+  public static Instant t(int seconds) {
     return T0.plusSeconds(seconds);
+  }
+
+  private static Path tempDir() {
+    try {
+      Path dir = Files.createTempDirectory("health-test-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
