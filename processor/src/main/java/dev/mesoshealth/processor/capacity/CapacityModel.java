@@ -64,8 +64,18 @@ public record CapacityModel(List<Shape> shapes, Duration grace, List<Duration> h
       String groupId,
       Instant windowStart,
       boolean fin) {
+    return point(parts(parts, groupId), minutes, leaders, groupId, windowStart, fin);
+  }
+
+  /** The same, from the group's parts as given. */
+  CapacityTrend point(
+      List<CapacityPart> list,
+      ReadOnlyWindowStore<String, CapacityTrend> minutes,
+      ReadOnlyKeyValueStore<String, LeaderTotals> leaders,
+      String groupId,
+      Instant windowStart,
+      boolean fin) {
     GroupIds.Group group = GroupIds.parse(groupId);
-    List<CapacityPart> list = parts(parts, groupId);
     Instant end = windowStart.plus(WINDOW);
     CapacityTrend bare = CapacityCalc.compute(group, list, windowStart, end, fin, shapes, Map.of());
     CapacityTrend point =

@@ -2,24 +2,34 @@ package dev.mesoshealth.processor.capacity;
 
 import dev.mesoshealth.events.CapacityTrend;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Per capacity group, one-minute windows in event time: the window [T, T+1m) closes once the group
  * sees an update at or after T+1m plus the grace period (one inventory interval by default, so
- * every agent has reported), and then its final point is computed from the group's parts as they
- * are, kept in a window store for history and trends, and emitted. Keyed by group id; the leader's
- * cluster totals arrive on the same key (the cluster group) and are only remembered.
+ * every partition has reported), and then its final point is computed from the group's parts as
+ * they stood at T+1m, kept in a window store for history and trends, and emitted. A partition's
+ * first update past T+1m keeps its part as it stood (the closing parts) before replacing it, so the
+ * rounds that arrive during the grace period count for the next window, not this one. Keyed by
+ * group id; the leader's cluster totals arrive on the same key (the cluster group) and are only
+ * remembered.
  */
 public final class CapacityWindows implements Processor<String, PartUpdate, String, CapacityTrend> {
   public static final String PARTS = "capacity-parts";
   public static final String OPEN_WINDOWS = "capacity-open-windows";
   public static final String MINUTES = "capacity-minutes";
   public static final String LEADER_TOTALS = "capacity-leader-totals";
+  public static final String CLOSING_PARTS = "capacity-closing-parts";
 
   private final CapacityModel model;
   private ProcessorContext<String, CapacityTrend> context;
@@ -27,6 +37,7 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
   private KeyValueStore<String, Long> open;
   private WindowStore<String, CapacityTrend> minutes;
   private KeyValueStore<String, CapacityModel.LeaderTotals> leaders;
+  private KeyValueStore<String, CapacityPart> closing;
 
   public CapacityWindows(CapacityModel model) {
     this.model = model;
@@ -39,6 +50,7 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
     this.open = context.getStateStore(OPEN_WINDOWS);
     this.minutes = context.getStateStore(MINUTES);
     this.leaders = context.getStateStore(LEADER_TOTALS);
+    this.closing = context.getStateStore(CLOSING_PARTS);
   }
 
   @Override
@@ -51,6 +63,14 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
     }
     String key = CapacityModel.partKey(group, u.partition());
     CapacityPart before = parts.get(key);
+    Long openStart = open.get(group);
+    long window = CapacityModel.WINDOW.toMillis();
+    if (openStart != null
+        && u.at().toEpochMilli() >= openStart + window
+        && closing.get(key) == null) {
+      // the open window is over for this partition: its part as it stood is the window's
+      closing.put(key, before != null ? before : CapacityPart.of(List.of(), u.at(), false));
+    }
     if (!u.wholeRound() && before != null && !before.partialRound()) {
       // a partition that started again and has not seen every agent yet: its last whole part
       // stays; a part that was itself partial (a fresh start's first round, seen across more than
@@ -61,18 +81,41 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
       parts.put(key, u.part());
     }
     long windowStart = CapacityModel.windowStart(u.at()).toEpochMilli();
-    Long openStart = open.get(group);
     if (openStart == null) {
       open.put(group, windowStart);
       return;
     }
-    long window = CapacityModel.WINDOW.toMillis();
     if (u.at().toEpochMilli() >= openStart + window + model.grace().toMillis()) {
       CapacityTrend point =
-          model.point(parts, minutes, leaders, group, Instant.ofEpochMilli(openStart), true);
+          model.point(
+              closedParts(group), minutes, leaders, group, Instant.ofEpochMilli(openStart), true);
       minutes.put(group, point, openStart);
       context.forward(new Record<>(group, point, record.timestamp()));
       open.put(group, Math.max(windowStart, openStart + window));
     }
+  }
+
+  /**
+   * The group's parts as they stood when its open window ended: a partition's closing part where it
+   * has one (it has moved on), else its part now; the closing parts are then used up.
+   */
+  private List<CapacityPart> closedParts(String group) {
+    Map<String, CapacityPart> byPartition = new TreeMap<>();
+    String prefix = CapacityModel.partKey(group, "");
+    try (KeyValueIterator<String, CapacityPart> it =
+        parts.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(kv -> byPartition.put(kv.key, kv.value));
+    }
+    List<String> used = new ArrayList<>();
+    try (KeyValueIterator<String, CapacityPart> it =
+        closing.prefixScan(prefix, new StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            byPartition.put(kv.key, kv.value);
+            used.add(kv.key);
+          });
+    }
+    used.forEach(closing::delete);
+    return new ArrayList<>(byPartition.values());
   }
 }

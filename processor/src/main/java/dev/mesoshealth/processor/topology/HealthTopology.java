@@ -198,7 +198,8 @@ public final class HealthTopology {
                 CapacityWindows.PARTS,
                 CapacityWindows.OPEN_WINDOWS,
                 CapacityWindows.MINUTES,
-                CapacityWindows.LEADER_TOTALS);
+                CapacityWindows.LEADER_TOTALS,
+                CapacityWindows.CLOSING_PARTS);
     capacityWindows.to(
         Topics.CAPACITY_TRENDS.name(),
         Produced.with(Serdes.String(), Topics.CAPACITY_TRENDS.valueSerde())
@@ -276,6 +277,11 @@ public final class HealthTopology {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(CapacityWindows.PARTS),
+            Serdes.String(),
+            StateSerde.of(CapacityPart.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CapacityWindows.CLOSING_PARTS),
             Serdes.String(),
             StateSerde.of(CapacityPart.class)));
     builder.addStateStore(

@@ -5,11 +5,15 @@ import static dev.mesoshealth.processor.topology.TopologyHarness.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.processor.topology.TopologyHarness;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.Response;
+import dev.mesoshealth.testkit.SampleEvents;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -177,6 +181,53 @@ class ProcessorApiTest {
         .containsExactly("a1", "a2", "a3", "a4");
     assertThat(error(get("/v1/metrics/mesos.slave.nonsense"), 404)).contains("catalogue");
     assertThat(error(get("/v1/metrics/mesos.stats.elected?node=a1"), 404)).contains("a1");
+  }
+
+  @Test
+  void capacityGroupsTheirClosedMinutesAndAForecastOfARamp() throws Exception {
+    // 12 minutes of inventory rounds; each agent's used cpus climb from 1 of 8 by 0.25 a round
+    for (int round = 0; round < 24; round++) {
+      for (String id : List.of("a1", "a2", "a3", "a4")) {
+        AgentInventory a = SampleEvents.agentInventory(id);
+        a.setCluster(TopologyHarness.CLUSTER);
+        a.setUsed(SampleEvents.resources(1 + 0.25 * round, 4096, 1000));
+        a.setObservedAt(t(5 + 30 * round));
+        topology.inventory.pipeInput(id, a, t(5 + 30 * round));
+      }
+    }
+    JsonNode groups = json(get("/v1/capacity"), 200);
+    assertThat(groups.path("complete").asBoolean()).isTrue();
+    assertThat(groups.path("groups").findValuesAsText("groupId"))
+        .containsExactly("prod", "prod/rack=r1", "prod/zone=z1");
+    assertThat(json(get("/v1/capacity?kind=ZONE"), 200).path("groups").findValuesAsText("groupId"))
+        .containsExactly("prod/zone=z1");
+    JsonNode open = groups.path("groups").get(0);
+    assertThat(open.path("final").asBoolean()).isFalse();
+    assertThat(open.path("windowStart").asText()).isEqualTo(t(660).toString());
+    assertThat(open.path("agents").asInt()).isEqualTo(4);
+
+    JsonNode history = json(get("/v1/capacity/prod?from=" + T0 + "&to=" + t(720)), 200);
+    List<String> starts = history.path("points").findValuesAsText("windowStart");
+    assertThat(starts).hasSize(11).startsWith(T0.toString()).endsWith(t(600).toString());
+    assertThat(history.path("points").findValues("final")).allMatch(JsonNode::asBoolean);
+    // minute 0 holds rounds 0 and 1: the last round's 1.25 of 8 cpus per agent
+    JsonNode first = history.path("points").get(0).path("resources").get(0);
+    assertThat(first.path("resource").asText()).isEqualTo("cpus");
+    assertThat(first.path("used").asDouble()).isEqualTo(4 * 1.25);
+    assertThat(first.path("total").asDouble()).isEqualTo(32.0);
+    assertThat(history.path("now").path("final").asBoolean()).isFalse();
+
+    JsonNode forecast = json(get("/v1/capacity/prod%2Frack%3Dr1/forecast"), 200);
+    JsonNode soonest = forecast.path("soonestExhaustion");
+    assertThat(soonest.path("resource").asText()).as("%s", forecast).isEqualTo("cpus");
+    Instant asOf = Instant.parse(forecast.path("asOf").asText());
+    Instant full = Instant.parse(soonest.path("reach100At").asText());
+    assertThat(Instant.parse(soonest.path("reach90At").asText())).isBefore(full);
+    // 6.75 of 8 cpus used, half a cpu more a minute: full in about 2.5 minutes
+    assertThat(full).isBetween(asOf, asOf.plus(Duration.ofMinutes(5)));
+
+    assertThat(error(get("/v1/capacity/prod%2Fzone%3Dz9"), 404)).contains("prod/zone=z9");
+    assertThat(get("/v1/capacity?kind=SHELF").status()).isEqualTo(400);
   }
 
   // ------------------------------------------------------------------ helpers

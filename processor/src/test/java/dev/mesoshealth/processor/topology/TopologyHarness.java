@@ -47,7 +47,7 @@ public final class TopologyHarness implements AutoCloseable {
   public final TopologyTestDriver driver;
   public final HealthTopology.Settings settings;
   final TestInputTopic<String, MetricSnapshot> snapshots;
-  final TestInputTopic<String, AgentInventory> inventory;
+  public final TestInputTopic<String, AgentInventory> inventory;
   final TestInputTopic<String, byte[]> rawSnapshots;
   final TestInputTopic<String, byte[]> rawInventory;
   final TestOutputTopic<String, HealthState> states;
