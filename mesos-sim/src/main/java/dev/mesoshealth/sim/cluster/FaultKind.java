@@ -51,7 +51,10 @@ public enum FaultKind {
   EVENT_QUEUE_BACKLOG(Scope.CLUSTER, "master event queue backlog"),
   /** Marathon loses its connection to the master. */
   FRAMEWORK_DISCONNECTED(Scope.CLUSTER, "Marathon disconnected from the master"),
-  /** Allocation grows steadily toward exhaustion (param targetRatio, default 0.97). */
+  /**
+   * Allocation grows steadily toward exhaustion (param targetRatio, default 0.97) over rampSeconds
+   * (default the fault's whole duration), then holds there until the fault ends.
+   */
   CAPACITY_RAMP(Scope.CLUSTER, "capacity ramp"),
   /** Health checks of an app's tasks (or one task) fail. */
   HEALTH_CHECK_FAILING(Scope.APP, "health checks failing"),

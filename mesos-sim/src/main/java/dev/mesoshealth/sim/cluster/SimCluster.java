@@ -904,11 +904,16 @@ public final class SimCluster {
                 ? Duration.ofMinutes(10)
                 : spec.duration();
         double to = spec.doubleParam("targetRatio", 0.97);
-        ramp = new Ramp(cpuUsedRatio(), to, now, d);
+        // the climb may be shorter than the fault: the allocation then holds at the target
+        Duration climb =
+            Duration.ofSeconds(
+                Math.min(spec.longParam("rampSeconds", d.toSeconds()), d.toSeconds()));
+        ramp = new Ramp(cpuUsedRatio(), to, now, climb);
         nodes.add("cluster:" + config.cluster());
         reverts.put(id, this::endRamp);
         return String.format(
-            "CPU allocation ramps from %.2f to %.2f over %s", ramp.fromRatio, to, d);
+            "CPU allocation ramps from %.2f to %.2f over %s, held until %s",
+            ramp.fromRatio, to, climb, d);
       }
       case MARATHON_FAILOVER -> {
         Duration blank =

@@ -23,6 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,8 +123,10 @@ class CapacityAndEndpointsIT {
                 new FaultSpec(
                     FaultKind.CAPACITY_RAMP,
                     null,
-                    Duration.ofSeconds(20),
-                    Map.of("targetRatio", "0.9")));
+                    Duration.ofSeconds(120),
+                    Map.of("targetRatio", "0.9", "rampSeconds", "20")));
+    // the climb is over 21 s in (one inventory interval to spare); the allocation then holds
+    Instant climbed = ramp.startedAt().plusSeconds(21);
     await("the interim view follows the ramp")
         .atMost(Duration.ofSeconds(40))
         .until(() -> cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast")) > (before + 0.9) / 2);
@@ -132,28 +135,21 @@ class CapacityAndEndpointsIT {
         .as("processor's used ratio against the simulator's own")
         .isCloseTo(simRatio, org.assertj.core.data.Offset.offset(0.1));
 
-    // a final point for a window that closed after the ramp began
+    // the first final point of a minute that ended after the climb, while the allocation holds
     List<ConsumerRecord<String, CapacityTrend>> points =
         kafka.consumeUntil(
             Topics.CAPACITY_TRENDS,
-            records ->
-                records.stream()
-                    .anyMatch(
-                        r ->
-                            r.key().equals("cap")
-                                && r.value().getFinal$()
-                                && r.value().getWindowEnd().isAfter(ramp.startedAt())),
+            records -> records.stream().anyMatch(r -> closedAfter(r, climbed)),
             Duration.ofSeconds(100),
-            "a closed one-minute window of group 'cap' after the ramp began");
+            "a closed one-minute window of group 'cap' that ended after the climb");
     CapacityTrend last =
-        points.stream()
-            .filter(
-                r -> r.key().equals("cap") && r.value().getWindowEnd().isAfter(ramp.startedAt()))
-            .reduce((a, b) -> b)
-            .orElseThrow()
-            .value();
+        points.stream().filter(r -> closedAfter(r, climbed)).findFirst().orElseThrow().value();
     ResourceCapacity cpus = last.getResources().get(0);
     assertThat(cpus.getResource()).isEqualTo("cpus");
+    assertThat(cpus.getUsedRatio())
+        .as("the closed minute's used ratio (%.2f before the ramp) against the held target", before)
+        .isCloseTo(
+            cluster.sim().cluster().cpuUsedRatio(), org.assertj.core.data.Offset.offset(0.05));
     assertThat(last.getAgents() + last.getAgentsExcluded()).isEqualTo(12);
     assertThat(cpus.getUsedRatio()).isEqualTo(cpus.getUsed() / cpus.getTotal());
     assertThat(last.getLeaderTotal()).as("leader's totals as a cross-check").isNotNull();
@@ -177,6 +173,11 @@ class CapacityAndEndpointsIT {
     assertThat(Rest.get(api + "/v1/capacity/nope").status()).isEqualTo(404);
     assertThat(Rest.get(api + "/v1/capacity/cap%2Fzone%3D%3Cx%3E").status()).isEqualTo(400);
     assertThat(Rest.get(api + "/v1/capacity/cap?from=tomorrow").status()).isEqualTo(400);
+    cluster.sim().clear(ramp.id());
+  }
+
+  private static boolean closedAfter(ConsumerRecord<String, CapacityTrend> r, Instant at) {
+    return r.key().equals("cap") && r.value().getFinal$() && !r.value().getWindowEnd().isBefore(at);
   }
 
   @Test
