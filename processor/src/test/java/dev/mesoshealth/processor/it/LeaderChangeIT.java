@@ -7,6 +7,7 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,8 +157,50 @@ class LeaderChangeIT {
     }
   }
 
+  private static final String DROPPED = "mesos.cluster.dropped_messages";
+
+  /** Whether a master's counter went down (a reset) in a poll after {@code from}. */
+  private static boolean resetAfter(List<MetricSnapshot> polls, Instant from) {
+    for (int i = 1; i < polls.size(); i++) {
+      if (polls.get(i).getPolledAt().isAfter(from)
+          && polls.get(i).getMetrics().get(DROPPED) < polls.get(i - 1).getMetrics().get(DROPPED)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every master HEALTHY with nothing pending and no reason. */
+  private static boolean mastersQuiet() {
+    Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/nodes?role=master");
+    if (a.status() != 200 || a.body().path("count").asInt() != 3) {
+      return false;
+    }
+    for (var m : a.body().path("nodes")) {
+      if (!m.path("state").asText().equals("HEALTHY")
+          || m.has("pending")
+          || !m.path("reasons").isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Test
   void failoversAndAZooKeeperLeaderChangeRaiseNoAlarm() throws Exception {
+    // the leader drops messages for a while: its dropped-messages counter stands high when it
+    // loses the leadership, and every master that leads afterwards starts it from zero again
+    cluster
+        .sim()
+        .inject(
+            new FaultSpec(
+                FaultKind.DROPPED_MESSAGES,
+                null,
+                Duration.ofSeconds(3),
+                Map.of("perSecond", "50")));
+    await("the drops seen, then over")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cluster.sim().faults().stream().noneMatch(f -> f.active()) && mastersQuiet());
     Instant from = Instant.now();
     failOverAndFollow("first failover");
 
@@ -195,5 +239,24 @@ class LeaderChangeIT {
         since.stream().filter(r -> r.value().getTo() != HealthStatus.HEALTHY).toList();
     assertThat(alarms).as("no agent, master or cluster flagged by the leader changes").isEmpty();
     assertThat(clusterState()).isEqualTo("HEALTHY");
+
+    // the counter went down inside the judged time (a reset), and was never read as drops
+    Map<String, List<MetricSnapshot>> byMaster = new HashMap<>();
+    for (ConsumerRecord<String, MetricSnapshot> r : kafka.readAll(Topics.METRIC_SNAPSHOTS)) {
+      if (r.value().getMetrics().containsKey(DROPPED)) {
+        byMaster.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+      }
+    }
+    assertThat(byMaster.values())
+        .as("a master whose dropped-messages counter went down after the first failover")
+        .anyMatch(snapshots -> resetAfter(snapshots, from));
+    List<String> dropsReported =
+        kafka.readAll(Topics.HEALTH_STATES).stream()
+            .filter(r -> r.value() != null && r.value().getEvaluatedAt().isAfter(from))
+            .flatMap(r -> r.value().getReasons().stream())
+            .map(reason -> reason.getRule())
+            .filter("master.dropped-messages"::equals)
+            .toList();
+    assertThat(dropsReported).as("a counter reset reported as dropped messages").isEmpty();
   }
 }
