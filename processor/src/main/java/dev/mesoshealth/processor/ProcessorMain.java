@@ -50,6 +50,20 @@ public final class ProcessorMain implements AutoCloseable {
     }
     // bound before Streams is built: application.server must name the port the API serves on
     AdminServer.Listener listener = AdminServer.listen(config.apiHost(), config.apiPort());
+    try {
+      return start(config, listener, registry, metrics, kafka);
+    } catch (RuntimeException e) {
+      listener.server().stop(0); // the port is not left bound by a processor that never ran
+      throw e;
+    }
+  }
+
+  private static ProcessorMain start(
+      ProcessorConfig config,
+      AdminServer.Listener listener,
+      PrometheusRegistry registry,
+      ProcessorMetrics metrics,
+      Map<String, Object> kafka) {
     HostInfo self = new HostInfo(config.advertisedHost(), listener.port());
     Topology topology = HealthTopology.build(config.topology(), metrics);
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, kafka, self));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -73,15 +75,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * {controllerPort}} in a value stand for the broker's PLAINTEXT and controller ports.
    */
   public static EmbeddedKafkaBroker startTemporary(Map<String, String> overrides) {
-    try {
-      Path dir = Files.createTempDirectory("mesos-health-kafka-");
+    return startTemporary(overrides, EmbeddedKafkaBroker::freePort);
+  }
+
+  /**
+   * As {@link #startTemporary(Map)}, on ports from {@code ports}. A port picked free can still be
+   * taken by another process before the broker binds it: the start is then tried again on other
+   * ports, three times in all.
+   */
+  static EmbeddedKafkaBroker startTemporary(Map<String, String> overrides, IntSupplier ports) {
+    for (int attempt = 1; ; attempt++) {
+      Path dir;
+      try {
+        dir = Files.createTempDirectory("mesos-health-kafka-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
+      }
       EmbeddedKafkaBroker broker =
-          new EmbeddedKafkaBroker(dir, true, freePort(), freePort(), overrides);
-      broker.start();
-      return broker;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
+          new EmbeddedKafkaBroker(dir, true, ports.getAsInt(), ports.getAsInt(), overrides);
+      try {
+        broker.start();
+        return broker;
+      } catch (RuntimeException e) {
+        broker.close();
+        if (attempt == 3 || !portTaken(e)) {
+          throw e;
+        }
+        log.warn(
+            "a port picked for the broker was taken before it bound ({}); other ports",
+            e.toString());
+      }
     }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -128,7 +162,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       format(propsFile);
     }
     KafkaRaftServer raft = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-    raft.startup();
+    try {
+      raft.startup();
+    } catch (RuntimeException e) {
+      // a half-started server holds threads and sockets: release them before giving up
+      raft.shutdown();
+      raft.awaitShutdown();
+      throw e;
+    }
     server = raft;
     log.info(
         "Kafka broker up at {} in {} ms (data {})",
