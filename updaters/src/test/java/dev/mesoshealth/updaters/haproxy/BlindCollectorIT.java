@@ -165,15 +165,20 @@ class BlindCollectorIT {
                     Map.entry(
                         key, EndpointHealth.newBuilder(e).setStatus(EndpointStatus.DOWN).build())));
         kafka.produce(Topics.ENDPOINT_HEALTH, allDown);
-        await("15 s of blindness: every agent HEALTHY, every server in rotation")
-            .during(Duration.ofSeconds(15))
-            .atMost(Duration.ofSeconds(20))
+        // blind for 15 rounds of polls (K is 2) and 5 reconciles on that picture, counted rather
+        // than timed: a wrong move on any check fails at once
+        double reconciles = metric(updater, "mesos_health_haproxy_reconciles_total");
+        await("15 rounds of blindness: every agent HEALTHY, every server in rotation")
+            .failFast(
+                "an agent flagged or a server taken out of rotation while blind",
+                () -> healthyAgents(processor) != AGENTS || !ready(api).equals(tasks))
+            .atMost(Duration.ofSeconds(40))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> healthyAgents(processor) == AGENTS && ready(api).equals(tasks));
-
-        assertThat(collector.metrics().pollsTotal())
-            .as("the collector kept polling through it")
-            .isGreaterThan(polls + 15 * AGENTS);
+            .until(
+                () ->
+                    collector.metrics().pollsTotal() > polls + 15 * AGENTS
+                        && metric(updater, "mesos_health_haproxy_reconciles_total")
+                            >= reconciles + 5);
         // the processor's own picture back on top before the thaw
         kafka.produce(Topics.ENDPOINT_HEALTH, new ArrayList<>(endpoints.entrySet()));
         cluster.sim().clear(hung.id());
@@ -184,10 +189,13 @@ class BlindCollectorIT {
                 () ->
                     "HEALTHY".equals(clusterHealth(processor).path("state").asText())
                         && metric(updater, "mesos_health_haproxy_frozen") == 0);
-        await("after it too: every server in rotation")
-            .during(Duration.ofSeconds(5))
-            .atMost(Duration.ofSeconds(10))
-            .until(() -> ready(api).equals(tasks) && healthyAgents(processor) == AGENTS);
+        double thawed = metric(updater, "mesos_health_haproxy_reconciles_total");
+        await("after it too, for three reconciles: every server in rotation")
+            .failFast(
+                "a server taken out of rotation or an agent flagged after the thaw",
+                () -> !ready(api).equals(tasks) || healthyAgents(processor) != AGENTS)
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> metric(updater, "mesos_health_haproxy_reconciles_total") >= thawed + 3);
         assertThat(metric(updater, "mesos_health_haproxy_changes_total"))
             .as("no HAProxy change since the tasks were in")
             .isEqualTo(changes);
