@@ -8,6 +8,7 @@ import dev.mesoshealth.sim.cluster.FaultSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -21,13 +22,12 @@ import org.junit.jupiter.api.Test;
  * rules.
  */
 class SimulatorEndpointsTest {
+  private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
   private static MesosSimulator sim;
 
   @BeforeAll
   static void start() {
-    sim =
-        MesosSimulator.start(
-            SimConfig.forTests(3, 12, 7), new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    sim = MesosSimulator.start(SimConfig.forTests(3, 12, 7), CLOCK);
   }
 
   @AfterAll
@@ -179,6 +179,11 @@ class SimulatorEndpointsTest {
       sim.clear(noLeader.id());
     }
     assertThat(Http.get(anyMaster + "/master/redirect").statusCode()).isEqualTo(307);
+    // the new leader waits for its agents to re-register: let them, for the other tests
+    assertThat(Http.json(leaderUrl() + "/master/slaves").path("recovered_slaves")).hasSize(12);
+    CLOCK.advance(Duration.ofMinutes(3).plusSeconds(1));
+    sim.cluster().tick();
+    assertThat(Http.json(leaderUrl() + "/master/slaves").path("slaves")).hasSize(12);
   }
 
   @Test

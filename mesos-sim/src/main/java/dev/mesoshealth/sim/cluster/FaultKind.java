@@ -35,7 +35,13 @@ public enum FaultKind {
   LAUNCH_ERRORS(Scope.AGENT, "container launch errors"),
   /** Host overloaded: load far above CPUs and almost no free memory. */
   HOST_PRESSURE(Scope.AGENT, "host load and memory pressure"),
-  /** The leader steps down and the next master is elected. */
+  /**
+   * The leader steps down and the next master is elected. As a real new leader does (and after any
+   * leader change), it knows the agents from its registry only (recovered_slaves) until each
+   * re-registers: most within reregisterWithinSeconds (default 60), a slowShare of them (default
+   * 0.05) up to three times as long; one not back within reregisterTimeoutSeconds (default 600,
+   * Mesos' agent_reregister_timeout) is removed.
+   */
   MASTER_FAILOVER(Scope.CLUSTER, "master failover"),
   /** The master process restarts (uptime resets); a leader also fails over. */
   MASTER_RESTART(Scope.MASTER, "master restarted"),

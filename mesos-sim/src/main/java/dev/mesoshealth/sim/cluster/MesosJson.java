@@ -75,7 +75,8 @@ final class MesosJson {
       frameworks.add(t.frameworkId);
     }
     m.put("slave/frameworks_active", (double) frameworks.size());
-    m.put("slave/registered", a.registered ? 1.0 : 0.0);
+    // an agent that has seen a new leader is disconnected until it re-registers
+    m.put("slave/registered", a.registered && !a.recovering() ? 1.0 : 0.0);
     m.put("slave/recovery_errors", a.recoveryErrors);
     m.put("slave/uptime_secs", seconds(Duration.between(a.startedAt, c.now())));
     m.put("slave/container_launch_errors", (double) a.containerLaunchErrors);
@@ -134,8 +135,8 @@ final class MesosJson {
     Map<String, Double> roleCpus = new LinkedHashMap<>();
     roleCpus.put("*", 0.0);
     for (SimAgent a : c.agents) {
-      if (a.removed) {
-        continue;
+      if (a.removed || a.recovering()) {
+        continue; // a recovered agent is only in the registry until it re-registers
       }
       if (a.unreachable) {
         unreachable++;
@@ -195,6 +196,7 @@ final class MesosJson {
     m.put("master/slave_registrations", (double) leader.get(Counter.SLAVE_REGISTRATIONS));
     m.put("master/slave_reregistrations", (double) leader.get(Counter.SLAVE_REREGISTRATIONS));
     m.put("master/slave_removals", (double) leader.get(Counter.SLAVE_REMOVALS));
+    m.put("master/recovery_slave_removals", (double) leader.get(Counter.RECOVERY_SLAVE_REMOVALS));
     m.put("master/outstanding_offers", (double) Math.min(active, 3 + (c.ticks() % 5)));
     m.put("master/event_queue_messages", (double) (c.eventQueueBacklog + c.ticks() % 3));
     m.put("master/event_queue_dispatches", (double) (c.eventQueueBacklog / 2 + c.ticks() % 4));
@@ -304,12 +306,28 @@ final class MesosJson {
           g.writeStartObject();
           g.writeArrayFieldStart("slaves");
           for (SimAgent a : c.agents) {
-            if (!a.removed) {
+            if (!a.removed && !a.recovering()) {
               agentInfo(g, c, a, true);
             }
           }
           g.writeEndArray();
+          // as Mesos' readonly_handler writes a registry entry: SlaveInfo's id, hostname, port and
+          // attributes, nothing the agent has not told this master yet
           g.writeArrayFieldStart("recovered_slaves");
+          for (SimAgent a : c.agents) {
+            if (!a.removed && a.recovering()) {
+              g.writeStartObject();
+              g.writeStringField("id", a.id);
+              g.writeStringField("hostname", a.hostname);
+              g.writeNumberField("port", a.port);
+              g.writeObjectFieldStart("attributes");
+              for (Map.Entry<String, String> attr : a.attributes.entrySet()) {
+                g.writeStringField(attr.getKey(), attr.getValue());
+              }
+              g.writeEndObject();
+              g.writeEndObject();
+            }
+          }
           g.writeEndArray();
           g.writeEndObject();
         });
@@ -451,7 +469,7 @@ final class MesosJson {
           g.writeStringField("cluster", c.config.cluster());
           g.writeArrayFieldStart("slaves");
           for (SimAgent a : c.agents) {
-            if (a.removed) {
+            if (a.removed || a.recovering()) {
               continue;
             }
             g.writeStartObject();

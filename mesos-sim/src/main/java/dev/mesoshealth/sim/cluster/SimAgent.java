@@ -53,6 +53,19 @@ public final class SimAgent {
   boolean deactivated;
   boolean draining;
 
+  /**
+   * Set while a newly elected master knows the agent only from its registry (listed under
+   * recovered_slaves): when it re-registers, or by when the master removes it.
+   */
+  Instant reregistersAt;
+
+  Instant reregisterDeadline;
+
+  /** Listed under recovered_slaves: a new leader has not heard from it yet. */
+  public boolean recovering() {
+    return reregistersAt != null;
+  }
+
   /** Set while the master considers the agent unreachable (pings failed for the timeout). */
   boolean unreachable;
 

@@ -63,6 +63,18 @@ public final class SimCluster {
   long eventQueueBacklog;
   private Ramp ramp;
 
+  /** How a newly elected leader's agents re-register (see {@link #recoverAgents}). */
+  static final Duration DEFAULT_REREGISTER_WITHIN = Duration.ofSeconds(60);
+
+  /** Mesos' agent_reregister_timeout default. */
+  static final Duration DEFAULT_REREGISTER_TIMEOUT = Duration.ofMinutes(10);
+
+  static final double DEFAULT_REREGISTER_SLOW_SHARE = 0.05;
+
+  private Duration reregisterWithin = DEFAULT_REREGISTER_WITHIN;
+  private double reregisterSlowShare = DEFAULT_REREGISTER_SLOW_SHARE;
+  private Duration reregisterTimeout = DEFAULT_REREGISTER_TIMEOUT;
+
   private Instant now;
   private long ticks;
   private long nextFaultId = 1;
@@ -218,6 +230,9 @@ public final class SimCluster {
     ticks++;
     expireFaults();
     for (SimAgent agent : agents) {
+      if (!agent.removed) {
+        stepRecovery(agent);
+      }
       if (!agent.removed) {
         stepAgent(agent);
       }
@@ -846,6 +861,13 @@ public final class SimCluster {
       case MASTER_FAILOVER -> {
         String before = leaderName();
         nodes.add(before);
+        reregisterWithin =
+            Duration.ofSeconds(
+                spec.longParam("reregisterWithinSeconds", DEFAULT_REREGISTER_WITHIN.toSeconds()));
+        reregisterTimeout =
+            Duration.ofSeconds(
+                spec.longParam("reregisterTimeoutSeconds", DEFAULT_REREGISTER_TIMEOUT.toSeconds()));
+        reregisterSlowShare = spec.doubleParam("slowShare", DEFAULT_REREGISTER_SLOW_SHARE);
         failover(leader < 0 ? -1 : leader);
         return "leader " + before + " stepped down; leader is now " + leaderName();
       }
@@ -953,6 +975,52 @@ public final class SimCluster {
     leader = index;
     if (index >= 0) {
       masters.get(index).resetCounters();
+      recoverAgents();
+    }
+  }
+
+  /**
+   * What a newly elected Mesos master does: it knows the agents only from its registry (listed
+   * under recovered_slaves, SlaveInfo alone) until each re-registers; the agents see a new leader
+   * and are disconnected until then (slave/registered 0). Most come back within {@link
+   * #reregisterWithin}, drawn uniformly from a sixth of it on; a share of them ({@link
+   * #reregisterSlowShare}, one in twenty by default) takes up to three times as long; one that is
+   * not back within {@link #reregisterTimeout} is removed (master/recovery_slave_removals).
+   */
+  private void recoverAgents() {
+    long within = Math.max(1, reregisterWithin.toMillis());
+    for (SimAgent a : agents) {
+      if (a.removed) {
+        continue;
+      }
+      long delay =
+          rng.nextDouble() < reregisterSlowShare
+              ? within + rng.nextLong(2 * within)
+              : within / 6 + rng.nextLong(Math.max(1, within - within / 6));
+      a.reregistersAt = now.plusMillis(delay);
+      a.reregisterDeadline = now.plus(reregisterTimeout);
+    }
+    reregisterWithin = DEFAULT_REREGISTER_WITHIN;
+    reregisterTimeout = DEFAULT_REREGISTER_TIMEOUT;
+    reregisterSlowShare = DEFAULT_REREGISTER_SLOW_SHARE;
+  }
+
+  /** A recovering agent re-registers when its time comes, if it is up; or is removed. */
+  private void stepRecovery(SimAgent a) {
+    if (!a.recovering()) {
+      return;
+    }
+    if (!a.faults.down && !now.isBefore(a.reregistersAt)) {
+      a.reregistersAt = null;
+      a.reregisterDeadline = null;
+      a.reregisteredAt = now;
+      leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+    } else if (!now.isBefore(a.reregisterDeadline)) {
+      a.reregistersAt = null;
+      a.reregisterDeadline = null;
+      a.removed = true;
+      leaderCount(Counter.SLAVE_REMOVALS, 1);
+      leaderCount(Counter.RECOVERY_SLAVE_REMOVALS, 1);
     }
   }
 

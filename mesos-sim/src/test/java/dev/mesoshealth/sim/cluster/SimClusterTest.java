@@ -3,6 +3,8 @@ package dev.mesoshealth.sim.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mesoshealth.sim.MutableClock;
 import dev.mesoshealth.sim.SimConfig;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,7 @@ class SimClusterTest {
           "master/dropped_messages",
           "master/uptime_secs");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final MutableClock clock = new MutableClock(START);
 
   private SimCluster cluster(long seed, int agents) {
@@ -221,5 +224,61 @@ class SimClusterTest {
     assertThat(c.masterMetrics(now).get("master/tasks_finished")).isZero();
     assertThat(c.masterMetrics(old).get("master/uptime_secs")).isZero();
     assertThat(c.masterMetrics(old).get("master/elected")).isZero();
+  }
+
+  @Test
+  void aNewLeaderWaitsForItsAgentsToReregisterAndRemovesTheOnesThatDoNot() throws Exception {
+    SimCluster c = cluster(5, 40);
+    advance(c, Duration.ofSeconds(30));
+    SimAgent down = c.agents().get(3);
+    c.inject(new FaultSpec(FaultKind.DOWN, down.id, Duration.ofMinutes(10), Map.of()));
+
+    c.inject(
+        new FaultSpec(
+            FaultKind.MASTER_FAILOVER,
+            null,
+            null,
+            Map.of("reregisterWithinSeconds", "30", "reregisterTimeoutSeconds", "120")));
+
+    // at once: every agent known from the registry only, as Mesos writes a SlaveInfo
+    JsonNode slaves = JSON.readTree(c.renderSlaves());
+    assertThat(slaves.path("slaves")).isEmpty();
+    assertThat(slaves.path("recovered_slaves")).hasSize(40);
+    JsonNode entry = slaves.path("recovered_slaves").get(0);
+    assertThat(entry.has("pid")).as("no pid: the agent has not spoken to this master").isFalse();
+    assertThat(iterable(entry.fieldNames()))
+        .containsExactly("id", "hostname", "port", "attributes");
+    SimAgent some = c.agents().get(0);
+    assertThat(c.agentMetrics(some).get("slave/registered"))
+        .as("an agent that saw a new leader is disconnected until it re-registers")
+        .isZero();
+    SimMaster leader = c.leader().orElseThrow();
+    assertThat(c.masterMetrics(leader).get("master/slaves_active")).isZero();
+
+    // within the spread most are back; by three times it, all but the one that is down
+    advance(c, Duration.ofSeconds(30));
+    int back = JSON.readTree(c.renderSlaves()).path("slaves").size();
+    assertThat(back).isBetween(30, 39);
+    advance(c, Duration.ofSeconds(60));
+    slaves = JSON.readTree(c.renderSlaves());
+    assertThat(slaves.path("slaves")).hasSize(39);
+    assertThat(slaves.path("recovered_slaves")).hasSize(1);
+    assertThat(slaves.path("recovered_slaves").get(0).path("id").asText()).isEqualTo(down.id);
+    assertThat(c.agentMetrics(some).get("slave/registered")).isEqualTo(1.0);
+    assertThat(c.masterMetrics(leader).get("master/slaves_active")).isEqualTo(39.0);
+    assertThat(c.masterMetrics(leader).get("master/slave_reregistrations")).isEqualTo(39.0);
+
+    // the timeout: the master removes the one that never came back
+    advance(c, Duration.ofSeconds(31));
+    slaves = JSON.readTree(c.renderSlaves());
+    assertThat(slaves.path("slaves")).hasSize(39);
+    assertThat(slaves.path("recovered_slaves")).isEmpty();
+    assertThat(c.masterMetrics(leader).get("master/recovery_slave_removals")).isEqualTo(1.0);
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
   }
 }
