@@ -346,6 +346,31 @@ public final class Collector implements AutoCloseable {
             new AgentTarget(a.getAgentId(), a.getHostname(), a.getAddress(), url, a.getVersion()));
       }
     }
+    // agents a new leader knows only from its registry: still in the cluster, still polled where
+    // they were (their entry has no pid), never a tombstone until the master drops them
+    for (AgentInventory a : parsed.recovered()) {
+      ids.add(a.getAgentId());
+      AgentTarget known = agents.get(a.getAgentId());
+      if (known != null) {
+        a.setAddress(known.address());
+        a.setVersion(known.version());
+      }
+      if (config.shard().pollsMasters()) {
+        sink.agent(a.getAgentId(), a);
+      }
+      if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
+        mine.put(
+            a.getAgentId(),
+            known != null
+                ? known
+                : new AgentTarget(
+                    a.getAgentId(),
+                    a.getHostname(),
+                    a.getAddress(),
+                    URI.create(config.scheme() + "://" + a.getAddress() + "/metrics/snapshot"),
+                    a.getVersion()));
+      }
+    }
     for (String gone : agentInventory.update(ids)) {
       if (config.shard().pollsMasters()) {
         sink.agent(gone, null);

@@ -3,6 +3,7 @@ package dev.mesoshealth.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
@@ -153,6 +154,35 @@ class CollectorTest {
         .until(() -> collector.leadership().leader().map(after::equals).orElse(false));
     assertThat(after).isNotEqualTo(before);
     assertThat(Duration.ofNanos(System.nanoTime() - injected)).isLessThan(Duration.ofMillis(2_500));
+  }
+
+  @Test
+  void agentsReregisteringWithANewLeaderStayInTheInventoryAndArePolledWhereTheyWere() {
+    collector(Map.of()).runOnce();
+    Map<String, String> addresses = new HashMap<>();
+    sink.agents.forEach(e -> addresses.put(e.getKey(), e.getValue().getAddress()));
+    sim.inject(
+        new FaultSpec(
+            FaultKind.MASTER_FAILOVER, null, null, Map.of("reregisterWithinSeconds", "600")));
+    sink.agents.clear();
+    sink.snapshots.clear();
+
+    Collector.OnceReport report = collector.runOnce();
+
+    assertThat(sink.agents)
+        .as("no tombstone")
+        .allSatisfy(e -> assertThat(e.getValue()).isNotNull());
+    assertThat(sink.agents).hasSize(6);
+    for (Map.Entry<String, AgentInventory> e : sink.agents) {
+      assertThat(e.getValue().getRecovering()).isTrue();
+      assertThat(e.getValue().getAddress())
+          .as("the last known address, not the registry's hostname:port")
+          .isEqualTo(addresses.get(e.getKey()));
+    }
+    assertThat(report.agentsPolled()).isEqualTo(6);
+    assertThat(sink.snapshots.stream().filter(s -> s.getNode().getRole() == NodeRole.AGENT))
+        .hasSize(6)
+        .allSatisfy(s -> assertThat(s.getMetrics().get("mesos.stats.registered")).isZero());
   }
 
   @Test

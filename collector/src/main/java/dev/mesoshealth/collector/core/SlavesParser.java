@@ -12,12 +12,18 @@ import java.util.Map;
 
 /**
  * Parses the leading master's {@code /master/slaves} into one {@link AgentInventory} per agent. An
- * entry without an id is skipped and named; the rest are kept.
+ * entry without an id is skipped and named; the rest are kept. Agents a newly elected master knows
+ * only from its registry ({@code recovered_slaves}: id, hostname, port, attributes) come apart:
+ * they are still in the cluster, re-registering, and must not be taken for gone.
  */
 public final class SlavesParser {
 
-  /** The agents read, and what was skipped and why. */
-  public record ParsedSlaves(List<AgentInventory> agents, List<String> skipped) {}
+  /**
+   * The agents read, those the master is waiting for after a failover (marked recovering, with no
+   * resources: SlaveInfo has none to show), and what was skipped and why.
+   */
+  public record ParsedSlaves(
+      List<AgentInventory> agents, List<AgentInventory> recovered, List<String> skipped) {}
 
   private SlavesParser() {}
 
@@ -40,7 +46,21 @@ public final class SlavesParser {
       }
       index++;
     }
-    return new ParsedSlaves(agents, skipped);
+    List<AgentInventory> recovered = new ArrayList<>();
+    index = 0;
+    for (JsonNode s : root.path("recovered_slaves")) {
+      String id = JsonBodies.text(s, "id");
+      if (!s.isObject() || id == null || id.isBlank()) {
+        skipped.add("recovered entry " + index + " has no id");
+      } else {
+        AgentInventory a = agent(s, id, cluster, observedAt);
+        a.setRecovering(true);
+        a.setActive(true); // not inactive: not heard from by this leader yet
+        recovered.add(a);
+      }
+      index++;
+    }
+    return new ParsedSlaves(agents, recovered, skipped);
   }
 
   private static AgentInventory agent(JsonNode s, String id, String cluster, Instant observedAt) {

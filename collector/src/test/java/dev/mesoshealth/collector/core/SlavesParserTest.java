@@ -93,6 +93,35 @@ class SlavesParserTest {
   }
 
   @Test
+  void agentsANewLeaderKnowsOnlyFromItsRegistryAreRecoveringNotGone() throws Exception {
+    // as Mesos' readonly_handler writes recovered_slaves: SlaveInfo's id, hostname, port and
+    // attributes; no pid, no resources
+    String json =
+        """
+        {"slaves": [{"id": "S1", "hostname": "h1", "pid": "slave(1)@10.0.0.1:5051", "active": true}],
+         "recovered_slaves": [
+           {"id": "S2", "hostname": "h2", "port": 5052, "attributes": {"rack": "r2"}},
+           {"hostname": "no-id"}
+         ]}
+        """;
+
+    SlavesParser.ParsedSlaves parsed =
+        SlavesParser.parse(json.getBytes(StandardCharsets.UTF_8), "c", NOW);
+
+    assertThat(parsed.agents()).extracting(AgentInventory::getAgentId).containsExactly("S1");
+    assertThat(parsed.agents().get(0).getRecovering()).isFalse();
+    AgentInventory r = parsed.recovered().get(0);
+    assertThat(parsed.recovered()).hasSize(1);
+    assertThat(r.getAgentId()).isEqualTo("S2");
+    assertThat(r.getRecovering()).isTrue();
+    assertThat(r.getActive()).as("not heard from yet, not inactive").isTrue();
+    assertThat(r.getAddress()).as("no pid: hostname and port").isEqualTo("h2:5052");
+    assertThat(r.getAttributes()).containsEntry("rack", "r2");
+    assertThat(r.getTotal().getCpus()).isZero();
+    assertThat(parsed.skipped()).containsExactly("recovered entry 1 has no id");
+  }
+
+  @Test
   void entriesWithoutAnIdAreSkippedTheRestKept() throws Exception {
     String json =
         "{\"slaves\": [{\"hostname\": \"x\"}, {\"id\": \"S1\", \"hostname\": \"h\", \"port\": 5051}, 7]}";
