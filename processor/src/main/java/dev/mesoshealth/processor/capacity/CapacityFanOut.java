@@ -82,7 +82,10 @@ public final class CapacityFanOut implements Processor<String, Decoded, String, 
       }
     }
     Map<String, Contribution> now = new HashMap<>();
-    if (a != null) {
+    if (a != null && a.getRecovering()) {
+      // a new leader knows it only from its registry (no resources): what it brought stands
+      now.putAll(byAgent.getOrDefault(agentId, Map.of()));
+    } else if (a != null) {
       for (GroupIds.Group g : GroupIds.of(a, attributes)) {
         now.put(g.id(), Contribution.of(a, g.role(), shapes));
       }

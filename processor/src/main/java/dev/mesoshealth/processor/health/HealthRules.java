@@ -42,7 +42,8 @@ public final class HealthRules {
     if (o.role() == NodeRole.AGENT
         && inventory.known()
         && !inventory.active()
-        && !inventory.draining()) {
+        && !inventory.draining()
+        && !inventory.recovering()) {
       reasons.add(
           Reason.of(
               "agent.inactive",
@@ -70,7 +71,7 @@ public final class HealthRules {
       return reasons;
     }
     if (o.role() == NodeRole.AGENT) {
-      agentRules(o, events, reasons);
+      agentRules(o, events, inventory, reasons);
     } else if (o.role() == NodeRole.MASTER) {
       masterRules(o, events, reasons);
     }
@@ -78,9 +79,21 @@ public final class HealthRules {
   }
 
   private void agentRules(
-      Observation o, List<NodeMemory.CounterEvent> events, List<Reason> reasons) {
+      Observation o,
+      List<NodeMemory.CounterEvent> events,
+      NodeMemory.InventoryView inventory,
+      List<Reason> reasons) {
     Double registered = o.metric("mesos.stats.registered");
-    if (registered != null && registered == 0) {
+    if (inventory.recovering()) {
+      // every agent of a cluster goes through this at each master failover, for up to the
+      // master's agent_reregister_timeout: expected, and said so; removal, if it comes, is GONE
+      reasons.add(
+          Reason.of(
+              "agent.reregistering",
+              HealthStatus.HEALTHY,
+              "The agent is re-registering with a newly elected master (listed under"
+                  + " recovered_slaves); its own metrics are fine"));
+    } else if (registered != null && registered == 0) {
       reasons.add(
           new Reason(
               "agent.unregistered",

@@ -185,7 +185,7 @@ public final class NodeEvaluation {
                 update.at());
     if (update.gone()) {
       NodeMemory.InventoryView inv =
-          new NodeMemory.InventoryView(true, false, false, null, true, update.at());
+          new NodeMemory.InventoryView(true, false, false, null, true, update.at(), false);
       NodeMemory after = with(m, inv);
       if (m.state() == HealthStatus.GONE) {
         return new Result(before, after);
@@ -204,7 +204,13 @@ public final class NodeEvaluation {
     }
     NodeMemory.InventoryView inv =
         new NodeMemory.InventoryView(
-            true, update.active(), update.deactivated(), update.drainState(), false, null);
+            true,
+            update.active(),
+            update.deactivated(),
+            update.drainState(),
+            false,
+            null,
+            update.recovering());
     NodeMemory after = with(m, inv);
     if (inv.draining() && m.state() != HealthStatus.DRAINING) {
       String how =
@@ -270,6 +276,7 @@ public final class NodeEvaluation {
       boolean active,
       boolean deactivated,
       String drainState,
+      boolean recovering,
       boolean gone,
       Instant at) {}
 

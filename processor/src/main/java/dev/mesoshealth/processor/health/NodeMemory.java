@@ -99,6 +99,7 @@ public record NodeMemory(
    * What the leader's /master/slaves says of an agent.
    *
    * @param known whether the inventory has ever listed it
+   * @param recovering listed under recovered_slaves: a new leader waits for it to re-register
    */
   public record InventoryView(
       boolean known,
@@ -106,9 +107,10 @@ public record NodeMemory(
       boolean deactivated,
       String drainState,
       boolean gone,
-      Instant goneAt) {
+      Instant goneAt,
+      boolean recovering) {
     public static final InventoryView UNKNOWN =
-        new InventoryView(false, true, false, null, false, null);
+        new InventoryView(false, true, false, null, false, null, false);
 
     public boolean draining() {
       return deactivated || drainState != null;

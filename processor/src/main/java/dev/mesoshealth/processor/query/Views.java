@@ -51,6 +51,9 @@ final class Views {
       inv.put("active", m.inventory().active());
       inv.put("deactivated", m.inventory().deactivated());
       inv.put("drainState", m.inventory().drainState());
+      if (m.inventory().recovering()) {
+        inv.put("recovering", true);
+      }
       out.put("inventory", inv);
     }
     return out;

@@ -129,6 +129,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 false,
                 false,
                 null,
+                false,
                 true,
                 at)
             : new NodeEvaluation.InventoryUpdate(
@@ -139,6 +140,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 inventory.getActive(),
                 inventory.getDeactivated(),
                 inventory.getDrainState(),
+                inventory.getRecovering(),
                 false,
                 at);
     NodeEvaluation.Result r = evaluation.onInventory(before, update);

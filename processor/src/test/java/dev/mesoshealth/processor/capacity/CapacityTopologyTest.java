@@ -283,6 +283,30 @@ class CapacityTopologyTest {
   }
 
   @Test
+  void anAgentReregisteringAfterAFailoverKeepsWhatItBrought() {
+    round(10, T0.plusSeconds(5), i -> "east");
+    // the new leader knows every agent from its registry only: no resources to show
+    for (int r = 0; r < 5; r++) {
+      Instant at = T0.plusSeconds(35 + 30 * r);
+      for (int i = 0; i < 10; i++) {
+        AgentInventory a = agentIn("S" + i, "east", at);
+        a.setRecovering(true);
+        a.setTotal(dev.mesoshealth.testkit.SampleEvents.resources(0, 0, 0));
+        a.setUsed(dev.mesoshealth.testkit.SampleEvents.resources(0, 0, 0));
+        a.setUnreserved(dev.mesoshealth.testkit.SampleEvents.resources(0, 0, 0));
+        inventory.pipeInput("S" + i, a, at);
+      }
+      driver.advanceWallClockTime(CapacityFanOut.FORWARD_EVERY);
+    }
+
+    Map<String, CapacityTrend> groups = latestByGroup();
+    assertThat(groups.get("big").getWindowStart()).isEqualTo(T0.plusSeconds(60));
+    assertThat(groups.get("big").getAgents()).isEqualTo(10);
+    assertThat(resource(groups.get("big"), "cpus").getTotal()).isEqualTo(10 * 8.0);
+    assertThat(groups.get("big/dc=east").getAgents()).isEqualTo(10);
+  }
+
+  @Test
   void aBacklogOfRoundsClosesEveryWindowItEnds() {
     // four rounds read at once, as after an outage: no window may be skipped
     for (int m = 0; m < 4; m++) {

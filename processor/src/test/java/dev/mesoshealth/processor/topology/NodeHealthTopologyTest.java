@@ -178,6 +178,42 @@ class NodeHealthTopologyTest {
   }
 
   @Test
+  void anAgentReregisteringAfterAFailoverStaysHealthyAndSaysWhy() {
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    // the leader fails over: the new one lists S1 under recovered_slaves, and S1, having seen a
+    // new leader, is disconnected until it re-registers (slave/registered 0)
+    h.agentRecovering("S1", t(5));
+    for (int i = 1; i <= 6; i++) {
+      h.agent("S1", t(10 * i), with(healthyAgentMetrics(), "mesos.stats.registered", 0));
+    }
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(h.latest("S1").getReasons())
+        .extracting(HealthReason::getRule)
+        .containsExactly("agent.reregistering");
+
+    h.agentListed("S1", t(65), true, false, null);
+    h.agent("S1", t(70), healthyAgentMetrics());
+    assertThat(h.latest("S1").getReasons()).isEmpty();
+    assertThat(h.transitionPath("S1")).containsExactly("UNKNOWN>HEALTHY");
+
+    // the same disconnection without a failover to explain it is a fault
+    for (int i = 8; i <= 10; i++) {
+      h.agent("S1", t(10 * i), with(healthyAgentMetrics(), "mesos.stats.registered", 0));
+    }
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.UNHEALTHY);
+  }
+
+  @Test
+  void anAgentTheNewLeaderNeverHearsFromIsGoneWhenItIsRemoved() {
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    h.agentRecovering("S1", t(5));
+    h.agentLeft("S1", t(600));
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.GONE);
+  }
+
+  @Test
   void taskFailuresCountOnlyTheLastFiveMinutes() {
     h.agent("S1", t(0), healthyAgentMetrics());
     h.agent("S1", t(10), with(healthyAgentMetrics(), "mesos.slave.tasks_failed", 13));

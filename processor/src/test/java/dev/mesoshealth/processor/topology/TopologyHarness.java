@@ -233,6 +233,16 @@ public final class TopologyHarness implements AutoCloseable {
     inventory.pipeInput(id, a, at);
   }
 
+  /** The agent as a newly elected master lists it: under recovered_slaves, re-registering. */
+  void agentRecovering(String id, Instant at) {
+    AgentInventory a = SampleEvents.agentInventory(id);
+    a.setCluster(CLUSTER);
+    a.setPid(null);
+    a.setRecovering(true);
+    a.setObservedAt(at);
+    inventory.pipeInput(id, a, at);
+  }
+
   void agentLeft(String id, Instant at) {
     inventory.pipeInput(id, null, at);
   }

@@ -1,0 +1,249 @@
+package dev.mesoshealth.updaters.haproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.events.EndpointHealth;
+import dev.mesoshealth.events.EndpointStatus;
+import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SimulatorExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A master failover as real Mesos does it, under the whole pipeline and a real HAProxy: the new
+ * leader knows its 1,000 agents from the registry only (recovered_slaves) and they re-register over
+ * a minute, each disconnected (slave/registered 0) until then. No agent may go GONE or bad, no
+ * server leave rotation; the one agent that is down never re-registers, is removed by the master
+ * when agent_reregister_timeout runs out, and only then is GONE.
+ */
+class FailoverReregistrationIT {
+  private static final int AGENTS = 1_000;
+  private static final String CLUSTER = "failover";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  @RegisterExtension
+  static final SimulatorExtension cluster =
+      new SimulatorExtension(
+          SimConfig.forTests(3, AGENTS, 67).withCluster(CLUSTER).withSharedAgentSocket(true));
+
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private JsonNode get(String url) throws Exception {
+    return JSON.readTree(
+        http.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  /** Agents by state, as the processor counts them for the cluster. */
+  private JsonNode agentsByState(ProcessorMain processor) throws Exception {
+    return get(processor.apiUrl() + "/v1/clusters/" + CLUSTER + "/health").path("agents");
+  }
+
+  /** The updater's count of Runtime API changes, from its /metrics. */
+  private double changes(HaproxyUpdater updater) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(updater.adminUrl() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("mesos_health_haproxy_changes_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private String state(ProcessorMain processor, String id) throws Exception {
+    return get(processor.apiUrl() + "/v1/nodes/" + id + "/health").path("state").asText();
+  }
+
+  private static Set<String> ready(RuntimeApi api) throws Exception {
+    return api.servers().stream()
+        .filter(s -> !s.unset() && s.state() == AdminState.READY)
+        .map(ServerState::addressAndPort)
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void aFailoverWithAMinuteOfReregistrationsRaisesNoAlarmAndTheLostAgentEndsGone()
+      throws Exception {
+    try (CollectorMain collector = startCollector();
+        ProcessorMain processor = startProcessor()) {
+      await("every agent HEALTHY")
+          .atMost(Duration.ofSeconds(120))
+          .ignoreExceptions()
+          .until(() -> agentsByState(processor).path("HEALTHY").asInt() == AGENTS);
+      Map<String, EndpointHealth> endpoints = new TreeMap<>();
+      int marathonTasks =
+          JSON.readTree(cluster.sim().cluster().renderMarathonTasks()).path("tasks").size();
+      await("every Marathon task an UP endpoint")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                kafka
+                    .readAll(Topics.ENDPOINT_HEALTH)
+                    .forEach(r -> endpoints.put(r.key(), r.value()));
+                assertThat(endpoints).hasSize(marathonTasks);
+                assertThat(endpoints.values()).allMatch(e -> e.getStatus() == EndpointStatus.UP);
+              });
+      Set<String> tasks =
+          endpoints.values().stream()
+              .map(e -> e.getIp() + ":" + e.getPort())
+              .collect(Collectors.toSet());
+      Set<String> agentsWithTasks =
+          endpoints.values().stream().map(EndpointHealth::getAgentId).collect(Collectors.toSet());
+      StringBuilder config = new StringBuilder();
+      endpoints.values().stream()
+          .collect(Collectors.groupingBy(EndpointHealth::getBackend, Collectors.counting()))
+          .forEach(
+              (backend, n) ->
+                  config
+                      .append("backend ")
+                      .append(backend)
+                      .append("\n  server-template slot 1-")
+                      .append(n + 2)
+                      .append(" 0.0.0.0:0 disabled\n"));
+      try (HaproxyProcess haproxy = new HaproxyProcess(dir, config.toString())) {
+        haproxy.start();
+        try (HaproxyUpdater updater = startUpdater(haproxy)) {
+          RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
+          await("every task a server in rotation")
+              .atMost(Duration.ofSeconds(30))
+              .untilAsserted(() -> assertThat(ready(api)).isEqualTo(tasks));
+
+          double changes = changes(updater);
+
+          // one agent without tasks is down when the leader fails over: it never re-registers
+          SimAgent lost =
+              cluster.sim().cluster().agents().stream()
+                  .filter(a -> !agentsWithTasks.contains(a.id()))
+                  .findFirst()
+                  .orElseThrow();
+          Instant from = Instant.now();
+          cluster
+              .sim()
+              .inject(new FaultSpec(FaultKind.DOWN, lost.id(), Duration.ofMinutes(10), Map.of()));
+          cluster
+              .sim()
+              .inject(
+                  new FaultSpec(
+                      FaultKind.MASTER_FAILOVER,
+                      null,
+                      null,
+                      Map.of(
+                          "reregisterWithinSeconds", "60",
+                          "slowShare", "0",
+                          "reregisterTimeoutSeconds", "70")));
+
+          await("agents re-registering, HEALTHY and saying so")
+              .atMost(Duration.ofSeconds(30))
+              .ignoreExceptions()
+              .until(
+                  () ->
+                      get(processor.apiUrl() + "/v1/nodes?role=agent&limit=1000")
+                          .path("nodes")
+                          .findValuesAsText("rule")
+                          .contains("agent.reregistering"));
+          await("every agent but the lost one back, and the lost one GONE")
+              .failFast(
+                  "a server left rotation during the re-registrations",
+                  () -> !ready(api).equals(tasks))
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofSeconds(1))
+              .ignoreExceptions()
+              .until(
+                  () ->
+                      JSON.readTree(cluster.sim().cluster().renderSlaves())
+                              .path("recovered_slaves")
+                              .isEmpty()
+                          && "GONE".equals(state(processor, lost.id()))
+                          && agentsByState(processor).path("HEALTHY").asInt() == AGENTS - 1);
+          assertThat(agentsByState(processor).size())
+              .as("HEALTHY the only state counted (a GONE agent is not)")
+              .isEqualTo(1);
+
+          collector.stopPollingAndFlush();
+          kafka.awaitCommitted(
+              "failover-processor", Topics.METRIC_SNAPSHOTS.name(), Duration.ofSeconds(60));
+          List<HealthTransition> bad =
+              kafka.readAll(Topics.HEALTH_TRANSITIONS).stream()
+                  .map(r -> r.value())
+                  .filter(t -> t.getAt().isAfter(from))
+                  .filter(t -> !t.getNode().getId().equals(lost.id()))
+                  .filter(t -> t.getTo() != HealthStatus.HEALTHY)
+                  .toList();
+          assertThat(bad).as("transitions to a bad state but the lost agent's").isEmpty();
+          assertThat(ready(api)).as("every server still in rotation").isEqualTo(tasks);
+          assertThat(changes(updater)).as("no HAProxy change at all").isEqualTo(changes);
+        }
+      }
+    }
+  }
+
+  private HaproxyUpdater startUpdater(HaproxyProcess haproxy) {
+    Map<String, String> c = new HashMap<>();
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("haproxy.sockets", haproxy.socket());
+    c.put("reconcile.interval", "1s");
+    c.put("admin.port", "0");
+    c.put("cluster.name", CLUSTER);
+    return HaproxyUpdater.start(HaproxyUpdaterConfig.fromFlags(c));
+  }
+
+  private CollectorMain startCollector() {
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", CLUSTER);
+    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
+    c.put("marathon.urls", cluster.sim().marathonUrl());
+    c.put("poll.interval", "3s");
+    c.put("inventory.interval", "2s");
+    c.put("http.timeout", "1s");
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("topics.partitions", "3");
+    c.put("admin.port", "0");
+    return CollectorMain.start(CollectorConfig.fromFlags(c));
+  }
+
+  private ProcessorMain startProcessor() throws Exception {
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "failover-processor");
+    p.put("poll.interval", "3s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory("processor-failover-").toString());
+    return ProcessorMain.start(ProcessorConfig.fromFlags(p));
+  }
+}
