@@ -102,7 +102,7 @@ class FailoverReregistrationIT {
     try (CollectorMain collector = startCollector();
         ProcessorMain processor = startProcessor()) {
       await("every agent HEALTHY")
-          .atMost(Duration.ofSeconds(120))
+          .atMost(Duration.ofSeconds(180))
           .ignoreExceptions()
           .until(() -> agentsByState(processor).path("HEALTHY").asInt() == AGENTS);
       Map<String, EndpointHealth> endpoints = new TreeMap<>();
@@ -227,9 +227,10 @@ class FailoverReregistrationIT {
     c.put("cluster.name", CLUSTER);
     c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
     c.put("marathon.urls", cluster.sim().marathonUrl());
-    c.put("poll.interval", "3s");
-    c.put("inventory.interval", "2s");
-    c.put("http.timeout", "1s");
+    // 200 polls a second: light enough to share two cores with the rest of the build
+    c.put("poll.interval", "5s");
+    c.put("inventory.interval", "3s");
+    c.put("http.timeout", "2s");
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("topics.partitions", "3");
     c.put("admin.port", "0");
@@ -240,7 +241,7 @@ class FailoverReregistrationIT {
     Map<String, String> p = new HashMap<>();
     p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "failover-processor");
-    p.put("poll.interval", "3s");
+    p.put("poll.interval", "5s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("processor-failover-").toString());
