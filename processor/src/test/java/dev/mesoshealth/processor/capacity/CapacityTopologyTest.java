@@ -16,6 +16,7 @@ import dev.mesoshealth.events.ShapeFit;
 import dev.mesoshealth.events.Trend;
 import dev.mesoshealth.events.TrendVerdict;
 import dev.mesoshealth.processor.topology.HealthTopology;
+import dev.mesoshealth.processor.topology.TestStateDirs;
 import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import dev.mesoshealth.schemas.topics.Topics;
@@ -49,6 +50,8 @@ class CapacityTopologyTest {
   CapacityTopologyTest() {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "capacity-test");
+    // a state directory of its own: test JVMs running side by side must not share one
+    props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDirs.create().toString());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     HealthTopology.Settings s = HealthTopology.Settings.defaults();
     HealthTopology.Settings settings =

@@ -12,6 +12,7 @@ import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.processor.topology.HealthTopology;
+import dev.mesoshealth.processor.topology.TestStateDirs;
 import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
@@ -42,6 +43,8 @@ class EndpointTopologyTest {
   EndpointTopologyTest() {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "endpoint-test");
+    // a state directory of its own: test JVMs running side by side must not share one
+    props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDirs.create().toString());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     driver =
         new TopologyTestDriver(

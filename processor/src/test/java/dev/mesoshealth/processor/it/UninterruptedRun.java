@@ -4,6 +4,7 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.topology.HealthTopology;
+import dev.mesoshealth.processor.topology.TestStateDirs;
 import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.util.List;
@@ -24,6 +25,8 @@ final class UninterruptedRun {
   static List<String> transitions(List<MetricSnapshot> input) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reference");
+    // a state directory of its own: test JVMs running side by side must not share one
+    props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDirs.create().toString());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     ProcessorConfig config =
         ProcessorConfig.fromFlags(Map.of("kafka.bootstrap.servers", "x:1", "poll.interval", "60s"));

@@ -13,10 +13,6 @@ import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.processor.health.RuleConfig;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +62,7 @@ public final class TopologyHarness implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     // a directory of its own: two harnesses at once (two instances in one test) must not share
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDirs.create().toString());
     settings = HealthTopology.Settings.defaults().withRules(rules).withMaxRecordBytes(64 * 1024);
     driver =
         new TopologyTestDriver(HealthTopology.build(settings, TopologyMetrics.NONE), props, T0);
@@ -298,16 +294,6 @@ public final class TopologyHarness implements AutoCloseable {
 
   public static Instant t(int seconds) {
     return T0.plusSeconds(seconds);
-  }
-
-  private static Path tempDir() {
-    try {
-      Path dir = Files.createTempDirectory("health-test-");
-      dir.toFile().deleteOnExit();
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
