@@ -33,15 +33,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Capacity and endpoints for real: simulator (a capacity ramp; an agent under a Marathon app going
  * down), collector, broker, processor. Checks mesos.capacity.trends and mesos.endpoints.health and
- * the REST answers. Windows are one real minute, so the first final point takes up to a minute;
- * forecasts need ten points and are tested with explicit timestamps in the topology tests.
+ * the REST answers. Windows are one real minute, so a final point takes up to a minute: the ramp
+ * starts with the class and holds, and that minute passes while the endpoint test runs. Forecasts
+ * need ten points and are tested with explicit timestamps in the topology tests.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CapacityAndEndpointsIT {
   @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
 
@@ -52,6 +57,9 @@ class CapacityAndEndpointsIT {
   private static CollectorMain collector;
   private static ProcessorMain processor;
   private static String api;
+  private static double before;
+  private static FaultRecord ramp;
+  private static Instant climbed;
 
   @BeforeAll
   static void start() throws Exception {
@@ -77,6 +85,19 @@ class CapacityAndEndpointsIT {
     p.put("state.dir", Files.createTempDirectory("capacity-it-").toString());
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     api = processor.apiUrl();
+    // the ramp starts now and holds, so the wall-clock minute its check waits for runs while the
+    // endpoint test does: CPU allocation climbs to 90 % in 5 s and stays there
+    before = cluster.sim().cluster().cpuUsedRatio();
+    ramp =
+        cluster
+            .sim()
+            .inject(
+                new FaultSpec(
+                    FaultKind.CAPACITY_RAMP,
+                    null,
+                    Duration.ofMinutes(5),
+                    Map.of("targetRatio", "0.9", "rampSeconds", "5")));
+    climbed = ramp.startedAt().plusSeconds(6); // one inventory interval to spare
   }
 
   @AfterAll
@@ -90,6 +111,7 @@ class CapacityAndEndpointsIT {
   }
 
   @Test
+  @Order(2)
   void aCapacityRampShowsInTheInterimViewAndTheClosedWindows() {
     await("the cluster group over REST")
         .atMost(Duration.ofSeconds(60))
@@ -115,18 +137,6 @@ class CapacityAndEndpointsIT {
     assertThat(byEncodedId.status()).isEqualTo(200);
     assertThat(byEncodedId.body().path("now").path("kind").asText()).isEqualTo("ZONE");
 
-    double before = cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast"));
-    FaultRecord ramp =
-        cluster
-            .sim()
-            .inject(
-                new FaultSpec(
-                    FaultKind.CAPACITY_RAMP,
-                    null,
-                    Duration.ofSeconds(120),
-                    Map.of("targetRatio", "0.9", "rampSeconds", "20")));
-    // the climb is over 21 s in (one inventory interval to spare); the allocation then holds
-    Instant climbed = ramp.startedAt().plusSeconds(21);
     await("the interim view follows the ramp")
         .atMost(Duration.ofSeconds(40))
         .until(() -> cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast")) > (before + 0.9) / 2);
@@ -181,6 +191,7 @@ class CapacityAndEndpointsIT {
   }
 
   @Test
+  @Order(1)
   void anAgentGoingDownTakesItsEndpointsDownAndBack() {
     AtomicReference<JsonNode> up = new AtomicReference<>();
     await("an UP endpoint over REST")
