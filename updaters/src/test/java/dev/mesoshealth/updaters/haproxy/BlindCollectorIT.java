@@ -100,17 +100,19 @@ class BlindCollectorIT {
               () ->
                   "HEALTHY".equals(clusterHealth(processor).path("state").asText())
                       && healthyAgents(processor) == AGENTS);
+      // every task, not the first few read: a subset would never equal the servers in rotation
       Map<String, EndpointHealth> endpoints = new TreeMap<>();
+      int marathonTasks =
+          JSON.readTree(cluster.sim().cluster().renderMarathonTasks()).path("tasks").size();
       await("every Marathon task an UP endpoint")
           .atMost(Duration.ofSeconds(30))
-          .until(
+          .untilAsserted(
               () -> {
                 kafka
                     .readAll(Topics.ENDPOINT_HEALTH)
                     .forEach(r -> endpoints.put(r.key(), r.value()));
-                return !endpoints.isEmpty()
-                    && endpoints.values().stream()
-                        .allMatch(e -> e.getStatus() == EndpointStatus.UP);
+                assertThat(endpoints).hasSize(marathonTasks);
+                assertThat(endpoints.values()).allMatch(e -> e.getStatus() == EndpointStatus.UP);
               });
       Set<String> tasks =
           endpoints.values().stream()
@@ -135,7 +137,7 @@ class BlindCollectorIT {
         RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
         await("every task a server in rotation")
             .atMost(Duration.ofSeconds(30))
-            .until(() -> ready(api).equals(tasks));
+            .untilAsserted(() -> assertThat(ready(api)).isEqualTo(tasks));
         double changes = metric(updater, "mesos_health_haproxy_changes_total");
 
         long polls = collector.metrics().pollsTotal();
