@@ -111,6 +111,16 @@ class FaultKindsTest {
           assertThat(tasks).doesNotContain(t.agent.id());
         });
     CHECKS.put(
+        FaultKind.AGENT_PARTITIONED,
+        t -> {
+          t.injectOnAgent(FaultKind.AGENT_PARTITIONED, Map.of());
+          t.advance(Duration.ofSeconds(76)); // agent_ping_timeout x max_agent_ping_timeouts
+          assertThat(t.slaves().findValuesAsText("id")).doesNotContain(t.agent.id());
+          assertThat(t.agentMetric("slave/registered")).isZero(); // it still answers
+          assertThat(t.leaderMetric("master/slaves_unreachable")).isEqualTo(1.0);
+          assertThat(t.leaderMetric("master/slave_unreachable_completed")).isEqualTo(1.0);
+        });
+    CHECKS.put(
         FaultKind.AGENT_ADDED,
         t -> {
           FaultRecord added = t.sim.inject(FaultSpec.of(FaultKind.AGENT_ADDED, null, null));

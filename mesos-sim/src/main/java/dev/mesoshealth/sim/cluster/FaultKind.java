@@ -21,8 +21,18 @@ public enum FaultKind {
   AGENT_DISCONNECTED(Scope.AGENT, "agent disconnected from the master"),
   /** The agent is deactivated and draining (Mesos 1.9 maintenance). */
   AGENT_DRAINING(Scope.AGENT, "agent draining"),
-  /** The agent leaves the cluster; with a duration it registers again when it ends. */
+  /**
+   * The agent shuts down and leaves the cluster (it unregisters, then stops answering); with a
+   * duration it registers again when it ends.
+   */
   AGENT_REMOVED(Scope.AGENT, "agent removed"),
+  /**
+   * A network partition between the agent and the master: after the agent ping timeout the master
+   * marks it unreachable (gone from /master/slaves, its tasks TASK_UNREACHABLE) and the agent knows
+   * it is not registered; it re-registers when the partition heals. Param agentAnswers (default
+   * true): whether the collector can still reach the agent.
+   */
+  AGENT_PARTITIONED(Scope.AGENT, "agent partitioned from the master"),
   /** A new agent joins; with a duration it is removed when it ends. */
   AGENT_ADDED(Scope.CLUSTER, "agent added"),
   /** The agent process restarts: counters and uptime start over. */

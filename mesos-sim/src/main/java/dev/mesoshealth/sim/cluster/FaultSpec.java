@@ -27,6 +27,18 @@ public record FaultSpec(
     return v == null ? fallback : Long.parseLong(v);
   }
 
+  boolean boolParam(String name, boolean fallback) {
+    String v = params.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(
+          kind + " param " + name + " must be true or false, not '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
   double doubleParam(String name, double fallback) {
     String v = params.get(name);
     return v == null ? fallback : Double.parseDouble(v);

@@ -76,7 +76,7 @@ final class MesosJson {
     }
     m.put("slave/frameworks_active", (double) frameworks.size());
     // an agent that has seen a new leader is disconnected until it re-registers
-    m.put("slave/registered", a.registered && !a.recovering() ? 1.0 : 0.0);
+    m.put("slave/registered", a.registered && !a.recovering() && !a.unreachable ? 1.0 : 0.0);
     m.put("slave/recovery_errors", a.recoveryErrors);
     m.put("slave/uptime_secs", seconds(Duration.between(a.startedAt, c.now())));
     m.put("slave/container_launch_errors", (double) a.containerLaunchErrors);
@@ -197,6 +197,12 @@ final class MesosJson {
     m.put("master/slave_reregistrations", (double) leader.get(Counter.SLAVE_REREGISTRATIONS));
     m.put("master/slave_removals", (double) leader.get(Counter.SLAVE_REMOVALS));
     m.put("master/recovery_slave_removals", (double) leader.get(Counter.RECOVERY_SLAVE_REMOVALS));
+    m.put(
+        "master/slave_unreachable_scheduled",
+        (double) leader.get(Counter.SLAVE_UNREACHABLE_SCHEDULED));
+    m.put(
+        "master/slave_unreachable_completed",
+        (double) leader.get(Counter.SLAVE_UNREACHABLE_COMPLETED));
     m.put("master/outstanding_offers", (double) Math.min(active, 3 + (c.ticks() % 5)));
     m.put("master/event_queue_messages", (double) (c.eventQueueBacklog + c.ticks() % 3));
     m.put("master/event_queue_dispatches", (double) (c.eventQueueBacklog / 2 + c.ticks() % 4));
@@ -306,7 +312,7 @@ final class MesosJson {
           g.writeStartObject();
           g.writeArrayFieldStart("slaves");
           for (SimAgent a : c.agents) {
-            if (!a.removed && !a.recovering()) {
+            if (a.listed()) {
               agentInfo(g, c, a, true);
             }
           }
@@ -469,7 +475,7 @@ final class MesosJson {
           g.writeStringField("cluster", c.config.cluster());
           g.writeArrayFieldStart("slaves");
           for (SimAgent a : c.agents) {
-            if (a.removed || a.recovering()) {
+            if (!a.listed()) {
               continue;
             }
             g.writeStartObject();

@@ -66,10 +66,21 @@ public final class SimAgent {
     return reregistersAt != null;
   }
 
-  /** Set while the master considers the agent unreachable (pings failed for the timeout). */
+  /**
+   * Set while the master considers the agent unreachable (pings failed for the timeout): as Mesos
+   * 1.1+ does, the master no longer lists it in /master/slaves until it re-registers.
+   */
   boolean unreachable;
 
+  /** Since when the master has not heard the agent's pings (down or partitioned), or null. */
   Instant downSince;
+
+  /**
+   * Partitioned from the master (AGENT_PARTITIONED), and whether the collector still reaches it.
+   */
+  boolean partitioned;
+
+  boolean partitionAnswers = true;
   boolean pressure;
   int launchErrorsPerSecond;
 
@@ -135,11 +146,19 @@ public final class SimAgent {
 
   /** Whether the agent's address should accept connections. */
   public boolean listening() {
-    return !removed && !faults.down;
+    return !removed && !faults.down && (!partitioned || partitionAnswers);
   }
 
   public boolean isRemoved() {
     return removed;
+  }
+
+  /**
+   * Whether the leading master's /master/slaves lists it under slaves: registered with this master
+   * (not only known from its registry) and not unreachable or removed.
+   */
+  boolean listed() {
+    return !removed && !recovering() && !unreachable;
   }
 
   /** Whether the master lists it as active (registered and reachable). */

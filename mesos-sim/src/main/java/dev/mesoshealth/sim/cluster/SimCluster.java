@@ -248,18 +248,12 @@ public final class SimCluster {
   }
 
   private void stepAgent(SimAgent agent) {
-    boolean down = agent.faults.down;
-    if (down) {
-      if (!agent.unreachable
-          && agent.downSince != null
-          && !now.isBefore(agent.downSince.plus(config.agentPingTimeout()))) {
-        agent.unreachable = true;
-        for (SimTask t : agent.tasks) {
-          if (t.isMarathon()) {
-            t.state = "TASK_UNREACHABLE";
-          }
-        }
-      }
+    if (!agent.unreachable
+        && agent.downSince != null
+        && !now.isBefore(agent.downSince.plus(config.agentPingTimeout()))) {
+      markUnreachable(agent);
+    }
+    if (agent.faults.down) {
       return;
     }
     SplittableRandom r = agent.rng;
@@ -749,16 +743,8 @@ public final class SimCluster {
           }
           if (kind == FaultKind.DOWN) {
             for (SimAgent a : agents) {
-              if (!a.faults.down && a.downSince != null) {
-                a.downSince = null;
-                if (a.unreachable) {
-                  a.unreachable = false;
-                  a.reregisteredAt = now;
-                  leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
-                  for (SimTask t : a.tasks) {
-                    t.state = "TASK_RUNNING";
-                  }
-                }
+              if (!a.faults.down && !a.partitioned && a.downSince != null) {
+                reachableAgain(a);
               }
             }
             if (leader < 0 && !noLeaderFaultActive()) {
@@ -779,6 +765,13 @@ public final class SimCluster {
           a.draining = true;
         }
         case AGENT_REMOVED -> removeAgent(a);
+        case AGENT_PARTITIONED -> {
+          a.partitioned = true;
+          a.partitionAnswers = spec.boolParam("agentAnswers", true);
+          if (a.downSince == null) {
+            a.downSince = now;
+          }
+        }
         case AGENT_RESTART -> a.restart(now);
         case RECOVERY_ERRORS -> a.recoveryErrors = spec.longParam("count", 3);
         case TASK_FAILURES -> {
@@ -812,6 +805,13 @@ public final class SimCluster {
                 a.deactivated = false;
                 a.draining = false;
               }
+              case AGENT_PARTITIONED -> {
+                a.partitioned = false;
+                a.partitionAnswers = true;
+                if (!a.faults.down && a.downSince != null) {
+                  reachableAgain(a);
+                }
+              }
               case AGENT_REMOVED -> {
                 a.removed = false;
                 a.registeredAt = now;
@@ -826,6 +826,36 @@ public final class SimCluster {
           }
         });
     return kind.description() + " on " + String.join(", ", abbreviate(ids(targets)));
+  }
+
+  /**
+   * What a Mesos 1.1+ master does when an agent's pings fail for agent_ping_timeout x
+   * max_agent_ping_timeouts: it marks the agent unreachable (no longer in /master/slaves), its
+   * tasks become TASK_UNREACHABLE, and the agent, missing the master's pings too, knows it is no
+   * longer registered.
+   */
+  private void markUnreachable(SimAgent agent) {
+    agent.unreachable = true;
+    leaderCount(Counter.SLAVE_UNREACHABLE_SCHEDULED, 1);
+    leaderCount(Counter.SLAVE_UNREACHABLE_COMPLETED, 1);
+    for (SimTask t : agent.tasks) {
+      if (t.isMarathon()) {
+        t.state = "TASK_UNREACHABLE";
+      }
+    }
+  }
+
+  /** The master hears the agent again; an unreachable one re-registers with its tasks. */
+  private void reachableAgain(SimAgent a) {
+    a.downSince = null;
+    if (a.unreachable) {
+      a.unreachable = false;
+      a.reregisteredAt = now;
+      leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+      for (SimTask t : a.tasks) {
+        t.state = "TASK_RUNNING";
+      }
+    }
   }
 
   private void removeAgent(SimAgent a) {

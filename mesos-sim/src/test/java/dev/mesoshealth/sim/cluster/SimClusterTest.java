@@ -1,6 +1,7 @@
 package dev.mesoshealth.sim.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -172,16 +173,67 @@ class SimClusterTest {
     assertThat(c.masterMetrics(c.leader().orElseThrow()).get("master/slaves_unreachable")).isZero();
 
     advance(c, Duration.ofSeconds(2));
-    assertThat(c.masterMetrics(c.leader().orElseThrow()).get("master/slaves_unreachable"))
-        .isEqualTo(1.0);
-    assertThat(new String(c.renderSlaves(), StandardCharsets.UTF_8))
-        .contains("\"id\":\"" + victim.id());
+    Map<String, Double> marked = c.masterMetrics(c.leader().orElseThrow());
+    assertThat(marked.get("master/slaves_unreachable")).isEqualTo(1.0);
+    assertThat(marked.get("master/slave_unreachable_completed")).isEqualTo(1.0);
+    // Mesos 1.1+ (readonly_handler.cpp): /master/slaves lists registered and recovered agents
+    // only; an unreachable one is in neither until it re-registers
+    assertThat(new String(c.renderSlaves(), StandardCharsets.UTF_8)).doesNotContain(victim.id());
 
     c.clear(down.id());
     advance(c, Duration.ofSeconds(1));
     Map<String, Double> leader = c.masterMetrics(c.leader().orElseThrow());
     assertThat(leader.get("master/slaves_unreachable")).isZero();
     assertThat(leader.get("master/slave_reregistrations")).isEqualTo(1.0);
+    assertThat(new String(c.renderSlaves(), StandardCharsets.UTF_8)).contains(victim.id());
+  }
+
+  @Test
+  void aPartitionedAgentAnswersButIsUnreachableToTheMasterUntilItHeals() {
+    SimCluster c = cluster(2, 10);
+    SimAgent victim = c.agents().get(4);
+    FaultRecord cut =
+        c.inject(new FaultSpec(FaultKind.AGENT_PARTITIONED, victim.id(), null, Map.of()));
+
+    advance(c, Duration.ofSeconds(74));
+    assertThat(new String(c.renderSlaves(), StandardCharsets.UTF_8)).contains(victim.id());
+    assertThat(c.agentMetrics(victim).get("slave/registered")).isEqualTo(1.0);
+
+    advance(c, Duration.ofSeconds(2));
+    assertThat(victim.listening()).isTrue();
+    assertThat(c.agentMetrics(victim).get("slave/registered")).isZero();
+    assertThat(new String(c.renderSlaves(), StandardCharsets.UTF_8)).doesNotContain(victim.id());
+    Map<String, Double> leader = c.masterMetrics(c.leader().orElseThrow());
+    assertThat(leader.get("master/slaves_unreachable")).isEqualTo(1.0);
+    assertThat(leader.get("master/slave_unreachable_scheduled")).isEqualTo(1.0);
+    assertThat(leader.get("master/tasks_unreachable"))
+        .isEqualTo((double) victim.tasks.stream().filter(SimTask::isMarathon).count());
+
+    c.clear(cut.id());
+    advance(c, Duration.ofSeconds(1));
+    assertThat(new String(c.renderSlaves(), StandardCharsets.UTF_8)).contains(victim.id());
+    assertThat(c.agentMetrics(victim).get("slave/registered")).isEqualTo(1.0);
+    assertThat(c.masterMetrics(c.leader().orElseThrow()).get("master/slave_reregistrations"))
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void aPartitionCanCutTheCollectorOffToo() {
+    SimCluster c = cluster(2, 10);
+    SimAgent victim = c.agents().get(5);
+    c.inject(
+        new FaultSpec(
+            FaultKind.AGENT_PARTITIONED, victim.id(), null, Map.of("agentAnswers", "false")));
+    assertThat(victim.listening()).isFalse();
+    assertThatThrownBy(
+            () ->
+                c.inject(
+                    new FaultSpec(
+                        FaultKind.AGENT_PARTITIONED,
+                        victim.id(),
+                        null,
+                        Map.of("agentAnswers", "maybe"))))
+        .hasMessageContaining("agentAnswers must be true or false");
   }
 
   @Test
