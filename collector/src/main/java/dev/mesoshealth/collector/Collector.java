@@ -8,6 +8,7 @@ import dev.mesoshealth.collector.core.MarathonParser;
 import dev.mesoshealth.collector.core.PollResult;
 import dev.mesoshealth.collector.core.SlavesParser;
 import dev.mesoshealth.collector.core.SnapshotAssembler;
+import dev.mesoshealth.collector.core.UnlistedAgents;
 import dev.mesoshealth.collector.discovery.MasterDiscovery;
 import dev.mesoshealth.collector.http.MesosClient;
 import dev.mesoshealth.collector.publish.EventSink;
@@ -67,6 +68,7 @@ public final class Collector implements AutoCloseable {
   private final AtomicReference<Leadership> leadership =
       new AtomicReference<>(new Leadership(List.of()));
   private final InventoryTracker agentInventory = new InventoryTracker();
+  private final UnlistedAgents unlisted;
   private final InventoryTracker taskInventory = new InventoryTracker();
   private final Outages outages = new Outages();
   private final PollScheduler scheduler;
@@ -84,6 +86,7 @@ public final class Collector implements AutoCloseable {
       Clock clock,
       CollectorMetrics metrics) {
     this.config = config;
+    this.unlisted = new UnlistedAgents(config.unlistedRetention());
     this.http = http;
     this.discovery = discovery;
     this.sink = sink;
@@ -371,6 +374,21 @@ public final class Collector implements AutoCloseable {
                     a.getVersion()));
       }
     }
+    // agents the master stopped listing (unreachable, or shut down): still published and polled,
+    // flagged, until their retention ends; their failed polls say nothing about our own reach
+    Set<String> recoveredIds = new HashSet<>();
+    parsed.recovered().forEach(a -> recoveredIds.add(a.getAgentId()));
+    for (AgentInventory a : unlisted.update(parsed.agents(), recoveredIds, observedAt)) {
+      ids.add(a.getAgentId());
+      if (config.shard().pollsMasters()) {
+        sink.agent(a.getAgentId(), a);
+      }
+      AgentTarget known = agents.get(a.getAgentId());
+      if (known != null) {
+        mine.put(a.getAgentId(), known);
+        failingAgents.remove(a.getAgentId());
+      }
+    }
     for (String gone : agentInventory.update(ids)) {
       if (config.shard().pollsMasters()) {
         sink.agent(gone, null);
@@ -403,7 +421,7 @@ public final class Collector implements AutoCloseable {
                           && (f.outcome() == Outcome.UNREACHABLE
                               || f.outcome() == Outcome.TIMEOUT
                               || f.outcome() == Outcome.HTTP_ERROR);
-                  if (failed) {
+                  if (failed && !unlisted.contains(id)) {
                     failingAgents.add(id);
                   } else {
                     failingAgents.remove(id);
@@ -417,7 +435,10 @@ public final class Collector implements AutoCloseable {
       NodeRef node, Instant polledAt, PollResult result, String version) {
     CollectorRef ref =
         new CollectorRef(
-            config.collectorId(), config.shard().toString(), agents.size(), failingAgents.size());
+            config.collectorId(),
+            config.shard().toString(),
+            agents.size() - unlisted.size(),
+            failingAgents.size());
     SnapshotAssembler.Assembly a =
         assembler.assemble(
             node,

@@ -27,6 +27,7 @@ public record CollectorConfig(
     List<URI> marathon,
     Duration pollInterval,
     Duration inventoryInterval,
+    Duration unlistedRetention,
     Duration httpTimeout,
     int maxConcurrency,
     long maxResponseBytes,
@@ -112,6 +113,15 @@ public record CollectorConfig(
               Durations.validator(Duration.ofSeconds(1)),
               Importance.MEDIUM,
               "How often /master/slaves and Marathon are read.")
+          .define(
+              "inventory.unlisted.retention",
+              Type.STRING,
+              "1h",
+              Durations.validator(Duration.ZERO),
+              Importance.LOW,
+              "How long an agent the master stopped listing (unreachable: Mesos 1.1+ drops it from"
+                  + " /master/slaves until it re-registers) is still published, flagged, and"
+                  + " polled, before its tombstone; 0: a tombstone at once.")
           .define(
               "http.timeout",
               Type.STRING,
@@ -296,6 +306,7 @@ public record CollectorConfig(
         uris(c.getList("marathon.urls"), "marathon.urls"),
         c.getDuration("poll.interval"),
         c.getDuration("inventory.interval"),
+        c.getDuration("inventory.unlisted.retention"),
         c.getDuration("http.timeout"),
         c.getInt("http.max.concurrency"),
         c.getLong("http.max.response.bytes"),

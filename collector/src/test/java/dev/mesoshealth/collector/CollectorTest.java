@@ -249,8 +249,59 @@ class CollectorTest {
   }
 
   @Test
-  void agentChurnGivesTombstonesAndNewTargets() {
+  void anAgentTheMasterStopsListingIsStillPublishedFlaggedAndPolled() {
+    sim.close();
+    sim =
+        MesosSimulator.start(
+            SimConfig.forTests(3, 6, 17).withAgentPingTimeout(Duration.ofSeconds(1)));
     collector(Map.of()).runOnce();
+    SimAgent cut = sim.cluster().agents().get(2);
+    SimAgent down = sim.cluster().agents().get(3);
+    sim.inject(FaultSpec.of(FaultKind.AGENT_PARTITIONED, cut.id(), null));
+    sim.inject(FaultSpec.of(FaultKind.DOWN, down.id(), null));
+    // past agent_ping_timeout: the master marks both unreachable and stops listing them
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              String slaves = new String(sim.cluster().renderSlaves(), StandardCharsets.UTF_8);
+              return !slaves.contains(cut.id()) && !slaves.contains(down.id());
+            });
+    sink.agents.clear();
+    sink.snapshots.clear();
+
+    Collector.OnceReport report = collector.runOnce();
+
+    for (SimAgent a : List.of(cut, down)) {
+      AgentInventory last =
+          sink.agents.stream()
+              .filter(e -> e.getKey().equals(a.id()))
+              .map(Map.Entry::getValue)
+              .reduce((x, y) -> y)
+              .orElseThrow();
+      assertThat(last).as("no tombstone for " + a.id()).isNotNull();
+      assertThat(last.getUnlistedSince()).isNotNull();
+      assertThat(last.getActive()).isFalse();
+      assertThat(last.getAddress()).isEqualTo(a.ip() + ":" + a.port());
+    }
+    assertThat(report.agentsPolled()).isEqualTo(6);
+    assertThat(sink.snapshotsOf(cut.id()))
+        .singleElement()
+        .satisfies(s -> assertThat(s.getOutcome()).isEqualTo(Outcome.OK));
+    assertThat(sink.snapshotsOf(down.id()))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getOutcome()).isEqualTo(Outcome.UNREACHABLE);
+              // expected to fail: not a sign that the collector's own network is down
+              assertThat(s.getCollector().getAgentsFailing()).isZero();
+              assertThat(s.getCollector().getAgentsTracked()).isEqualTo(4);
+            });
+  }
+
+  @Test
+  void agentChurnGivesTombstonesAndNewTargets() {
+    collector(Map.of("inventory.unlisted.retention", "0s")).runOnce();
     SimAgent leaving = sim.cluster().agents().get(4);
     sim.inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
     String joined = sim.inject(FaultSpec.of(FaultKind.AGENT_ADDED, null, null)).nodes().get(0);

@@ -1,0 +1,80 @@
+package dev.mesoshealth.collector.core;
+
+import dev.mesoshealth.events.AgentInventory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Agents the leading master stopped listing in /master/slaves. Mesos 1.1+ drops an agent from
+ * /master/slaves when it marks it unreachable (its pings failed for agent_ping_timeout x
+ * max_agent_ping_timeouts) and lists it again when it re-registers; an agent that shuts down leaves
+ * the same way, and the master does not say which. So such an agent is not a tombstone at once: it
+ * is published with its last entry, flagged unlisted, for a retention time, and the processor tells
+ * the two apart by whether the agent still answers. An agent a new leader knew only from its
+ * registry (recovered) and then removed is not one of these: it is gone.
+ */
+public final class UnlistedAgents {
+  private final Duration retention;
+  private final Map<String, AgentInventory> listed = new HashMap<>();
+  private final Map<String, AgentInventory> unlisted = new HashMap<>();
+
+  public UnlistedAgents(Duration retention) {
+    this.retention = retention;
+  }
+
+  /**
+   * One /master/slaves round.
+   *
+   * @return the unlisted agents to publish this round (their last entry, inactive, with
+   *     unlistedSince), retention not yet over
+   */
+  public synchronized List<AgentInventory> update(
+      List<AgentInventory> registered, Set<String> recovered, Instant at) {
+    Set<String> now = new HashSet<>();
+    for (AgentInventory a : registered) {
+      now.add(a.getAgentId());
+      listed.put(a.getAgentId(), a);
+      unlisted.remove(a.getAgentId());
+    }
+    for (String id : recovered) {
+      // from here on its fate is the new leader's registry: re-registered, or removed (gone)
+      listed.remove(id);
+      unlisted.remove(id);
+    }
+    for (var it = listed.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!now.contains(e.getKey())) {
+        AgentInventory last = e.getValue();
+        unlisted.put(
+            e.getKey(),
+            AgentInventory.newBuilder(last).setActive(false).setUnlistedSince(at).build());
+        it.remove();
+      }
+    }
+    List<AgentInventory> out = new ArrayList<>();
+    for (var it = unlisted.values().iterator(); it.hasNext(); ) {
+      AgentInventory a = it.next();
+      if (!at.isBefore(a.getUnlistedSince().plus(retention))) {
+        it.remove(); // retention over: left out of the round, so it gets its tombstone
+      } else {
+        out.add(AgentInventory.newBuilder(a).setObservedAt(at).build());
+      }
+    }
+    out.sort(java.util.Comparator.comparing(AgentInventory::getAgentId));
+    return out;
+  }
+
+  public synchronized boolean contains(String agentId) {
+    return unlisted.containsKey(agentId);
+  }
+
+  public synchronized int size() {
+    return unlisted.size();
+  }
+}
