@@ -16,6 +16,7 @@ public final class HealthRules {
   static final String LAUNCH_ERRORS = "launch-errors";
   static final String DROPPED = "dropped-messages";
   static final String RESTART = "restart";
+  static final String MARKED_UNREACHABLE = "agent.marked-unreachable";
 
   private final RuleConfig config;
 
@@ -43,7 +44,8 @@ public final class HealthRules {
         && inventory.known()
         && !inventory.active()
         && !inventory.draining()
-        && !inventory.recovering()) {
+        && !inventory.recovering()
+        && !inventory.unlisted()) {
       reasons.add(
           Reason.of(
               "agent.inactive",
@@ -60,6 +62,15 @@ public final class HealthRules {
               (double) failedPolls,
               (double) config.enterAfter(),
               failedPolls + " poll(s) in a row failed: " + what));
+      if (o.role() == NodeRole.AGENT && inventory.unlisted()) {
+        reasons.add(
+            Reason.of(
+                MARKED_UNREACHABLE,
+                HealthStatus.UNHEALTHY,
+                "The leading master marked the agent unreachable too (not in /master/slaves since "
+                    + inventory.unlistedSince()
+                    + ")"));
+      }
       return reasons;
     }
     if (o.invalid()) {
@@ -93,6 +104,17 @@ public final class HealthRules {
               HealthStatus.HEALTHY,
               "The agent is re-registering with a newly elected master (listed under"
                   + " recovered_slaves); its own metrics are fine"));
+    } else if (inventory.unlisted()) {
+      // Mesos 1.1+ drops an agent whose pings failed from /master/slaves: a partition between it
+      // and the master (we still reach it). Its tasks are TASK_UNREACHABLE and it gets no new ones
+      reasons.add(
+          Reason.of(
+              MARKED_UNREACHABLE,
+              HealthStatus.DEGRADED,
+              "The leading master marked the agent unreachable (not in /master/slaves since "
+                  + inventory.unlistedSince()
+                  + "): it answers us, but its tasks are TASK_UNREACHABLE and it gets no new"
+                  + " ones"));
     } else if (registered != null && registered == 0) {
       reasons.add(
           new Reason(

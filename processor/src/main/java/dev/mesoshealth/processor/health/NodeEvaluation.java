@@ -93,10 +93,12 @@ public final class NodeEvaluation {
     HealthStatus verdict = Severity.verdict(reasons);
     Boolean elected = o.role() == NodeRole.MASTER ? o.elected() : null;
 
+    // the master marking the agent unreachable confirms our failed polls: no blindness guard
     boolean suspect =
         o.role() == NodeRole.AGENT
             && o.pollFailed()
-            && o.collectorFailingShare() > config.collectorSuspectShare();
+            && o.collectorFailingShare() > config.collectorSuspectShare()
+            && !m.inventory().unlisted();
     boolean weak =
         o.outcome() == Outcome.PARTIAL
             && verdict == HealthStatus.HEALTHY
@@ -125,6 +127,12 @@ public final class NodeEvaluation {
     if (m.state() == HealthStatus.GONE) {
       return new Result(
           before, withState(base, HealthStatus.GONE, m.since(), m.reasons(), null, 0));
+    }
+    if (m.inventory().unlisted()
+        && m.inventory().leftAnswering()
+        && o.pollFailed()
+        && !m.inventory().draining()) {
+      return new Result(before, left(base, o.polledAt()));
     }
     if (m.inventory().draining()) {
       return new Result(
@@ -185,7 +193,8 @@ public final class NodeEvaluation {
                 update.at());
     if (update.gone()) {
       NodeMemory.InventoryView inv =
-          new NodeMemory.InventoryView(true, false, false, null, true, update.at(), false);
+          new NodeMemory.InventoryView(
+              true, false, false, null, true, update.at(), false, null, false);
       NodeMemory after = with(m, inv);
       if (m.state() == HealthStatus.GONE) {
         return new Result(before, after);
@@ -202,6 +211,12 @@ public final class NodeEvaluation {
               null,
               0));
     }
+    boolean newlyUnlisted = update.unlistedSince() != null && !m.inventory().unlisted();
+    // decided once, when the master stops listing it: was it still answering us then?
+    boolean leftAnswering =
+        newlyUnlisted
+            ? m.failedPolls() < config.enterAfter()
+            : update.unlistedSince() != null && m.inventory().leftAnswering();
     NodeMemory.InventoryView inv =
         new NodeMemory.InventoryView(
             true,
@@ -210,8 +225,17 @@ public final class NodeEvaluation {
             update.drainState(),
             false,
             null,
-            update.recovering());
+            update.recovering(),
+            update.unlistedSince(),
+            leftAnswering);
     NodeMemory after = with(m, inv);
+    if (newlyUnlisted
+        && leftAnswering
+        && m.failedPolls() > 0
+        && m.state() != HealthStatus.GONE
+        && !inv.draining()) {
+      return new Result(before, left(after, update.at()));
+    }
     if (inv.draining() && m.state() != HealthStatus.DRAINING) {
       String how =
           update.drainState() != null ? "draining (" + update.drainState() + ")" : "deactivated";
@@ -225,7 +249,10 @@ public final class NodeEvaluation {
       return new Result(
           before, withState(after, HealthStatus.DRAINING, update.at(), reasons, null, 0));
     }
-    if (!inv.draining() && (m.state() == HealthStatus.DRAINING || m.state() == HealthStatus.GONE)) {
+    // listed again (an agent that left and still unlisted stays GONE, round after round)
+    if (!inv.draining()
+        && (m.state() == HealthStatus.DRAINING
+            || (m.state() == HealthStatus.GONE && !inv.unlisted()))) {
       List<Reason> reasons = new ArrayList<>(m.reasons());
       reasons.removeIf(r -> r.rule().equals("agent.draining") || r.rule().equals("agent.gone"));
       HealthStatus back =
@@ -233,6 +260,25 @@ public final class NodeEvaluation {
       return new Result(before, withState(after, back, update.at(), reasons, null, 0));
     }
     return new Result(before, after);
+  }
+
+  /**
+   * The master stopped listing the agent while it answered us, and now it does not answer: it shut
+   * down and left the cluster (planned), not a fault.
+   */
+  private static NodeMemory left(NodeMemory m, Instant at) {
+    return withState(
+        m,
+        HealthStatus.GONE,
+        at,
+        List.of(
+            Reason.of(
+                "agent.gone",
+                HealthStatus.GONE,
+                "The agent left the cluster: the master stopped listing it, then it stopped"
+                    + " answering")),
+        null,
+        0);
   }
 
   /** Wall-clock check: a node without snapshots for too long is UNKNOWN. */
@@ -277,6 +323,7 @@ public final class NodeEvaluation {
       boolean deactivated,
       String drainState,
       boolean recovering,
+      Instant unlistedSince,
       boolean gone,
       Instant at) {}
 

@@ -100,6 +100,12 @@ public record NodeMemory(
    *
    * @param known whether the inventory has ever listed it
    * @param recovering listed under recovered_slaves: a new leader waits for it to re-register
+   * @param unlistedSince since when the master no longer lists it (marked unreachable, or shut
+   *     down), or null
+   * @param leftAnswering whether it still answered our polls when the master stopped listing it: an
+   *     agent that then stops answering has shut down and left; one that keeps answering is cut off
+   *     from the master. One that had stopped answering before is what the master marked
+   *     unreachable.
    */
   public record InventoryView(
       boolean known,
@@ -108,12 +114,18 @@ public record NodeMemory(
       String drainState,
       boolean gone,
       Instant goneAt,
-      boolean recovering) {
+      boolean recovering,
+      Instant unlistedSince,
+      boolean leftAnswering) {
     public static final InventoryView UNKNOWN =
-        new InventoryView(false, true, false, null, false, null, false);
+        new InventoryView(false, true, false, null, false, null, false, null, false);
 
     public boolean draining() {
       return deactivated || drainState != null;
+    }
+
+    public boolean unlisted() {
+      return unlistedSince != null;
     }
   }
 }

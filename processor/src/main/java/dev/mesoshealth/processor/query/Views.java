@@ -54,6 +54,9 @@ final class Views {
       if (m.inventory().recovering()) {
         inv.put("recovering", true);
       }
+      if (m.inventory().unlisted()) {
+        inv.put("unlistedSince", m.inventory().unlistedSince().toString());
+      }
       out.put("inventory", inv);
     }
     return out;

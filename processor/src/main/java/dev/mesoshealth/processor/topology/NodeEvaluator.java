@@ -130,6 +130,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 false,
                 null,
                 false,
+                null,
                 true,
                 at)
             : new NodeEvaluation.InventoryUpdate(
@@ -141,6 +142,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 inventory.getDeactivated(),
                 inventory.getDrainState(),
                 inventory.getRecovering(),
+                inventory.getUnlistedSince(),
                 false,
                 at);
     NodeEvaluation.Result r = evaluation.onInventory(before, update);

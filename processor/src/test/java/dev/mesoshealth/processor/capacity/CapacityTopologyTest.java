@@ -310,6 +310,31 @@ class CapacityTopologyTest {
   }
 
   @Test
+  void anAgentTheMasterNoLongerListsIsExcludedLikeAnInactiveOne() {
+    round(10, T0.plusSeconds(5), i -> "east");
+    for (int r = 0; r < 5; r++) {
+      Instant at = T0.plusSeconds(35 + 30 * r);
+      for (int i = 0; i < 10; i++) {
+        AgentInventory a = agentIn("S" + i, "east", at);
+        if (i == 0) {
+          // what the collector publishes for an agent the master marked unreachable
+          a.setActive(false);
+          a.setUnlistedSince(T0.plusSeconds(35));
+        }
+        inventory.pipeInput("S" + i, a, at);
+      }
+      driver.advanceWallClockTime(CapacityFanOut.FORWARD_EVERY);
+    }
+
+    CapacityTrend big = latestByGroup().get("big");
+    assertThat(big.getAgents()).isEqualTo(9);
+    assertThat(big.getAgentsExcluded()).isEqualTo(1);
+    AgentInventory sample = agentIn("S1", "east", T0);
+    double freePerAgent = sample.getTotal().getCpus() - sample.getUsed().getCpus();
+    assertThat(resource(big, "cpus").getFree()).isCloseTo(9 * freePerAgent, within(1e-9));
+  }
+
+  @Test
   void aBacklogOfRoundsClosesEveryWindowItEnds() {
     // four rounds read at once, as after an outage: no window may be skipped
     for (int m = 0; m < 4; m++) {

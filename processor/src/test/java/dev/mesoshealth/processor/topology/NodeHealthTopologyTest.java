@@ -214,6 +214,84 @@ class NodeHealthTopologyTest {
   }
 
   @Test
+  void anAgentCutOffFromTheMasterButAnsweringIsDegradedWithTheMastersVerdict() {
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    // a partition: 75 s later the master marks it unreachable; it misses the master's pings too
+    h.agentUnlisted("S1", t(76), t(76));
+    for (int i = 8; i <= 11; i++) {
+      h.agent("S1", t(10 * i), with(healthyAgentMetrics(), "mesos.stats.registered", 0));
+    }
+
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(h.latest("S1").getReasons())
+        .extracting(HealthReason::getRule)
+        .containsExactly("agent.marked-unreachable");
+    assertThat(h.latest("S1").getReasons().get(0).getMessage())
+        .contains("not in /master/slaves since " + t(76));
+
+    // the partition heals: it re-registers and is listed again
+    h.agentListed("S1", t(120), true, false, null);
+    for (int i = 13; i <= 15; i++) {
+      h.agent("S1", t(10 * i), healthyAgentMetrics());
+    }
+    assertThat(h.transitionPath("S1"))
+        .containsExactly("UNKNOWN>HEALTHY", "HEALTHY>DEGRADED", "DEGRADED>HEALTHY");
+  }
+
+  @Test
+  void anAgentTheMasterMarksUnreachableAfterWeLostItIsUnhealthyEvenWhenTheCollectorIsSuspect() {
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    for (int i = 1; i <= 7; i++) {
+      h.agentFailed("S1", t(10 * i), Outcome.UNREACHABLE, 100, 1);
+    }
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.UNREACHABLE);
+    h.agentUnlisted("S1", t(76), t(76));
+    // even a collector failing most of its agents cannot hide what the master confirms
+    h.agentFailed("S1", t(80), Outcome.UNREACHABLE, 100, 90);
+    h.agentFailed("S1", t(90), Outcome.UNREACHABLE, 100, 90);
+
+    assertThat(h.stateOf("S1"))
+        .as("not GONE: it was lost before it left the list")
+        .isEqualTo(HealthStatus.UNREACHABLE);
+    assertThat(h.latest("S1").getReasons())
+        .extracting(HealthReason::getRule, HealthReason::getSeverity)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("poll.failed", HealthStatus.UNREACHABLE),
+            org.assertj.core.groups.Tuple.tuple(
+                "agent.marked-unreachable", HealthStatus.UNHEALTHY));
+  }
+
+  @Test
+  void anAgentThatLeavesTheListAndStopsAnsweringHasShutDownAndIsGone() {
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    h.agentUnlisted("S1", t(5), t(5));
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.HEALTHY);
+    h.agentFailed("S1", t(11), Outcome.UNREACHABLE, 100, 1);
+    // every inventory round still publishes it, unlisted, until its retention ends
+    h.agentUnlisted("S1", t(5), t(35));
+    h.agentFailed("S1", t(41), Outcome.UNREACHABLE, 100, 1);
+    h.agentUnlisted("S1", t(5), t(65));
+
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.GONE);
+    assertThat(h.transitionPath("S1")).containsExactly("UNKNOWN>HEALTHY", "HEALTHY>GONE");
+
+    // or it stopped answering a moment before the round that saw it leave: the same
+    h.agentListed("S2", t(0), true, false, null);
+    h.agent("S2", t(1), healthyAgentMetrics());
+    h.agentFailed("S2", t(11), Outcome.UNREACHABLE, 100, 1);
+    h.agentUnlisted("S2", t(12), t(12));
+    assertThat(h.transitionPath("S2")).containsExactly("UNKNOWN>HEALTHY", "HEALTHY>GONE");
+
+    // and comes back as it was: listed again
+    h.agentListed("S1", t(300), true, false, null);
+    h.agent("S1", t(301), healthyAgentMetrics());
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.HEALTHY);
+  }
+
+  @Test
   void taskFailuresCountOnlyTheLastFiveMinutes() {
     h.agent("S1", t(0), healthyAgentMetrics());
     h.agent("S1", t(10), with(healthyAgentMetrics(), "mesos.slave.tasks_failed", 13));

@@ -239,6 +239,16 @@ public final class TopologyHarness implements AutoCloseable {
     inventory.pipeInput(id, a, at);
   }
 
+  /** The leader no longer lists the agent (Mesos 1.1+: marked unreachable, or it shut down). */
+  void agentUnlisted(String id, Instant since, Instant at) {
+    AgentInventory a = SampleEvents.agentInventory(id);
+    a.setCluster(CLUSTER);
+    a.setActive(false);
+    a.setUnlistedSince(since);
+    a.setObservedAt(at);
+    inventory.pipeInput(id, a, at);
+  }
+
   void agentLeft(String id, Instant at) {
     inventory.pipeInput(id, null, at);
   }

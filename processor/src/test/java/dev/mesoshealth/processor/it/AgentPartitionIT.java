@@ -1,0 +1,184 @@
+package dev.mesoshealth.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mesoshealth.collector.CollectorConfig;
+import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.events.HealthTransition;
+import dev.mesoshealth.processor.ProcessorConfig;
+import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.sim.SimConfig;
+import dev.mesoshealth.sim.cluster.FaultKind;
+import dev.mesoshealth.sim.cluster.FaultRecord;
+import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SimulatorExtension;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a Mesos 1.1+ master does to an agent it cannot ping, through the whole pipeline and a real
+ * broker: after the ping timeout it marks the agent unreachable and drops it from /master/slaves.
+ * An agent cut off from the master that still answers us is DEGRADED with the master's verdict, one
+ * we cannot reach either is UNREACHABLE with it, neither is ever GONE, and both are HEALTHY again
+ * when the partition heals; an agent that shuts down leaves the same list and is GONE.
+ */
+class AgentPartitionIT {
+  private static final int AGENTS = 10;
+
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  // the master's ping timeout (75 s in Mesos) shortened, as the poll interval is
+  @RegisterExtension
+  static final SimulatorExtension cluster =
+      new SimulatorExtension(
+          SimConfig.forTests(3, AGENTS, 61)
+              .withCluster("cut")
+              .withAgentPingTimeout(Duration.ofSeconds(4)));
+
+  private static CollectorMain collector;
+  private static ProcessorMain processor;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", "cut");
+    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
+    c.put("poll.interval", "1s");
+    c.put("inventory.interval", "1s");
+    c.put("http.timeout", "600ms");
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("topics.partitions", "3");
+    c.put("admin.port", "0");
+    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
+    Map<String, String> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("application.id", "cut-processor");
+    p.put("poll.interval", "1s");
+    p.put("topics.partitions", "3");
+    p.put("api.port", "0");
+    p.put("state.dir", Files.createTempDirectory("processor-cut-").toString());
+    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
+    await("every agent HEALTHY")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Rest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy")
+                        .body()
+                        .path("count")
+                        .asInt()
+                    == AGENTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (collector != null) {
+      collector.close();
+    }
+    if (processor != null) {
+      processor.close();
+    }
+  }
+
+  private static JsonNode health(String agentId) {
+    Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/nodes/" + agentId + "/health");
+    return a.status() == 200 ? a.body() : null;
+  }
+
+  private static boolean is(String agentId, String state, String... rules) {
+    JsonNode h = health(agentId);
+    if (h == null || !h.path("state").asText().equals(state)) {
+      return false;
+    }
+    List<String> seen = new ArrayList<>();
+    h.path("reasons").forEach(r -> seen.add(r.path("rule").asText()));
+    return seen.equals(List.of(rules));
+  }
+
+  private static boolean listed(SimAgent a) {
+    return new String(
+            cluster.sim().cluster().renderSlaves(), java.nio.charset.StandardCharsets.UTF_8)
+        .contains(a.id());
+  }
+
+  @Test
+  void partitionedAgentsCarryTheMastersVerdictAndComeBackAndOneThatShutsDownIsGone() {
+    Instant from = Instant.now();
+    List<SimAgent> agents = cluster.sim().cluster().agents();
+    SimAgent answering = agents.get(1);
+    SimAgent silent = agents.get(2);
+    SimAgent leaving = agents.get(3);
+    FaultRecord cut =
+        cluster
+            .sim()
+            .inject(new FaultSpec(FaultKind.AGENT_PARTITIONED, answering.id(), null, null));
+    FaultRecord cutBoth =
+        cluster
+            .sim()
+            .inject(
+                new FaultSpec(
+                    FaultKind.AGENT_PARTITIONED,
+                    silent.id(),
+                    null,
+                    Map.of("agentAnswers", "false")));
+    cluster.sim().inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
+
+    await("the master marks both partitioned agents unreachable")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !listed(answering) && !listed(silent));
+    await("the one that answers: DEGRADED, with the master's verdict")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> is(answering.id(), "DEGRADED", "agent.marked-unreachable"));
+    await("the one we cannot reach either: UNREACHABLE, with the master's verdict")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> is(silent.id(), "UNREACHABLE", "poll.failed", "agent.marked-unreachable"));
+    await("the one that shut down: GONE")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> is(leaving.id(), "GONE", "agent.gone"));
+    assertThat(health(answering.id()).path("inventory").path("unlistedSince").asText())
+        .isNotEmpty();
+
+    cluster.sim().clear(cut.id());
+    cluster.sim().clear(cutBoth.id());
+    await("both re-register and are HEALTHY again")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> is(answering.id(), "HEALTHY") && is(silent.id(), "HEALTHY"));
+
+    List<String> paths = new ArrayList<>();
+    Map<String, List<String>> byNode = new HashMap<>();
+    for (ConsumerRecord<String, HealthTransition> r : kafka.readAll(Topics.HEALTH_TRANSITIONS)) {
+      HealthTransition t = r.value();
+      if (t.getAt().isAfter(from) && !r.key().startsWith("cluster:")) {
+        byNode.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(t.getFrom() + ">" + t.getTo());
+        paths.add(r.key() + " " + t.getFrom() + ">" + t.getTo());
+      }
+    }
+    paths.forEach(p -> System.out.println("transition: " + p));
+    assertThat(byNode.keySet())
+        .as("no other node changed")
+        .isEqualTo(Set.of(answering.id(), silent.id(), leaving.id()));
+    assertThat(byNode.get(answering.id())).containsExactly("HEALTHY>DEGRADED", "DEGRADED>HEALTHY");
+    // back, it may answer a round before the master lists it again: a DEGRADED step is the truth
+    assertThat(byNode.get(silent.id())).first().isEqualTo("HEALTHY>UNREACHABLE");
+    assertThat(byNode.get(silent.id())).last().asString().endsWith(">HEALTHY");
+    assertThat(byNode.get(silent.id()))
+        .noneMatch(p -> p.contains("GONE") || p.contains("UNKNOWN"))
+        .hasSizeLessThanOrEqualTo(3);
+    assertThat(byNode.get(leaving.id())).containsExactly("HEALTHY>GONE");
+  }
+}
