@@ -92,7 +92,7 @@ public class SerdeBench {
             Instant.parse("2026-11-26T00:00:00Z"),
             new PollResult.Response(200, sim.renderAgentSnapshot(a), null, Duration.ofMillis(3)),
             KeyBaseline.EMPTY,
-            new CollectorRef("bench", "0/1", 1, 0),
+            new CollectorRef("bench", "0/1", 1, 0, 0),
             "1.4.1")
         .snapshot();
   }

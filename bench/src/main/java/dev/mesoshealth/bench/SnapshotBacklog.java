@@ -41,7 +41,7 @@ final class SnapshotBacklog {
     SimCluster sim =
         new SimCluster(SimConfig.standard(3, agents, 7).withCluster(cluster), Clock.systemUTC());
     SnapshotAssembler assembler = new SnapshotAssembler(MetricCatalogue.standard());
-    CollectorRef collector = new CollectorRef("bench", "0/1", agents, 0);
+    CollectorRef collector = new CollectorRef("bench", "0/1", agents, 0, 0);
     Instant base = Instant.now().minus(Duration.ofSeconds(10L * rounds));
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failed = new AtomicReference<>();

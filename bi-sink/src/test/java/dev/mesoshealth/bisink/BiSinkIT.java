@@ -98,7 +98,7 @@ class BiSinkIT {
 
   /** Minute m of the cluster: a poll of each agent every 10 s; A1 fails for 30 s in minute 1. */
   private static void produceMinute(int m) {
-    CollectorRef collector = new CollectorRef("c-bi", "0/1", AGENTS.size(), 0);
+    CollectorRef collector = new CollectorRef("c-bi", "0/1", AGENTS.size(), 0, 0);
     List<Map.Entry<String, MetricSnapshot>> snapshots = new ArrayList<>();
     for (int s = 0; s < 60; s += 10) {
       Instant at = base.plusSeconds(60L * m + s);

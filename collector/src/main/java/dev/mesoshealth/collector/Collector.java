@@ -438,7 +438,8 @@ public final class Collector implements AutoCloseable {
             config.collectorId(),
             config.shard().toString(),
             agents.size() - unlisted.size(),
-            failingAgents.size());
+            failingAgents.size(),
+            config.shard().pollsMasters() ? discovery.masters().size() : 0);
     SnapshotAssembler.Assembly a =
         assembler.assemble(
             node,

@@ -19,7 +19,7 @@ class SnapshotAssemblerTest {
       new NodeRef("c", NodeRole.AGENT, "S1", "h1", "10.0.0.1:5051");
   private static final NodeRef MASTER =
       new NodeRef("c", NodeRole.MASTER, "master:10.0.0.9:5050", "10.0.0.9", "10.0.0.9:5050");
-  private static final CollectorRef COLLECTOR = new CollectorRef("col-1", "0/1", 10, 1);
+  private static final CollectorRef COLLECTOR = new CollectorRef("col-1", "0/1", 10, 1, 3);
 
   private final SnapshotAssembler assembler = new SnapshotAssembler(MetricCatalogue.standard());
 

@@ -65,6 +65,9 @@ public final class ClusterEvaluation {
    */
   public Result onSignal(ClusterMemory before, ClusterSignal s, HealthStatus previousMemberState) {
     ClusterMemory m = before != null ? before : ClusterMemory.fresh(s.cluster(), s.at());
+    if (s.masterPoll() && s.mastersTracked() > 0 && s.mastersTracked() != m.mastersExpected()) {
+      m = m.withRound(m.round(), m.mastersKnown(), s.mastersTracked());
+    }
     Set<String> round = new HashSet<>(m.round());
     boolean known = m.mastersKnown();
     if (s.masterPoll() && round.contains(s.nodeId())) {
@@ -115,6 +118,7 @@ public final class ClusterEvaluation {
             collectors,
             round,
             known,
+            m.mastersExpected(),
             m.evaluatedAt());
     if (s.masterPoll() && known && round.containsAll(masters.keySet())) {
       updated = evaluate(updated, s.at(), Set.of(), true);
@@ -125,6 +129,13 @@ public final class ClusterEvaluation {
   /** One round's evaluation: the rules, then hysteresis counting rounds. */
   private ClusterMemory evaluate(
       ClusterMemory m, Instant at, Set<String> nextRound, boolean known) {
+    m = withoutForgottenMasters(m, at);
+    if (m.masters().size() < m.mastersExpected()) {
+      // not a fresh view of every master the collector polls (the first round, or one master's
+      // snapshots lagging on another partition after a restart): judging now would call the
+      // missing ones down, or a missing leader no leader. Wait for the picture to be whole.
+      return m.withRound(nextRound, known, m.mastersExpected());
+    }
     List<Reason> reasons = reasons(m, at);
     Hysteresis.Step step =
         Hysteresis.step(
@@ -145,7 +156,39 @@ public final class ClusterEvaluation {
         m.collectors(),
         nextRound,
         known,
+        m.mastersExpected(),
         at);
+  }
+
+  /**
+   * The collector polls every master it knows every interval, and a failed poll is reported too; a
+   * master silent for the stale time while another is heard (evaluations come from master polls) is
+   * one the collector no longer polls: replaced, or gone from its list or from ZooKeeper. It is no
+   * longer one of the cluster's masters, or "3 of 6 masters unreachable" would last for good.
+   */
+  private ClusterMemory withoutForgottenMasters(ClusterMemory m, Instant at) {
+    Instant horizon = at.minus(config.staleAfter());
+    if (m.masters().values().stream().noneMatch(v -> v.at().isBefore(horizon))) {
+      return m;
+    }
+    Map<String, ClusterMemory.MasterView> heard = new HashMap<>(m.masters());
+    heard.values().removeIf(v -> v.at().isBefore(horizon));
+    Set<String> round = new HashSet<>(m.round());
+    round.retainAll(heard.keySet());
+    return new ClusterMemory(
+        m.cluster(),
+        m.state(),
+        m.since(),
+        m.reasons(),
+        m.pending(),
+        m.streak(),
+        heard,
+        m.agents(),
+        m.collectors(),
+        round,
+        m.mastersKnown(),
+        m.mastersExpected(),
+        m.evaluatedAt());
   }
 
   /** Wall-clock check: no master heard from for too long makes the cluster UNKNOWN. */
@@ -183,6 +226,7 @@ public final class ClusterEvaluation {
             m.collectors(),
             java.util.Set.of(),
             m.mastersKnown(),
+            m.mastersExpected(),
             now);
     return new Result(m, after, null);
   }
@@ -195,10 +239,12 @@ public final class ClusterEvaluation {
     ClusterMemory.MasterView leader = null;
     for (ClusterMemory.MasterView master : new TreeMap<>(m.masters()).values()) {
       boolean fresh = Duration.between(master.at(), now).compareTo(config.staleAfter()) <= 0;
+      // UNKNOWN with an answer (elected is read from it) is a master whose first verdicts are
+      // still being confirmed, as at every start: it answered, so it is up, and may be the leader
       boolean reachable =
           fresh
               && master.state() != HealthStatus.UNREACHABLE
-              && master.state() != HealthStatus.UNKNOWN;
+              && (master.state() != HealthStatus.UNKNOWN || master.elected() != null);
       if (!reachable) {
         down++;
       } else if (Boolean.TRUE.equals(master.elected())) {

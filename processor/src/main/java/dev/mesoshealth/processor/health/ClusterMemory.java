@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * What the processor remembers about one cluster: its state and why, the hysteresis in progress,
  * each master's latest state, agents counted by state, each collector's reach, which masters have
- * reported in the current poll round, and whether a full round has shown which masters there are.
+ * reported in the current poll round, whether a full round has shown which masters there are, and
+ * how many masters the collector says it polls (0: not said).
  */
 public record ClusterMemory(
     String cluster,
@@ -22,6 +23,7 @@ public record ClusterMemory(
     Map<String, CollectorView> collectors,
     java.util.Set<String> round,
     boolean mastersKnown,
+    int mastersExpected,
     Instant evaluatedAt) {
 
   public ClusterMemory {
@@ -45,6 +47,7 @@ public record ClusterMemory(
         Map.of(),
         java.util.Set.of(),
         false,
+        0,
         at);
   }
 
@@ -58,6 +61,23 @@ public record ClusterMemory(
 
   /** How many agents a collector polls and how many of its latest polls failed. */
   public record CollectorView(int tracked, int failing, Instant at) {}
+
+  ClusterMemory withRound(java.util.Set<String> round, boolean known, int expected) {
+    return new ClusterMemory(
+        cluster,
+        state,
+        since,
+        reasons,
+        pending,
+        streak,
+        masters,
+        agents,
+        collectors,
+        round,
+        known,
+        expected,
+        evaluatedAt);
+  }
 
   public int agentCount() {
     return agents.values().stream().mapToInt(Integer::intValue).sum();

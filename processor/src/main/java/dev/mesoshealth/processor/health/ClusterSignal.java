@@ -10,6 +10,7 @@ import java.util.List;
  * cluster's clock), every change of a node's state, and collectors' reach.
  *
  * @param masterPoll true when it comes from a master's snapshot: the cluster is evaluated then
+ * @param mastersTracked how many masters the collector polls (0: not said)
  */
 public record ClusterSignal(
     String cluster,
@@ -23,7 +24,8 @@ public record ClusterSignal(
     String collectorId,
     int agentsTracked,
     int agentsFailing,
-    boolean masterPoll) {
+    boolean masterPoll,
+    int mastersTracked) {
 
   public ClusterSignal {
     reasons = reasons == null ? List.of() : List.copyOf(reasons);

@@ -21,7 +21,8 @@ public record Observation(
     Map<String, Double> metrics,
     String collectorId,
     int agentsTracked,
-    int agentsFailing) {
+    int agentsFailing,
+    int mastersTracked) {
 
   public static Observation of(MetricSnapshot s) {
     CollectorRef c = s.getCollector();
@@ -38,7 +39,8 @@ public record Observation(
         s.getMetrics(),
         c == null ? null : c.getId(),
         c == null ? 0 : c.getAgentsTracked(),
-        c == null ? 0 : c.getAgentsFailing());
+        c == null ? 0 : c.getAgentsFailing(),
+        c == null ? 0 : c.getMastersTracked());
   }
 
   public Double metric(String canonicalName) {

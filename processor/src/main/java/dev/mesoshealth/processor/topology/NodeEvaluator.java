@@ -199,7 +199,8 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
               o == null ? null : o.collectorId(),
               o == null ? 0 : o.agentsTracked(),
               o == null ? 0 : o.agentsFailing(),
-              masterPoll);
+              masterPoll,
+              o == null ? 0 : o.mastersTracked());
       context.forward(new Record<>(key, new Output.Signal(signal), timestamp));
       if (o != null && o.collectorId() != null) {
         collectorSignalSent.put(o.collectorId(), at);

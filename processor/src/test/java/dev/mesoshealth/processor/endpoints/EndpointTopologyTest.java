@@ -82,7 +82,7 @@ class EndpointTopologyTest {
             .setDurationMs(3)
             .setOutcome(outcome)
             .setMetrics(metrics)
-            .setCollector(new CollectorRef("c", "0/1", 50, 0))
+            .setCollector(new CollectorRef("c", "0/1", 50, 0, 0))
             .build();
     snapshots.pipeInput("S1", s, at);
   }

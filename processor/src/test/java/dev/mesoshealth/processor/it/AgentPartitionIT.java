@@ -17,7 +17,6 @@ import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,24 +55,14 @@ class AgentPartitionIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "cut");
-    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    c.put("poll.interval", "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
-    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "cut-processor");
-    p.put("poll.interval", "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("processor-cut-").toString());
-    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
+    collector =
+        CollectorMain.start(
+            CollectorConfig.fromFlags(
+                ItFlags.collector("cut", cluster.sim(), kafka.bootstrapServers())));
+    processor =
+        ProcessorMain.start(
+            ProcessorConfig.fromFlags(
+                ItFlags.processor("cut-processor", kafka.bootstrapServers())));
     await("every agent HEALTHY")
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -161,7 +150,13 @@ class AgentPartitionIT {
 
     List<String> paths = new ArrayList<>();
     Map<String, List<String>> byNode = new HashMap<>();
-    for (ConsumerRecord<String, HealthTransition> r : kafka.readAll(Topics.HEALTH_TRANSITIONS)) {
+    List<ConsumerRecord<String, HealthTransition>> all = kafka.readAll(Topics.HEALTH_TRANSITIONS);
+    assertThat(all)
+        .filteredOn(r -> !r.value().getAt().isAfter(from))
+        .as("the start: every node and the cluster straight to HEALTHY, no false alarm")
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.value().getTo().name()).isEqualTo("HEALTHY"));
+    for (ConsumerRecord<String, HealthTransition> r : all) {
       HealthTransition t = r.value();
       if (t.getAt().isAfter(from) && !r.key().startsWith("cluster:")) {
         byNode.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(t.getFrom() + ">" + t.getTo());

@@ -21,11 +21,9 @@ import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,26 +61,13 @@ class CapacityAndEndpointsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "cap");
-    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    c.put("marathon.urls", cluster.sim().marathonUrl());
-    c.put("poll.interval", "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
-    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "capacity-it");
-    p.put("poll.interval", "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
+    collector =
+        CollectorMain.start(
+            CollectorConfig.fromFlags(
+                ItFlags.collector("cap", cluster.sim(), kafka.bootstrapServers())));
+    Map<String, String> p = ItFlags.processor("capacity-it", kafka.bootstrapServers());
     p.put("capacity.grace", "2s");
     p.put("capacity.group.attributes", "rack,instance_type");
-    p.put("state.dir", Files.createTempDirectory("capacity-it-").toString());
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     api = processor.apiUrl();
     // the ramp starts now and holds, so the wall-clock minute its check waits for runs while the

@@ -30,7 +30,7 @@ final class Inputs {
    */
   static List<MetricSnapshot> round(String prefix, int agents, int r, Instant at) {
     List<MetricSnapshot> out = new ArrayList<>();
-    CollectorRef collector = new CollectorRef("c-" + prefix, "0/1", agents, 0);
+    CollectorRef collector = new CollectorRef("c-" + prefix, "0/1", agents, 0, 0);
     for (int m = 0; m < 3; m++) {
       String id = masterId(prefix, m);
       out.add(

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,25 +62,14 @@ class LeaderChangeIT {
     zk.start();
     String zkUrl = "zk://" + zk.getConnectString() + "/mesos";
     cluster.sim().registerInZooKeeper(zkUrl);
-    Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "zk");
+    Map<String, String> c = ItFlags.collector("zk", cluster.sim(), kafka.bootstrapServers());
     c.put("mesos.masters", "");
     c.put("mesos.zk", zkUrl);
-    c.put("poll.interval", "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
+    c.remove("marathon.urls");
     collector = CollectorMain.start(CollectorConfig.fromFlags(c));
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "zk-processor");
-    p.put("poll.interval", "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("processor-zk-").toString());
-    processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
+    processor =
+        ProcessorMain.start(
+            ProcessorConfig.fromFlags(ItFlags.processor("zk-processor", kafka.bootstrapServers())));
     await("the cluster and every agent HEALTHY")
         .atMost(Duration.ofSeconds(90))
         .until(

@@ -15,11 +15,9 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.TopicProbe;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,13 +39,9 @@ class PoisonRecordsIT {
   @Test
   void poisonOnEveryInputTopicIsDeadLetteredAndProcessingGoesOn() throws Exception {
     kafka.createTopics(Topics.all(), 3);
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "poison");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
+    Map<String, String> p = ItFlags.processor("poison", kafka.bootstrapServers());
+    p.remove("poll.interval");
     p.put("max.record.bytes", Integer.toString(LIMIT));
-    p.put("state.dir", Files.createTempDirectory("poison-").toString());
     try (ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
       List<Topic<String, ?>> inputs =
           List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY);

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,22 +53,10 @@ class ProcessorEndToEndIT {
   @BeforeAll
   static void start() throws Exception {
     stateDir = Files.createTempDirectory("processor-e2e-");
-    Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "e2e");
-    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    c.put("poll.interval", "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
+    Map<String, String> c = ItFlags.collector("e2e", cluster.sim(), kafka.bootstrapServers());
+    c.remove("marathon.urls");
     collector = CollectorMain.start(CollectorConfig.fromFlags(c));
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "e2e-processor");
-    p.put("poll.interval", "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
+    Map<String, String> p = ItFlags.processor("e2e-processor", kafka.bootstrapServers());
     p.put("state.dir", stateDir.toString());
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     await("every agent HEALTHY over REST")

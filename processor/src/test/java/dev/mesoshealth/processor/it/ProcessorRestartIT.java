@@ -9,13 +9,11 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,13 +33,8 @@ class ProcessorRestartIT {
   private static final int ROUNDS = 40;
 
   private static ProcessorMain processor() throws Exception {
-    Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    p.put("application.id", "restart");
+    Map<String, String> p = ItFlags.processor("restart", kafka.bootstrapServers());
     p.put("poll.interval", "60s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("restart-").toString());
     return ProcessorMain.start(ProcessorConfig.fromFlags(p));
   }
 

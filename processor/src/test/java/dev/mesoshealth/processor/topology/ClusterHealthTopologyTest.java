@@ -66,6 +66,86 @@ class ClusterHealthTopologyTest {
   }
 
   @Test
+  void aStartWhoseLeaderIsStillBeingJudgedIsNoMissingLeader() {
+    // the leader's first polls show a passing registry spike: its own state stays UNKNOWN while
+    // its verdict is confirmed, but it answers and says it leads
+    var slowRegistry = with(healthyMasterMetrics(true), "mesos.registrar.state_store_ms.p99", 2500);
+    for (int round = 0; round < 3; round++) {
+      h.master(0, t(10 * round), round < 1 ? slowRegistry : healthyMasterMetrics(true), true);
+      h.master(1, t(10 * round + 1), healthyMasterMetrics(false), false);
+      h.master(2, t(10 * round + 2), healthyMasterMetrics(false), false);
+    }
+    for (int round = 3; round < 5; round++) {
+      h.master(0, t(10 * round), slowRegistry, true);
+      h.master(1, t(10 * round + 1), healthyMasterMetrics(false), false);
+      h.master(2, t(10 * round + 2), healthyMasterMetrics(false), false);
+    }
+
+    assertThat(h.transitionPath(CLUSTER))
+        .as("no start-up alarm; the spike, once confirmed, is the leader's reason")
+        .containsExactly("UNKNOWN>HEALTHY", "HEALTHY>DEGRADED");
+    assertThat(h.stateLog)
+        .filteredOn(r -> r.key().equals(CLUSTER))
+        .flatExtracting(r -> r.value().getReasons())
+        .extracting(HealthReason::getRule)
+        .doesNotContain("cluster.no-leader", "cluster.masters-down");
+  }
+
+  @Test
+  void theClusterIsNotJudgedBeforeItHasHeardFromEveryMasterTheCollectorPolls() {
+    // the leader's snapshots sit on a partition whose task starts late: the followers' signals
+    // reach the cluster evaluation rounds before the leader's first one does
+    for (int round = 0; round < 4; round++) {
+      h.master(1, t(10 * round + 1), healthyMasterMetrics(false), false);
+      h.master(2, t(10 * round + 2), healthyMasterMetrics(false), false);
+    }
+    assertThat(h.stateOf(CLUSTER)).as("not judged on two of three masters").isNull();
+    for (int round = 0; round < 6; round++) {
+      h.master(0, t(10 * round), healthyMasterMetrics(true), true);
+    }
+    for (int round = 4; round < 6; round++) {
+      h.master(1, t(10 * round + 1), healthyMasterMetrics(false), false);
+      h.master(2, t(10 * round + 2), healthyMasterMetrics(false), false);
+    }
+
+    assertThat(h.transitionPath(CLUSTER)).containsExactly("UNKNOWN>HEALTHY");
+  }
+
+  @Test
+  void mastersTheCollectorNoLongerPollsAreForgottenNotCountedDownForGood() {
+    for (int round = 0; round < 3; round++) {
+      h.mastersRound(t(10 * round));
+    }
+    // the pipeline restarts against masters on other addresses (new hosts, other ports): the
+    // collector polls the new ones only; the old ones' state is what the processor restored
+    java.util.List<String> replaced =
+        java.util.List.of("master:10.9.0.1:5050", "master:10.9.0.2:5050", "master:10.9.0.3:5050");
+    for (int round = 6; round < 15; round++) {
+      for (int m = 0; m < 3; m++) {
+        String id = replaced.get(m);
+        h.snapshots.pipeInput(
+            id,
+            TopologyHarness.snapshot(
+                id,
+                dev.mesoshealth.events.NodeRole.MASTER,
+                t(10 * round + m),
+                Outcome.OK,
+                healthyMasterMetrics(m == 0),
+                m == 0,
+                new dev.mesoshealth.events.CollectorRef("c1", "0/1", 100, 0, 3)),
+            t(10 * round + m));
+      }
+    }
+
+    assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(h.stateLog)
+        .filteredOn(r -> r.key().equals(CLUSTER))
+        .flatExtracting(r -> r.value().getReasons())
+        .extracting(HealthReason::getRule)
+        .doesNotContain("cluster.masters-down");
+  }
+
+  @Test
   void twoElectedMastersMakeItUnhealthy() {
     for (int round = 0; round < 2; round++) {
       h.master(0, t(10 * round), healthyMasterMetrics(true), true);
@@ -167,7 +247,7 @@ class ClusterHealthTopologyTest {
             t(10 * round + 1),
             healthyMasterMetrics(m == 0),
             m == 0,
-            new dev.mesoshealth.events.CollectorRef("c1", "0/1", 10, 10));
+            new dev.mesoshealth.events.CollectorRef("c1", "0/1", 10, 10, 3));
       }
     }
 

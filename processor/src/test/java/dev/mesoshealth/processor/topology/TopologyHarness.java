@@ -166,7 +166,7 @@ public final class TopologyHarness implements AutoCloseable {
             Outcome.OK,
             metrics,
             null,
-            new CollectorRef("c1", "0/1", 100, 0)),
+            new CollectorRef("c1", "0/1", 100, 0, MASTERS.size())),
         at);
   }
 
@@ -181,12 +181,12 @@ public final class TopologyHarness implements AutoCloseable {
             outcome,
             Map.of(),
             null,
-            new CollectorRef("c1", "0/1", collectorTracked, collectorFailing)),
+            new CollectorRef("c1", "0/1", collectorTracked, collectorFailing, MASTERS.size())),
         at);
   }
 
   void master(int index, Instant at, Map<String, Double> metrics, boolean elected) {
-    master(index, at, metrics, elected, new CollectorRef("c1", "0/1", 100, 0));
+    master(index, at, metrics, elected, new CollectorRef("c1", "0/1", 100, 0, MASTERS.size()));
   }
 
   void master(
@@ -207,7 +207,7 @@ public final class TopologyHarness implements AutoCloseable {
             Outcome.UNREACHABLE,
             Map.of(),
             null,
-            new CollectorRef("c1", "0/1", 100, 0)),
+            new CollectorRef("c1", "0/1", 100, 0, MASTERS.size())),
         at);
   }
 
