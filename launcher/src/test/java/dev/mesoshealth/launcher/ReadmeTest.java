@@ -2,6 +2,8 @@ package dev.mesoshealth.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesoshealth.schemas.metrics.MetricCatalogue;
+import dev.mesoshealth.schemas.metrics.MetricDefinition;
 import dev.mesoshealth.service.ConfigDocs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -71,5 +74,32 @@ class ReadmeTest {
         assertThat(text).as("README describes '%s'", name).contains("mesos-health " + name);
       }
     }
+  }
+
+  @Test
+  void everySeedMetricHasAUseOrAReasonInTheRulesSection() throws IOException {
+    String readme = readme();
+    int from = readme.indexOf("<!-- seed metrics -->");
+    int to = readme.indexOf("<!-- end seed metrics -->");
+    assertThat(from).as("the seed metrics table in README.md").isPositive();
+    Map<String, String> use = new java.util.HashMap<>();
+    for (String row : readme.substring(from, to).split("\n")) {
+      String[] cells = row.split("\\|");
+      if (cells.length < 3) {
+        continue;
+      }
+      Matcher names = Pattern.compile("`(mesos\\.[a-z0-9_.]+)`").matcher(cells[1]);
+      while (names.find()) {
+        use.put(names.group(1), cells[2].trim());
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (MetricDefinition d : MetricCatalogue.standard().definitions()) {
+      if (d.listed()
+          && (use.get(d.canonicalName()) == null || use.get(d.canonicalName()).isEmpty())) {
+        missing.add(d.canonicalName());
+      }
+    }
+    assertThat(missing).as("seed metrics with neither a use nor a reason in README.md").isEmpty();
   }
 }

@@ -161,6 +161,62 @@ public record ProcessorConfig(
               Importance.MEDIUM,
               "Blindness guard: when more of a collector's agents fail than this share, failures are not held against the agents.")
           .define(
+              "rule.agent.executors.terminating.max",
+              Type.INT,
+              5,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Executors terminating at once, for K polls in a row, that make an agent DEGRADED (stuck executors).")
+          .define(
+              "rule.master.load.per.cpu",
+              Type.DOUBLE,
+              2.0,
+              Range.atLeast(0.1),
+              Importance.LOW,
+              "Load average (5 min) per CPU that makes a master DEGRADED.")
+          .define(
+              "rule.leader.task.failures.window",
+              Type.STRING,
+              "5m",
+              Durations.validator(Duration.ofSeconds(10)),
+              Importance.LOW,
+              "Window over which the leader's task outcomes are counted for a task storm.")
+          .define(
+              "rule.leader.task.failures.share",
+              Type.DOUBLE,
+              0.2,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Share of the tasks ended in the window that failed, were lost or were in error at which the cluster has a task storm (DEGRADED).")
+          .define(
+              "rule.leader.task.failures.min",
+              Type.INT,
+              20,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Failed + lost + error tasks in the window needed for a task storm.")
+          .define(
+              "rule.leader.offers.per.agent",
+              Type.DOUBLE,
+              1.0,
+              Range.atLeast(0.0),
+              Importance.LOW,
+              "Outstanding offers per active agent above which frameworks hoard offers (DEGRADED).")
+          .define(
+              "rule.leader.agents.disconnected.share",
+              Type.DOUBLE,
+              0.1,
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "Share of registered agents disconnected from the leader that is DEGRADED (below it, said as a HEALTHY reason).")
+          .define(
+              "rule.leader.registry.max.bytes",
+              Type.DOUBLE,
+              104857600.0,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Registry size above which the leader is DEGRADED: every write and a new leader's recovery read all of it.")
+          .define(
               "gone.retention",
               Type.STRING,
               "1h",
@@ -345,7 +401,16 @@ public record ProcessorConfig(
             degraded,
             unhealthy,
             c.getDouble("rule.collector.suspect.share"),
-            c.getDuration("gone.retention"));
+            c.getDuration("gone.retention"),
+            new RuleConfig.Leader(
+                c.getDuration("rule.leader.task.failures.window"),
+                c.getDouble("rule.leader.task.failures.share"),
+                c.getInt("rule.leader.task.failures.min"),
+                c.getDouble("rule.leader.offers.per.agent"),
+                c.getDouble("rule.leader.agents.disconnected.share"),
+                c.getDouble("rule.leader.registry.max.bytes")),
+            c.getDouble("rule.master.load.per.cpu"),
+            c.getInt("rule.agent.executors.terminating.max"));
     String stateDir = c.getString("state.dir");
     String advertised = c.getString("api.advertised.host");
     List<Shape> shapes;

@@ -205,7 +205,7 @@ class ClusterHealthTopologyTest {
         .extracting(HealthReason::getMessage)
         .contains(
             "Leader 10.0.1.1: Registry writes take 3000 ms at p99 (limit 1000 ms)",
-            "Leader 10.0.1.1: 2 agent(s) disconnected from the master");
+            "Leader 10.0.1.1: 2 of 102 registered agent(s) (2%) disconnected from the master");
   }
 
   @Test

@@ -129,7 +129,117 @@ class NodeHealthTopologyTest {
             "agent.memory",
             HealthStatus.DEGRADED,
             (IntFunction<Map<String, Double>>)
-                i -> with(ok, "mesos.stats.system.mem_free_bytes", 1e9)));
+                i -> with(ok, "mesos.stats.system.mem_free_bytes", 1e9)),
+        Arguments.of(
+            "agent.executors-terminating",
+            HealthStatus.DEGRADED,
+            (IntFunction<Map<String, Double>>)
+                i -> with(ok, "mesos.slave.executors_terminating", 7)));
+  }
+
+  static Stream<Arguments> leaderRules() {
+    Map<String, Double> ok = healthyMasterMetrics(true);
+    return Stream.of(
+        Arguments.of(
+            "master.task-storm",
+            // 30 failed and 10 finished a poll: 75 % of what ends fails
+            (IntFunction<Map<String, Double>>)
+                i ->
+                    with(
+                        ok,
+                        "mesos.cluster.tasks_failed",
+                        10 + 30 * i,
+                        "mesos.cluster.tasks_finished",
+                        1000 + 10 * i)),
+        Arguments.of(
+            "master.offers-backlog",
+            (IntFunction<Map<String, Double>>)
+                i -> with(ok, "mesos.cluster.outstanding_offers", 500)),
+        Arguments.of(
+            "master.agents-disconnected",
+            (IntFunction<Map<String, Double>>)
+                i ->
+                    with(
+                        ok,
+                        "mesos.cluster.slaves_disconnected",
+                        20,
+                        "mesos.cluster.slaves_connected",
+                        80)),
+        Arguments.of(
+            "master.frameworks-inactive",
+            (IntFunction<Map<String, Double>>)
+                i -> with(ok, "mesos.cluster.frameworks_inactive", 1)),
+        Arguments.of(
+            "master.registry-size",
+            (IntFunction<Map<String, Double>>)
+                i -> with(ok, "mesos.registrar.registry_size_bytes", 2e8)),
+        Arguments.of(
+            "master.load",
+            (IntFunction<Map<String, Double>>) i -> with(ok, "mesos.stats.system.load_5min", 9)));
+  }
+
+  /** The leader's own and cluster-wide rules: DEGRADED after K, back after M calm polls. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("leaderRules")
+  void leaderRuleEntersAndRecovers(String rule, IntFunction<Map<String, Double>> bad) {
+    String id = TopologyHarness.MASTERS.get(0);
+    h.master(0, t(0), healthyMasterMetrics(true), true);
+    for (int i = 1; i <= 3; i++) {
+      h.master(0, t(10 * i), bad.apply(i), true);
+    }
+    assertThat(h.stateOf(id)).as(rule).isEqualTo(HealthStatus.DEGRADED);
+    HealthReason reason =
+        h.latest(id).getReasons().stream()
+            .filter(r -> r.getRule().equals(rule))
+            .findFirst()
+            .orElseThrow();
+    assertThat(reason.getSeverity()).isEqualTo(HealthStatus.DEGRADED);
+    assertThat(reason.getMetric()).startsWith("mesos.");
+    assertThat(reason.getObserved()).isNotNull();
+    assertThat(reason.getThreshold()).isNotNull();
+    assertThat(reason.getMessage()).isNotBlank();
+
+    // calm again: the counters stand where they got to, so the storm's window runs out
+    Map<String, Double> calm = new java.util.HashMap<>(healthyMasterMetrics(true));
+    calm.put("mesos.cluster.tasks_failed", bad.apply(3).get("mesos.cluster.tasks_failed"));
+    calm.put("mesos.cluster.tasks_finished", bad.apply(3).get("mesos.cluster.tasks_finished"));
+    for (int i = 4; i <= 40; i++) {
+      h.master(0, t(10 * i), calm, true);
+    }
+    assertThat(h.stateOf(id)).as("%s recovers", rule).isEqualTo(HealthStatus.HEALTHY);
+  }
+
+  @Test
+  void aFewTaskFailuresInABusyClusterAreNoStormNorIsAQuietClustersFirstFailure() {
+    String id = TopologyHarness.MASTERS.get(0);
+    h.master(0, t(0), healthyMasterMetrics(true), true);
+    for (int i = 1; i <= 6; i++) {
+      // busy: 100 tasks end a poll, 5 of them failed (5 %)
+      h.master(
+          0,
+          t(10 * i),
+          with(
+              healthyMasterMetrics(true),
+              "mesos.cluster.tasks_failed",
+              10 + 5 * i,
+              "mesos.cluster.tasks_finished",
+              1000 + 95 * i),
+          true);
+    }
+    for (int i = 7; i <= 9; i++) {
+      // quiet: the only tasks that end fail, but there are 3 of them
+      h.master(
+          0,
+          t(10 * i),
+          with(
+              healthyMasterMetrics(true),
+              "mesos.cluster.tasks_failed",
+              40 + i - 6,
+              "mesos.cluster.tasks_finished",
+              1570),
+          true);
+    }
+    assertThat(h.transitionPath(id)).containsExactly("UNKNOWN>HEALTHY");
   }
 
   /** Enters after K bad snapshots, holds while bad, leaves after M good ones. */
@@ -168,7 +278,9 @@ class NodeHealthTopologyTest {
             "mesos.stats.system.load_5min",
             1.5,
             "mesos.stats.system.mem_free_bytes",
-            8e9);
+            8e9,
+            "mesos.slave.executors_terminating",
+            0);
     for (int i = 5; i <= 50; i++) {
       h.agent("S1", t(10 * i + 400), calm);
     }
@@ -423,7 +535,7 @@ class NodeHealthTopologyTest {
   }
 
   @Test
-  void disconnectedAgentsAreANoteOnTheLeaderNotAFault() {
+  void aFewDisconnectedAgentsAreANoteOnTheLeaderNotAFault() {
     String id = TopologyHarness.MASTERS.get(0);
     h.master(
         0, t(0), with(healthyMasterMetrics(true), "mesos.cluster.slaves_disconnected", 3), true);
@@ -432,7 +544,8 @@ class NodeHealthTopologyTest {
     HealthReason note = h.latest(id).getReasons().get(0);
     assertThat(note.getRule()).isEqualTo("master.agents-disconnected");
     assertThat(note.getSeverity()).isEqualTo(HealthStatus.HEALTHY);
-    assertThat(note.getMessage()).isEqualTo("3 agent(s) disconnected from the master");
+    assertThat(note.getMessage())
+        .isEqualTo("3 of 103 registered agent(s) (3%) disconnected from the master");
   }
 
   @Test

@@ -119,6 +119,10 @@ public final class TopologyHarness implements AutoCloseable {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("mesos.stats.elected", elected ? 1.0 : 0.0);
     m.put("mesos.stats.uptime_secs", 86_400.0);
+    m.put("mesos.stats.system.load_5min", 0.5);
+    m.put("mesos.stats.system.cpus_total", 4.0);
+    m.put("mesos.stats.system.mem_free_bytes", 9e9);
+    m.put("mesos.stats.system.mem_total_bytes", 16e9);
     if (elected) {
       m.put("mesos.registrar.state_store_ms.p99", 20.0);
       m.put("mesos.cluster.dropped_messages", 3.0);
@@ -126,6 +130,13 @@ public final class TopologyHarness implements AutoCloseable {
       m.put("mesos.cluster.event_queue_dispatches", 5.0);
       m.put("mesos.cluster.frameworks_disconnected", 0.0);
       m.put("mesos.cluster.slaves_disconnected", 0.0);
+      m.put("mesos.cluster.slaves_connected", 100.0);
+      m.put("mesos.cluster.slaves_active", 100.0);
+      m.put("mesos.cluster.outstanding_offers", 40.0);
+      m.put("mesos.cluster.frameworks_inactive", 0.0);
+      m.put("mesos.cluster.tasks_failed", 10.0);
+      m.put("mesos.cluster.tasks_finished", 1000.0);
+      m.put("mesos.registrar.registry_size_bytes", 90_000.0);
     }
     return m;
   }
