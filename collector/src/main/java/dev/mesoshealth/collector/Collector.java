@@ -5,6 +5,7 @@ import dev.mesoshealth.collector.core.InventoryTracker;
 import dev.mesoshealth.collector.core.KeyBaseline;
 import dev.mesoshealth.collector.core.Leadership;
 import dev.mesoshealth.collector.core.MarathonParser;
+import dev.mesoshealth.collector.core.OperatorEvents;
 import dev.mesoshealth.collector.core.PollResult;
 import dev.mesoshealth.collector.core.SlavesParser;
 import dev.mesoshealth.collector.core.SnapshotAssembler;
@@ -74,6 +75,9 @@ public final class Collector implements AutoCloseable {
   private final PollScheduler scheduler;
   private final ScheduledExecutorService rounds;
   private final AtomicInteger snapshotPollsInFlight = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean inventoryRequested =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private OperatorStream operatorStream;
 
   /** Where and how to poll one agent. */
   record AgentTarget(String id, String hostname, String address, URI snapshotUrl, String version) {}
@@ -122,6 +126,81 @@ public final class Collector implements AutoCloseable {
     rounds.scheduleAtFixedRate(
         () -> guard("inventory round", this::inventoryRound), 0, inventory, TimeUnit.MILLISECONDS);
     scheduler.start();
+    if (config.operatorApi()) {
+      operatorStream =
+          new OperatorStream(
+              http,
+              this::resolveLeader,
+              this::redirectedTo,
+              config.pollInterval(),
+              new OperatorStream.Listener() {
+                @Override
+                public void subscribed(OperatorEvents.Subscribed state) {
+                  requestInventoryRound();
+                }
+
+                @Override
+                public void agentAdded(String agentId) {
+                  requestInventoryRound();
+                }
+
+                @Override
+                public void agentRemoved(String agentId) {
+                  removedByMaster(agentId);
+                }
+              });
+      operatorStream.start();
+    }
+  }
+
+  /**
+   * An inventory round within a second, one for any number of requests in that second: the
+   * thousands of AGENT_ADDED events of a failover's re-registrations are a few rounds, not one
+   * /master/slaves read each.
+   */
+  private void requestInventoryRound() {
+    if (!inventoryRequested.getAndSet(true)) {
+      try {
+        rounds.schedule(
+            () -> {
+              inventoryRequested.set(false);
+              guard("inventory round", this::inventoryRound);
+            },
+            1,
+            TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        inventoryRequested.set(false); // closing
+      }
+    }
+  }
+
+  /**
+   * The leader's event stream says it removed an agent: it is unlisted now, and polled at once, so
+   * whether it still answers (cut off from the master) or not (shut down, or lost) is known in
+   * milliseconds instead of at the next round.
+   */
+  private void removedByMaster(String agentId) {
+    AgentInventory unlistedNow = unlisted.removedNow(agentId, clock.instant());
+    if (unlistedNow == null) {
+      return;
+    }
+    log.info("the leader removed agent {} ({})", agentId, unlistedNow.getHostname());
+    if (config.shard().pollsMasters()) {
+      sink.agent(agentId, unlistedNow);
+    }
+    failingAgents.remove(agentId);
+    if (agents.containsKey(agentId)) {
+      pollAgent(agentId);
+    }
+  }
+
+  /** A redirect to the leader: learn it, and return its base URI. */
+  private URI redirectedTo(String location) {
+    URI base = leader.get();
+    URI next = locationBase(base != null ? base : discovery.masters().get(0), location);
+    leader.set(next);
+    discovery.learned(next);
+    return next;
   }
 
   private void guard(String what, java.util.function.Supplier<CompletableFuture<?>> round) {
@@ -541,6 +620,9 @@ public final class Collector implements AutoCloseable {
 
   @Override
   public void close() {
+    if (operatorStream != null) {
+      operatorStream.close();
+    }
     rounds.shutdownNow();
     scheduler.close();
     discovery.close();

@@ -24,6 +24,7 @@ public record CollectorConfig(
     String zk,
     String discovery,
     String scheme,
+    boolean operatorApi,
     List<URI> marathon,
     Duration pollInterval,
     Duration inventoryInterval,
@@ -93,6 +94,12 @@ public record CollectorConfig(
               ValidString.in("http", "https"),
               Importance.MEDIUM,
               "Scheme for masters found in ZooKeeper and for agents.")
+          .define(
+              "mesos.operator.api",
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Follow the leader's Operator API event stream (POST /api/v1 SUBSCRIBE, Mesos 1.1+) so an agent added or removed is published at once; /master/slaves stays the reconcile. Masters without it are polled only.")
           .define(
               "marathon.urls",
               Type.LIST,
@@ -303,6 +310,7 @@ public record CollectorConfig(
         zk,
         discovery,
         c.getString("mesos.scheme"),
+        c.getBoolean("mesos.operator.api"),
         uris(c.getList("marathon.urls"), "marathon.urls"),
         c.getDuration("poll.interval"),
         c.getDuration("inventory.interval"),

@@ -300,6 +300,38 @@ class CollectorTest {
   }
 
   @Test
+  void anAgentTheLeadersEventStreamRemovesIsPublishedAndPolledAtOnce() {
+    // rounds a minute apart: only the Operator API stream can tell within seconds
+    collector(Map.of("inventory.interval", "60s", "poll.interval", "30s")).start();
+    await("subscribed")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sim.cluster().operatorSubscribers() == 1);
+    SimAgent leaving = sim.cluster().agents().get(1);
+    await("the first round published")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sink.agents.stream().anyMatch(e -> e.getKey().equals(leaving.id())));
+
+    long removed = System.currentTimeMillis();
+    sim.inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
+
+    await("unlisted and polled within 2 s")
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () ->
+                sink.agents.stream()
+                        .anyMatch(
+                            e ->
+                                e.getKey().equals(leaving.id())
+                                    && e.getValue() != null
+                                    && e.getValue().getUnlistedSince() != null)
+                    && sink.snapshotsOf(leaving.id()).stream()
+                        .anyMatch(
+                            s ->
+                                s.getPolledAt().toEpochMilli() >= removed
+                                    && s.getOutcome() == Outcome.UNREACHABLE));
+  }
+
+  @Test
   void agentChurnGivesTombstonesAndNewTargets() {
     collector(Map.of("inventory.unlisted.retention", "0s")).runOnce();
     SimAgent leaving = sim.cluster().agents().get(4);

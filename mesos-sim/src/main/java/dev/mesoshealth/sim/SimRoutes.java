@@ -42,9 +42,66 @@ final class SimRoutes {
   Handler master(SimMaster master) {
     return request -> {
       synchronized (cluster) {
+        if (request.path().equals("/api/v1")) {
+          return master.faults().hung ? new Reply.Never() : operatorApi(master, request);
+        }
         return withFaults(master.faults(), masterReply(master, request));
       }
     };
+  }
+
+  /**
+   * The v1 Operator API, SUBSCRIBE only: on the leader a stream that never ends, RecordIO framed
+   * ("<length>\n<json>"), SUBSCRIBED with the full state first, then events as they happen and a
+   * HEARTBEAT every 15 s; a follower redirects (307) to the leader, as Mesos does.
+   */
+  private Reply operatorApi(SimMaster master, HttpRequest request) {
+    if (!request.method().equals("POST")) {
+      return Reply.status(405, "the Operator API takes POST");
+    }
+    String call = new String(request.body(), StandardCharsets.UTF_8).replaceAll("\\s", "");
+    if (!call.contains("\"type\":\"SUBSCRIBE\"")) {
+      return Reply.status(400, "the simulator answers SUBSCRIBE calls only");
+    }
+    if (!cluster.isElected(master)) {
+      Optional<SimMaster> leader = cluster.leader();
+      if (leader.isEmpty()) {
+        return Reply.status(503, "No leader elected");
+      }
+      return Reply.redirect(307, "//" + leader.get().hostPort() + "/api/v1");
+    }
+    return new Reply.Stream(
+        "application/json",
+        sink -> {
+          SimCluster.OperatorSubscriber subscriber =
+              new SimCluster.OperatorSubscriber() {
+                @Override
+                public boolean send(String eventJson) {
+                  return sink.send(recordIo(eventJson));
+                }
+
+                @Override
+                public void close() {
+                  sink.close();
+                }
+              };
+          // under the cluster's lock, as every event is sent: SUBSCRIBED goes first
+          synchronized (cluster) {
+            try {
+              sink.send(recordIo(cluster.subscribe(subscriber)));
+            } catch (IllegalStateException e) {
+              sink.close(); // the leadership moved meanwhile
+            }
+          }
+        });
+  }
+
+  private static byte[] recordIo(String json) {
+    byte[] record = json.getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = (record.length + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] out = Arrays.copyOf(prefix, prefix.length + record.length);
+    System.arraycopy(record, 0, out, prefix.length, record.length);
+    return out;
   }
 
   Handler marathon() {

@@ -70,6 +70,27 @@ public final class UnlistedAgents {
     return out;
   }
 
+  /**
+   * The leader's event stream says it removed the agent (AGENT_REMOVED): unlisted from now, as the
+   * next /master/slaves round would find.
+   *
+   * @return its entry to publish, or null if it was not listed (unknown, or unlisted already)
+   */
+  public synchronized AgentInventory removedNow(String agentId, java.time.Instant at) {
+    AgentInventory last = listed.remove(agentId);
+    if (last == null) {
+      return null;
+    }
+    AgentInventory gone =
+        AgentInventory.newBuilder(last)
+            .setActive(false)
+            .setUnlistedSince(at)
+            .setObservedAt(at)
+            .build();
+    unlisted.put(agentId, gone);
+    return gone;
+  }
+
   public synchronized boolean contains(String agentId) {
     return unlisted.containsKey(agentId);
   }

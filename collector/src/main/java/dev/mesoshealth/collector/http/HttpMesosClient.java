@@ -99,6 +99,93 @@ public final class HttpMesosClient implements MesosClient {
         });
   }
 
+  // one daemon thread closes streams that went quiet, for every stream of the process
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "mesos-stream-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+
+  @Override
+  public StreamEnd stream(
+      URI uri, byte[] call, Duration idleTimeout, java.util.function.Consumer<byte[]> onRecord) {
+    HttpResponse<java.io.InputStream> response;
+    try {
+      String auth = credentials.authorization().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .header("Content-Type", "application/json")
+              .header("Accept", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(call));
+      if (auth != null) {
+        request.header("Authorization", auth);
+      }
+      // the head within the usual deadline; the body never ends
+      response =
+          http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new StreamEnd(0, null, "interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      PollResult.Failure f = (PollResult.Failure) failure(e, Duration.ZERO, 0);
+      return new StreamEnd(0, null, f.error());
+    }
+    int status = response.statusCode();
+    String location = response.headers().firstValue("Location").orElse(null);
+    java.io.InputStream body = response.body();
+    if (status != 200) {
+      try (body) {
+        body.readNBytes(4096);
+      } catch (IOException e) {
+        // the status says enough
+      }
+      if (status == 401) {
+        credentials.rejected();
+      }
+      return new StreamEnd(status, location, "HTTP " + status);
+    }
+    java.util.concurrent.atomic.AtomicLong heard =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    long idleNanos = idleTimeout.toNanos();
+    java.util.concurrent.ScheduledFuture<?> watch =
+        WATCHDOG.scheduleWithFixedDelay(
+            () -> {
+              if (System.nanoTime() - heard.get() > idleNanos) {
+                try {
+                  body.close(); // the reader's next read fails: the stream is over
+                } catch (IOException e) {
+                  // closing anyway
+                }
+              }
+            },
+            idleTimeout.toMillis() / 3 + 1,
+            idleTimeout.toMillis() / 3 + 1,
+            TimeUnit.MILLISECONDS);
+    try (body) {
+      byte[] record;
+      while ((record = dev.mesoshealth.collector.core.OperatorEvents.nextRecord(body, MAX_RECORD))
+          != null) {
+        heard.set(System.nanoTime());
+        onRecord.accept(record);
+      }
+      return new StreamEnd(200, null, "the stream ended");
+    } catch (IOException e) {
+      boolean quiet = System.nanoTime() - heard.get() > idleNanos;
+      return new StreamEnd(
+          200, null, quiet ? "nothing for " + idleTimeout.toSeconds() + " s" : e.toString());
+    } catch (dev.mesoshealth.collector.core.InvalidResponseException e) {
+      return new StreamEnd(200, null, "invalid stream: " + e.getMessage());
+    } finally {
+      watch.cancel(false);
+    }
+  }
+
+  /** The largest event accepted: SUBSCRIBED carries the whole cluster's state. */
+  private static final int MAX_RECORD = 256 * 1024 * 1024;
+
   private PollResult failure(Throwable error, Duration took, long maxBytes) {
     Throwable e = unwrap(error);
     if (e instanceof ResponseTooLargeException) {

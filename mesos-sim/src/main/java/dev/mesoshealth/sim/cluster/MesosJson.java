@@ -578,6 +578,114 @@ final class MesosJson {
         });
   }
 
+  // ------------------------------------------------------ Operator API (v1) events
+
+  static final String OPERATOR_HEARTBEAT = "{\"type\":\"HEARTBEAT\"}";
+
+  /**
+   * SUBSCRIBED with the state a subscriber starts from, shaped as Mesos' v1 master.proto writes it
+   * (compare the real captures under shared/fixtures): the agents, registered and recovered.
+   */
+  static String operatorSubscribed(SimCluster c, int heartbeatSeconds) {
+    return text(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("type", "SUBSCRIBED");
+          g.writeObjectFieldStart("subscribed");
+          g.writeObjectFieldStart("get_state");
+          g.writeObjectFieldStart("get_agents");
+          g.writeArrayFieldStart("agents");
+          for (SimAgent a : c.agents) {
+            if (a.listed()) {
+              operatorAgent(g, a);
+            }
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("recovered_agents");
+          for (SimAgent a : c.agents) {
+            if (!a.removed && a.recovering()) {
+              agentInfo(g, a);
+            }
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+          g.writeObjectFieldStart("get_frameworks");
+          g.writeEndObject();
+          g.writeObjectFieldStart("get_tasks");
+          g.writeEndObject();
+          g.writeObjectFieldStart("get_executors");
+          g.writeEndObject();
+          g.writeEndObject();
+          g.writeNumberField("heartbeat_interval_seconds", (double) heartbeatSeconds);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  static String operatorAgentAdded(SimCluster c, SimAgent a) {
+    return text(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("type", "AGENT_ADDED");
+          g.writeObjectFieldStart("agent_added");
+          g.writeFieldName("agent");
+          operatorAgent(g, a);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  static String operatorAgentRemoved(SimAgent a) {
+    return "{\"type\":\"AGENT_REMOVED\",\"agent_removed\":{\"agent_id\":{\"value\":\""
+        + a.id
+        + "\"}}}";
+  }
+
+  /** A v1 Agent: its AgentInfo, and what the master knows of the registration. */
+  private static void operatorAgent(JsonGenerator g, SimAgent a) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("agent_info");
+    agentInfo(g, a);
+    g.writeBooleanField("active", a.active());
+    g.writeBooleanField("deactivated", a.deactivated);
+    g.writeStringField("version", MESOS_VERSION);
+    g.writeStringField("pid", "slave(1)@" + a.ip + ":" + a.port);
+    g.writeObjectFieldStart("registered_time");
+    g.writeNumberField("nanoseconds", a.registeredAt.toEpochMilli() * 1_000_000L);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /** A v1 AgentInfo: id, hostname, port and scalar resources. */
+  private static void agentInfo(JsonGenerator g, SimAgent a) throws IOException {
+    g.writeStartObject();
+    g.writeObjectFieldStart("id");
+    g.writeStringField("value", a.id);
+    g.writeEndObject();
+    g.writeStringField("hostname", a.hostname);
+    g.writeNumberField("port", a.port);
+    g.writeArrayFieldStart("resources");
+    for (var r :
+        java.util.List.of(
+            Map.entry("cpus", a.shape.cpus()),
+            Map.entry("mem", a.shape.memMb()),
+            Map.entry("disk", a.shape.diskMb()))) {
+      g.writeStartObject();
+      g.writeStringField("name", r.getKey());
+      g.writeStringField("type", "SCALAR");
+      g.writeObjectFieldStart("scalar");
+      g.writeNumberField("value", r.getValue());
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static String text(Body body) {
+    return new String(write(body), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   // ------------------------------------------------------------ plumbing
 
   interface Body {

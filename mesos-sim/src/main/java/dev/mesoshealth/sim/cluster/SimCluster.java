@@ -215,6 +215,59 @@ public final class SimCluster {
     return MarathonJson.tasks(this);
   }
 
+  // ------------------------------------------------------- Operator API (v1) stream
+
+  /** How often the leader sends HEARTBEAT on its event streams, as Mesos does by default. */
+  static final int OPERATOR_HEARTBEAT_SECONDS = 15;
+
+  /** One SUBSCRIBE call's event stream: each event's JSON, until the subscriber goes. */
+  public interface OperatorSubscriber {
+    /** False once the subscriber has gone. */
+    boolean send(String eventJson);
+
+    void close();
+  }
+
+  private final List<OperatorSubscriber> operatorSubscribers = new ArrayList<>();
+
+  /**
+   * Subscribes to the leader's events (POST /api/v1 SUBSCRIBE) and returns the SUBSCRIBED event,
+   * the full state, taken under the same lock as every later event, so none falls in between.
+   */
+  public synchronized String subscribe(OperatorSubscriber subscriber) {
+    if (leader < 0) {
+      throw new IllegalStateException("no elected master");
+    }
+    operatorSubscribers.add(subscriber);
+    return MesosJson.operatorSubscribed(this, OPERATOR_HEARTBEAT_SECONDS);
+  }
+
+  /** How many event streams the leader is serving. */
+  public synchronized int operatorSubscribers() {
+    return operatorSubscribers.size();
+  }
+
+  private void operatorEvent(String json) {
+    operatorSubscribers.removeIf(s -> !s.send(json));
+  }
+
+  private void agentAdded(SimAgent a) {
+    if (!operatorSubscribers.isEmpty()) {
+      operatorEvent(MesosJson.operatorAgentAdded(this, a));
+    }
+  }
+
+  private void agentRemoved(SimAgent a) {
+    if (!operatorSubscribers.isEmpty()) {
+      operatorEvent(MesosJson.operatorAgentRemoved(a));
+    }
+  }
+
+  private void closeOperatorStreams() {
+    operatorSubscribers.forEach(OperatorSubscriber::close);
+    operatorSubscribers.clear();
+  }
+
   // ---------------------------------------------------------------- time
 
   /** Advances the cluster to the clock's current time, one simulated second at a time. */
@@ -228,6 +281,9 @@ public final class SimCluster {
 
   private void step() {
     ticks++;
+    if (ticks % OPERATOR_HEARTBEAT_SECONDS == 0) {
+      operatorEvent(MesosJson.OPERATOR_HEARTBEAT);
+    }
     expireFaults();
     for (SimAgent agent : agents) {
       if (!agent.removed) {
@@ -800,6 +856,7 @@ public final class SimCluster {
                 a.registered = true;
                 a.reregisteredAt = now;
                 leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+                agentAdded(a);
               }
               case AGENT_DRAINING -> {
                 a.deactivated = false;
@@ -817,6 +874,7 @@ public final class SimCluster {
                 a.registeredAt = now;
                 a.restart(now);
                 leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
+                agentAdded(a);
               }
               case RECOVERY_ERRORS -> a.recoveryErrors = 0;
               case LAUNCH_ERRORS -> a.launchErrorsPerSecond = 0;
@@ -836,6 +894,7 @@ public final class SimCluster {
    */
   private void markUnreachable(SimAgent agent) {
     agent.unreachable = true;
+    agentRemoved(agent); // Mesos' __removeSlave tells subscribers, unreachable or gone
     leaderCount(Counter.SLAVE_UNREACHABLE_SCHEDULED, 1);
     leaderCount(Counter.SLAVE_UNREACHABLE_COMPLETED, 1);
     for (SimTask t : agent.tasks) {
@@ -852,6 +911,7 @@ public final class SimCluster {
       a.unreachable = false;
       a.reregisteredAt = now;
       leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+      agentAdded(a);
       for (SimTask t : a.tasks) {
         t.state = "TASK_RUNNING";
       }
@@ -860,6 +920,7 @@ public final class SimCluster {
 
   private void removeAgent(SimAgent a) {
     a.removed = true;
+    agentRemoved(a);
     int lostTasks = a.tasks.size();
     a.tasks.clear();
     leaderCount(Counter.TASKS_LOST, lostTasks);
@@ -884,6 +945,7 @@ public final class SimCluster {
         agents.add(a);
         fillWithBatchTasks(a);
         leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
+        agentAdded(a);
         nodes.add(a.id);
         reverts.put(id, () -> removeAgent(a));
         return "agent " + a.id + " (" + a.hostname + ") added at " + a.ip;
@@ -903,6 +965,7 @@ public final class SimCluster {
       }
       case NO_LEADER -> {
         nodes.add(leaderName());
+        closeOperatorStreams();
         leader = -1;
         secondLeader = -1;
         reverts.put(
@@ -1002,6 +1065,7 @@ public final class SimCluster {
   }
 
   private void elect(int index) {
+    closeOperatorStreams(); // a master that loses the leadership exits: its streams end
     leader = index;
     if (index >= 0) {
       masters.get(index).resetCounters();
@@ -1045,12 +1109,14 @@ public final class SimCluster {
       a.reregisterDeadline = null;
       a.reregisteredAt = now;
       leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
+      agentAdded(a);
     } else if (!now.isBefore(a.reregisterDeadline)) {
       a.reregistersAt = null;
       a.reregisterDeadline = null;
       a.removed = true;
       leaderCount(Counter.SLAVE_REMOVALS, 1);
       leaderCount(Counter.RECOVERY_SLAVE_REMOVALS, 1);
+      agentRemoved(a);
     }
   }
 

@@ -8,16 +8,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A parsed HTTP/1.1 request head. The simulator serves GETs, so bodies are not kept.
+ * A parsed HTTP/1.1 request.
  *
  * @param local the address the client dialled, which tells which simulated node it wants
+ * @param body the request body (the Operator API's calls are POSTs), empty for a GET
  */
 public record HttpRequest(
     String method,
     String path,
     Map<String, String> query,
     Map<String, String> headers,
-    InetSocketAddress local) {
+    InetSocketAddress local,
+    byte[] body) {
 
   /** Header value by case-insensitive name, or null. */
   public String header(String name) {

@@ -17,6 +17,21 @@ public sealed interface Reply {
   /** Accept the request and never answer (a hung node). */
   record Never() implements Reply {}
 
+  /**
+   * A response whose body never ends (chunked): {@code open} gets the sink once the head is sent,
+   * and sends chunks as they come, as the Operator API's event stream does.
+   */
+  record Stream(String contentType, java.util.function.Consumer<Sink> open) implements Reply {}
+
+  /** Where a streamed body goes; thread-safe. */
+  interface Sink {
+    /** Queues a chunk; false once the client has gone (then stop sending). */
+    boolean send(byte[] chunk);
+
+    /** Ends the stream and closes the connection. */
+    void close();
+  }
+
   static Response json(byte[] body) {
     return new Response(200, "application/json", body, Map.of());
   }

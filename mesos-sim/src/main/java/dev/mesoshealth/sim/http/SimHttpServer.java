@@ -43,6 +43,8 @@ public final class SimHttpServer implements AutoCloseable {
   private static final int MAX_HEAD_BYTES = 16 * 1024;
   private static final int MAX_BODY_BYTES = 1024 * 1024;
   private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
   /** Answers a request; must be thread-safe and quick. */
   public interface Handler {
@@ -327,7 +329,7 @@ public final class SimHttpServer implements AutoCloseable {
 
   private void closeIdle(long now) {
     for (Connection c : Set.copyOf(connections)) {
-      if (now - c.lastActivity > idleTimeoutNanos) {
+      if (now - c.lastActivity > idleTimeoutNanos && !c.streaming) {
         c.close();
       }
     }
@@ -342,6 +344,7 @@ public final class SimHttpServer implements AutoCloseable {
     ByteBuffer in = ByteBuffer.allocate(2048);
     final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     boolean busy;
+    boolean streaming;
     boolean closeAfterWrite;
     boolean closed;
     long lastActivity = System.nanoTime();
@@ -416,6 +419,7 @@ public final class SimHttpServer implements AutoCloseable {
       if (in.position() < total) {
         return; // wait for the rest of the body
       }
+      byte[] body = java.util.Arrays.copyOfRange(in.array(), headEnd + HEAD_END.length, total);
       // drop the consumed request from the buffer
       in.flip();
       in.position(total);
@@ -430,7 +434,8 @@ public final class SimHttpServer implements AutoCloseable {
               ? !"close".equalsIgnoreCase(headers.get("connection"))
               : "keep-alive".equalsIgnoreCase(headers.get("connection"));
       HttpRequest request =
-          new HttpRequest(requestLine[0], path, HttpRequest.parseQuery(rawQuery), headers, local);
+          new HttpRequest(
+              requestLine[0], path, HttpRequest.parseQuery(rawQuery), headers, local, body);
       busy = true;
       dispatch(request, keepAlive);
     }
@@ -450,6 +455,8 @@ public final class SimHttpServer implements AutoCloseable {
                 runOnLoop(() -> send(r, keepAlive));
               } else if (reply instanceof Reply.Delayed d) {
                 schedule(d.delay(), () -> runOnLoop(() -> send(d.response(), keepAlive)));
+              } else if (reply instanceof Reply.Stream s) {
+                runOnLoop(() -> startStream(s));
               }
               // Reply.Never: hung, keep the connection open and never answer
             });
@@ -481,6 +488,62 @@ public final class SimHttpServer implements AutoCloseable {
       }
     }
 
+    /** The head of a chunked response; then each chunk as the stream's source sends it. */
+    void startStream(Reply.Stream s) {
+      if (closed) {
+        return;
+      }
+      requestsServed.incrementAndGet();
+      streaming = true;
+      String head =
+          "HTTP/1.1 200 OK\r\nContent-Type: "
+              + s.contentType()
+              + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+      out.add(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
+      flush();
+      s.open()
+          .accept(
+              new Reply.Sink() {
+                @Override
+                public boolean send(byte[] chunk) {
+                  if (closed) {
+                    return false;
+                  }
+                  byte[] size =
+                      (Integer.toHexString(chunk.length) + "\r\n")
+                          .getBytes(StandardCharsets.ISO_8859_1);
+                  runOnLoop(
+                      () -> {
+                        if (!closed) {
+                          out.add(ByteBuffer.wrap(size));
+                          out.add(ByteBuffer.wrap(chunk));
+                          out.add(ByteBuffer.wrap(CRLF));
+                          flush();
+                        }
+                      });
+                  return true;
+                }
+
+                @Override
+                public void close() {
+                  runOnLoop(
+                      () -> {
+                        out.add(ByteBuffer.wrap(LAST_CHUNK));
+                        closeAfterWrite = true;
+                        flush();
+                      });
+                }
+              });
+    }
+
+    private void flush() {
+      try {
+        write();
+      } catch (IOException e) {
+        close();
+      }
+    }
+
     void write() throws IOException {
       while (!out.isEmpty()) {
         ByteBuffer b = out.peek();
@@ -497,6 +560,9 @@ public final class SimHttpServer implements AutoCloseable {
         return;
       }
       key.interestOps(SelectionKey.OP_READ);
+      if (streaming) {
+        return; // the stream owns the connection: no next request on it
+      }
       busy = false;
       if (in.position() > 0) {
         parseNext();
