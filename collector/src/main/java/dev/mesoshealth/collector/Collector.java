@@ -4,6 +4,7 @@ import dev.mesoshealth.collector.core.InvalidResponseException;
 import dev.mesoshealth.collector.core.InventoryTracker;
 import dev.mesoshealth.collector.core.KeyBaseline;
 import dev.mesoshealth.collector.core.Leadership;
+import dev.mesoshealth.collector.core.MaintenanceParser;
 import dev.mesoshealth.collector.core.MarathonParser;
 import dev.mesoshealth.collector.core.OperatorEvents;
 import dev.mesoshealth.collector.core.PollResult;
@@ -78,6 +79,7 @@ public final class Collector implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean inventoryRequested =
       new java.util.concurrent.atomic.AtomicBoolean();
   private OperatorStream operatorStream;
+  private volatile long lastInventoryRound = System.nanoTime();
 
   /** Where and how to poll one agent. */
   record AgentTarget(String id, String hostname, String address, URI snapshotUrl, String version) {}
@@ -154,20 +156,23 @@ public final class Collector implements AutoCloseable {
   }
 
   /**
-   * An inventory round within a second, one for any number of requests in that second: the
-   * thousands of AGENT_ADDED events of a failover's re-registrations are a few rounds, not one
-   * /master/slaves read each.
+   * An inventory round soon: at once if none ran in the last poll interval, else when that interval
+   * is over; one for any number of requests meanwhile. An added agent is polled within an interval,
+   * and the thousand AGENT_ADDED events of a failover's re-registrations cost no more
+   * /master/slaves reads than one a poll interval.
    */
   private void requestInventoryRound() {
     if (!inventoryRequested.getAndSet(true)) {
+      long wait =
+          Math.max(0, lastInventoryRound + config.pollInterval().toNanos() - System.nanoTime());
       try {
         rounds.schedule(
             () -> {
               inventoryRequested.set(false);
               guard("inventory round", this::inventoryRound);
             },
-            1,
-            TimeUnit.SECONDS);
+            wait,
+            TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         inventoryRequested.set(false); // closing
       }
@@ -322,6 +327,7 @@ public final class Collector implements AutoCloseable {
   // ------------------------------------------------------------------ inventory
 
   CompletableFuture<?> inventoryRound() {
+    lastInventoryRound = System.nanoTime();
     return resolveLeader()
         .thenCompose(
             lead -> {
@@ -331,9 +337,64 @@ public final class Collector implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
               }
               Instant observedAt = clock.instant();
+              CompletableFuture<MaintenanceParser.Schedule> schedule = fetchMaintenance(lead.get());
               return fetchSlaves(lead.get(), true)
-                  .thenAccept(body -> body.ifPresent(b -> applySlaves(b, observedAt)));
+                  .thenCombine(
+                      schedule,
+                      (body, maintenance) -> {
+                        body.ifPresent(b -> applySlaves(b, observedAt, maintenance));
+                        return null;
+                      });
             });
+  }
+
+  /**
+   * The leader's maintenance schedule and status; none when the master has no maintenance endpoints
+   * or they fail (the inventory goes on without them, and says so once).
+   */
+  private CompletableFuture<MaintenanceParser.Schedule> fetchMaintenance(URI lead) {
+    CompletableFuture<PollResult> schedule =
+        http.get(lead.resolve("/maintenance/schedule"), config.maxInventoryBytes());
+    CompletableFuture<PollResult> status =
+        http.get(lead.resolve("/maintenance/status"), config.maxInventoryBytes());
+    return schedule.thenCombine(
+        status,
+        (s, t) -> {
+          if (s instanceof PollResult.Response sr
+              && sr.status() == 200
+              && t instanceof PollResult.Response tr
+              && tr.status() == 200) {
+            try {
+              MaintenanceParser.Schedule parsed = MaintenanceParser.parse(sr.body(), tr.body());
+              outages.up("maintenance", "maintenance schedule readable again");
+              return parsed;
+            } catch (InvalidResponseException e) {
+              outages.down("maintenance", "/maintenance/schedule is invalid: " + e.getMessage());
+              return MaintenanceParser.NONE;
+            }
+          }
+          outages.down(
+              "maintenance",
+              "cannot read "
+                  + lead.resolve("/maintenance/schedule")
+                  + " and /maintenance/status: agents are judged without maintenance windows");
+          return MaintenanceParser.NONE;
+        });
+  }
+
+  /** Marks the agent with its machine's maintenance window, if it has one. */
+  private static AgentInventory withMaintenance(
+      AgentInventory a, MaintenanceParser.Schedule maintenance) {
+    String address = a.getAddress();
+    String ip =
+        address == null || address.indexOf(':') < 0
+            ? address
+            : address.substring(0, address.lastIndexOf(':'));
+    MaintenanceParser.Entry m = maintenance.lookup(a.getHostname(), ip);
+    a.setMaintenanceMode(m == null ? null : m.mode());
+    a.setMaintenanceStart(m == null ? null : m.start());
+    a.setMaintenanceEnd(m == null ? null : m.end());
+    return a;
   }
 
   /** The leader: from master/elected, else ZooKeeper, else any master's /master/redirect. */
@@ -397,7 +458,8 @@ public final class Collector implements AutoCloseable {
             });
   }
 
-  private void applySlaves(byte[] body, Instant observedAt) {
+  private void applySlaves(
+      byte[] body, Instant observedAt, MaintenanceParser.Schedule maintenance) {
     SlavesParser.ParsedSlaves parsed;
     try {
       parsed = SlavesParser.parse(body, config.cluster(), observedAt);
@@ -419,7 +481,7 @@ public final class Collector implements AutoCloseable {
     for (AgentInventory a : parsed.agents()) {
       ids.add(a.getAgentId());
       if (config.shard().pollsMasters()) {
-        sink.agent(a.getAgentId(), a);
+        sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
       }
       if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
         URI url = URI.create(config.scheme() + "://" + a.getAddress() + "/metrics/snapshot");
@@ -438,7 +500,7 @@ public final class Collector implements AutoCloseable {
         a.setVersion(known.version());
       }
       if (config.shard().pollsMasters()) {
-        sink.agent(a.getAgentId(), a);
+        sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
       }
       if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
         mine.put(
@@ -460,7 +522,7 @@ public final class Collector implements AutoCloseable {
     for (AgentInventory a : unlisted.update(parsed.agents(), recoveredIds, observedAt)) {
       ids.add(a.getAgentId());
       if (config.shard().pollsMasters()) {
-        sink.agent(a.getAgentId(), a);
+        sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
       }
       AgentTarget known = agents.get(a.getAgentId());
       if (known != null) {

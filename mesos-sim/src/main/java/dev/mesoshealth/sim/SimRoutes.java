@@ -1,5 +1,8 @@
 package dev.mesoshealth.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.sim.cluster.Maintenance;
 import dev.mesoshealth.sim.cluster.NodeFaults;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.sim.cluster.SimCluster;
@@ -7,9 +10,12 @@ import dev.mesoshealth.sim.cluster.SimMaster;
 import dev.mesoshealth.sim.http.HttpRequest;
 import dev.mesoshealth.sim.http.Reply;
 import dev.mesoshealth.sim.http.SimHttpServer.Handler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +27,7 @@ import java.util.Optional;
  */
 final class SimRoutes {
   private static final byte[] EMPTY = new byte[0];
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] VERSION =
       "{\"version\":\"1.9.0\",\"build_date\":\"2019-09-03 08:12:29\",\"build_user\":\"sim\"}"
           .getBytes(StandardCharsets.UTF_8);
@@ -44,6 +51,12 @@ final class SimRoutes {
       synchronized (cluster) {
         if (request.path().equals("/api/v1")) {
           return master.faults().hung ? new Reply.Never() : operatorApi(master, request);
+        }
+        if (request.path().startsWith("/maintenance/")
+            || request.path().startsWith("/master/maintenance/")
+            || request.path().startsWith("/machine/")
+            || request.path().startsWith("/master/machine/")) {
+          return withFaults(master.faults(), maintenance(master, request));
         }
         return withFaults(master.faults(), masterReply(master, request));
       }
@@ -94,6 +107,80 @@ final class SimRoutes {
             }
           }
         });
+  }
+
+  /**
+   * Maintenance (docs/maintenance.md), on the leader: GET and POST /maintenance/schedule, GET
+   * /maintenance/status, POST /machine/down and /machine/up; a follower redirects.
+   */
+  private Reply.Response maintenance(SimMaster master, HttpRequest request) {
+    String path =
+        request.path().startsWith("/master/") ? request.path().substring(7) : request.path();
+    if (!cluster.isElected(master)) {
+      Optional<SimMaster> leader = cluster.leader();
+      if (leader.isEmpty()) {
+        return Reply.status(503, "No leader elected");
+      }
+      return Reply.redirect(307, "//" + leader.get().hostPort() + "/master" + path);
+    }
+    boolean post = request.method().equals("POST");
+    try {
+      switch (path) {
+        case "/maintenance/schedule" -> {
+          if (post) {
+            cluster.scheduleMaintenance(windows(JSON.readTree(request.body())));
+            return new Reply.Response(200, "text/plain", EMPTY, Map.of());
+          }
+          return Reply.json(cluster.renderMaintenanceSchedule());
+        }
+        case "/maintenance/status" -> {
+          return Reply.json(cluster.renderMaintenanceStatus());
+        }
+        case "/machine/down", "/machine/up" -> {
+          if (!post) {
+            return Reply.status(405, path + " takes POST");
+          }
+          List<Maintenance.MachineId> machines = new ArrayList<>();
+          for (JsonNode m : JSON.readTree(request.body())) {
+            machines.add(machine(m));
+          }
+          if (path.endsWith("down")) {
+            cluster.machinesDown(machines);
+          } else {
+            cluster.machinesUp(machines);
+          }
+          return new Reply.Response(200, "text/plain", EMPTY, Map.of());
+        }
+        default -> {
+          return Reply.status(404, "no such endpoint: " + request.path());
+        }
+      }
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      return Reply.status(400, "bad maintenance request: " + e.getMessage());
+    }
+  }
+
+  private static List<Maintenance.Window> windows(JsonNode schedule) {
+    List<Maintenance.Window> windows = new ArrayList<>();
+    for (JsonNode w : schedule.path("windows")) {
+      List<Maintenance.MachineId> machines = new ArrayList<>();
+      for (JsonNode m : w.path("machine_ids")) {
+        machines.add(machine(m));
+      }
+      JsonNode u = w.path("unavailability");
+      long start = u.path("start").path("nanoseconds").asLong();
+      long duration = u.path("duration").path("nanoseconds").asLong();
+      windows.add(
+          new Maintenance.Window(
+              machines, java.time.Instant.ofEpochSecond(0, start), Duration.ofNanos(duration)));
+    }
+    return windows;
+  }
+
+  private static Maintenance.MachineId machine(JsonNode m) {
+    return new Maintenance.MachineId(
+        m.hasNonNull("hostname") ? m.get("hostname").asText() : null,
+        m.hasNonNull("ip") ? m.get("ip").asText() : null);
   }
 
   private static byte[] recordIo(String json) {

@@ -578,6 +578,75 @@ final class MesosJson {
         });
   }
 
+  // ------------------------------------------------------------- maintenance
+
+  /** GET /maintenance/schedule, as Mesos writes a maintenance::Schedule. */
+  static byte[] maintenanceSchedule(SimCluster c) {
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("windows");
+          for (Maintenance.Window w : c.maintenanceSchedule()) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("machine_ids");
+            for (Maintenance.MachineId m : w.machines()) {
+              machineId(g, m);
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("unavailability");
+            g.writeObjectFieldStart("start");
+            g.writeNumberField("nanoseconds", w.start().toEpochMilli() * 1_000_000L);
+            g.writeEndObject();
+            g.writeObjectFieldStart("duration");
+            g.writeNumberField("nanoseconds", w.duration().toNanos());
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  /** GET /maintenance/status: machines DRAINING (scheduled, not DOWN) and DOWN. */
+  static byte[] maintenanceStatus(SimCluster c) {
+    return write(
+        g -> {
+          Set<Maintenance.MachineId> down = c.machinesDown();
+          g.writeStartObject();
+          g.writeArrayFieldStart("draining_machines");
+          Set<Maintenance.MachineId> seen = new java.util.HashSet<>();
+          for (Maintenance.Window w : c.maintenanceSchedule()) {
+            for (Maintenance.MachineId m : w.machines()) {
+              if (!down.contains(m) && seen.add(m)) {
+                g.writeStartObject();
+                g.writeFieldName("id");
+                machineId(g, m);
+                g.writeEndObject();
+              }
+            }
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("down_machines");
+          for (Maintenance.MachineId m : down) {
+            machineId(g, m);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private static void machineId(JsonGenerator g, Maintenance.MachineId m) throws IOException {
+    g.writeStartObject();
+    if (m.hostname() != null) {
+      g.writeStringField("hostname", m.hostname());
+    }
+    if (m.ip() != null) {
+      g.writeStringField("ip", m.ip());
+    }
+    g.writeEndObject();
+  }
+
   // ------------------------------------------------------ Operator API (v1) events
 
   static final String OPERATOR_HEARTBEAT = "{\"type\":\"HEARTBEAT\"}";

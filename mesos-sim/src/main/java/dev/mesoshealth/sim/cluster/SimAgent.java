@@ -81,6 +81,10 @@ public final class SimAgent {
   boolean partitioned;
 
   boolean partitionAnswers = true;
+
+  /** Its machine is DOWN for maintenance: the agent is shut down until the machine is UP. */
+  boolean machineDown;
+
   boolean pressure;
   int launchErrorsPerSecond;
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -195,6 +196,14 @@ public final class SimCluster {
     return MesosJson.snapshot(MesosJson.masterMetrics(this, master), master.faults.partial);
   }
 
+  public synchronized byte[] renderMaintenanceSchedule() {
+    return MesosJson.maintenanceSchedule(this);
+  }
+
+  public synchronized byte[] renderMaintenanceStatus() {
+    return MesosJson.maintenanceStatus(this);
+  }
+
   public synchronized byte[] renderSlaves() {
     return MesosJson.slaves(this);
   }
@@ -213,6 +222,83 @@ public final class SimCluster {
 
   public synchronized byte[] renderMarathonTasks() {
     return MarathonJson.tasks(this);
+  }
+
+  // ------------------------------------------------------------- maintenance
+
+  private List<Maintenance.Window> schedule = List.of();
+  private final Set<Maintenance.MachineId> machinesDown = new java.util.LinkedHashSet<>();
+
+  public synchronized List<Maintenance.Window> maintenanceSchedule() {
+    return schedule;
+  }
+
+  public synchronized Set<Maintenance.MachineId> machinesDown() {
+    return Set.copyOf(machinesDown);
+  }
+
+  /**
+   * Replaces the schedule (POST /maintenance/schedule), as Mesos does; a DOWN machine must stay in
+   * it.
+   */
+  public synchronized void scheduleMaintenance(List<Maintenance.Window> windows) {
+    for (Maintenance.MachineId down : machinesDown) {
+      if (windows.stream().noneMatch(w -> w.machines().contains(down))) {
+        throw new IllegalArgumentException(
+            "machine " + down + " is DOWN: it must stay in the schedule until it is UP");
+      }
+    }
+    schedule = List.copyOf(windows);
+  }
+
+  /** POST /machine/down: scheduled machines go DOWN and their agents shut down. */
+  public synchronized void machinesDown(List<Maintenance.MachineId> machines) {
+    for (Maintenance.MachineId m : machines) {
+      if (schedule.stream().noneMatch(w -> w.machines().contains(m))) {
+        throw new IllegalArgumentException("machine " + m + " is not in the maintenance schedule");
+      }
+    }
+    for (Maintenance.MachineId m : machines) {
+      if (machinesDown.add(m)) {
+        for (SimAgent a : agents) {
+          if (!a.removed && m.matches(a)) {
+            removeAgent(a);
+            a.machineDown = true;
+          }
+        }
+      }
+    }
+  }
+
+  /** POST /machine/up: DOWN machines leave the schedule and their agents register again. */
+  public synchronized void machinesUp(List<Maintenance.MachineId> machines) {
+    for (Maintenance.MachineId m : machines) {
+      if (!machinesDown.contains(m)) {
+        throw new IllegalArgumentException("machine " + m + " is not DOWN");
+      }
+    }
+    for (Maintenance.MachineId m : machines) {
+      machinesDown.remove(m);
+      List<Maintenance.Window> left = new ArrayList<>();
+      for (Maintenance.Window w : schedule) {
+        List<Maintenance.MachineId> rest = new ArrayList<>(w.machines());
+        rest.remove(m);
+        if (!rest.isEmpty()) {
+          left.add(new Maintenance.Window(rest, w.start(), w.duration()));
+        }
+      }
+      schedule = List.copyOf(left);
+      for (SimAgent a : agents) {
+        if (a.machineDown && m.matches(a)) {
+          a.machineDown = false;
+          a.removed = false;
+          a.registeredAt = now;
+          a.restart(now);
+          leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
+          agentAdded(a);
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------- Operator API (v1) stream

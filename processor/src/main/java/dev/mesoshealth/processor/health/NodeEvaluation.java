@@ -135,13 +135,16 @@ public final class NodeEvaluation {
       return new Result(before, left(base, o.polledAt()));
     }
     if (m.inventory().draining()) {
+      // why it is planned stays the first reason; what its snapshots say follows
+      List<Reason> planned = new ArrayList<>(reasons);
+      planned.add(0, planned(m.inventory()));
       return new Result(
           before,
           withState(
               base,
               HealthStatus.DRAINING,
               m.state() == HealthStatus.DRAINING ? m.since() : o.polledAt(),
-              reasons,
+              planned,
               null,
               0));
     }
@@ -194,7 +197,7 @@ public final class NodeEvaluation {
     if (update.gone()) {
       NodeMemory.InventoryView inv =
           new NodeMemory.InventoryView(
-              true, false, false, null, true, update.at(), false, null, false);
+              true, false, false, null, true, update.at(), false, null, false, null);
       NodeMemory after = with(m, inv);
       if (m.state() == HealthStatus.GONE) {
         return new Result(before, after);
@@ -227,7 +230,8 @@ public final class NodeEvaluation {
             null,
             update.recovering(),
             update.unlistedSince(),
-            leftAnswering);
+            leftAnswering,
+            update.maintenance());
     NodeMemory after = with(m, inv);
     if (newlyUnlisted
         && leftAnswering
@@ -236,27 +240,34 @@ public final class NodeEvaluation {
         && !inv.draining()) {
       return new Result(before, left(after, update.at()));
     }
-    if (inv.draining() && m.state() != HealthStatus.DRAINING) {
-      String how =
-          update.drainState() != null ? "draining (" + update.drainState() + ")" : "deactivated";
-      List<Reason> reasons = new ArrayList<>(m.reasons());
-      reasons.add(
-          0,
-          Reason.of(
-              "agent.draining",
-              HealthStatus.DRAINING,
-              "The agent is " + how + " by an operator: planned, not a fault"));
-      return new Result(
-          before, withState(after, HealthStatus.DRAINING, update.at(), reasons, null, 0));
+    if (inv.draining()) {
+      Reason planned = planned(inv);
+      boolean said =
+          m.reasons().stream()
+              .anyMatch(r -> r.sameAs(planned) && r.message().equals(planned.message()));
+      if (m.state() != HealthStatus.DRAINING || !said) {
+        List<Reason> reasons = new ArrayList<>(m.reasons());
+        reasons.removeIf(r -> PLANNED.contains(r.rule()));
+        reasons.add(0, planned);
+        Instant since = m.state() == HealthStatus.DRAINING ? m.since() : update.at();
+        return new Result(before, withState(after, HealthStatus.DRAINING, since, reasons, null, 0));
+      }
     }
     // listed again (an agent that left and still unlisted stays GONE, round after round)
     if (!inv.draining()
         && (m.state() == HealthStatus.DRAINING
             || (m.state() == HealthStatus.GONE && !inv.unlisted()))) {
       List<Reason> reasons = new ArrayList<>(m.reasons());
-      reasons.removeIf(r -> r.rule().equals("agent.draining") || r.rule().equals("agent.gone"));
+      reasons.removeIf(r -> PLANNED.contains(r.rule()) || r.rule().equals("agent.gone"));
+      // judged afresh by its next poll unless its last one answered (a machine back from a DOWN
+      // window failed every poll while it was away: that is no verdict)
       HealthStatus back =
-          m.state() == HealthStatus.GONE ? HealthStatus.UNKNOWN : Severity.verdict(reasons);
+          m.state() == HealthStatus.GONE || m.failedPolls() > 0
+              ? HealthStatus.UNKNOWN
+              : Severity.verdict(reasons);
+      if (back == HealthStatus.UNKNOWN) {
+        reasons.removeIf(r -> r.rule().equals("poll.failed"));
+      }
       return new Result(before, withState(after, back, update.at(), reasons, null, 0));
     }
     return new Result(before, after);
@@ -279,6 +290,29 @@ public final class NodeEvaluation {
                     + " answering")),
         null,
         0);
+  }
+
+  private static final java.util.Set<String> PLANNED =
+      java.util.Set.of("agent.draining", "agent.maintenance");
+
+  /** Why a planned agent is DRAINING: its maintenance window, or an operator's drain. */
+  private static Reason planned(NodeMemory.InventoryView inv) {
+    NodeMemory.MaintenanceWindow w = inv.maintenance();
+    if (w != null) {
+      String window = w.start() + (w.end() == null ? "" : " to " + w.end());
+      String message =
+          "DOWN".equals(w.mode())
+              ? "Its machine is DOWN for maintenance (window " + window + "): expected, not a fault"
+              : "Its machine is scheduled for maintenance (window "
+                  + window
+                  + "): draining before it starts";
+      return Reason.of("agent.maintenance", HealthStatus.DRAINING, message);
+    }
+    String how = inv.drainState() != null ? "draining (" + inv.drainState() + ")" : "deactivated";
+    return Reason.of(
+        "agent.draining",
+        HealthStatus.DRAINING,
+        "The agent is " + how + " by an operator: planned, not a fault");
   }
 
   /** Wall-clock check: a node without snapshots for too long is UNKNOWN. */
@@ -324,6 +358,7 @@ public final class NodeEvaluation {
       String drainState,
       boolean recovering,
       Instant unlistedSince,
+      NodeMemory.MaintenanceWindow maintenance,
       boolean gone,
       Instant at) {}
 

@@ -92,6 +92,9 @@ public record NodeMemory(
         m);
   }
 
+  /** A machine's maintenance: DRAINING (scheduled) or DOWN, and its window. */
+  public record MaintenanceWindow(String mode, Instant start, Instant end) {}
+
   /** A counter's change seen at a time, for windowed rules (failed tasks, restarts). */
   public record CounterEvent(Instant at, String kind, double amount) {}
 
@@ -106,6 +109,7 @@ public record NodeMemory(
    *     agent that then stops answering has shut down and left; one that keeps answering is cut off
    *     from the master. One that had stopped answering before is what the master marked
    *     unreachable.
+   * @param maintenance the machine's maintenance window (DRAINING or DOWN), or null
    */
   public record InventoryView(
       boolean known,
@@ -116,12 +120,14 @@ public record NodeMemory(
       Instant goneAt,
       boolean recovering,
       Instant unlistedSince,
-      boolean leftAnswering) {
+      boolean leftAnswering,
+      MaintenanceWindow maintenance) {
     public static final InventoryView UNKNOWN =
-        new InventoryView(false, true, false, null, false, null, false, null, false);
+        new InventoryView(false, true, false, null, false, null, false, null, false, null);
 
+    /** Planned unavailability: drained or deactivated by an operator, or in maintenance. */
     public boolean draining() {
-      return deactivated || drainState != null;
+      return deactivated || drainState != null || maintenance != null;
     }
 
     public boolean unlisted() {

@@ -54,6 +54,14 @@ final class Views {
       if (m.inventory().recovering()) {
         inv.put("recovering", true);
       }
+      if (m.inventory().maintenance() != null) {
+        NodeMemory.MaintenanceWindow w = m.inventory().maintenance();
+        Map<String, Object> mw = new LinkedHashMap<>();
+        mw.put("mode", w.mode());
+        mw.put("start", str(w.start()));
+        mw.put("end", str(w.end()));
+        inv.put("maintenance", mw);
+      }
       if (m.inventory().unlisted()) {
         inv.put("unlistedSince", m.inventory().unlistedSince().toString());
       }

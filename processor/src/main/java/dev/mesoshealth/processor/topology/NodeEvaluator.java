@@ -131,6 +131,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 null,
                 false,
                 null,
+                null,
                 true,
                 at)
             : new NodeEvaluation.InventoryUpdate(
@@ -143,6 +144,12 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
                 inventory.getDrainState(),
                 inventory.getRecovering(),
                 inventory.getUnlistedSince(),
+                inventory.getMaintenanceMode() == null
+                    ? null
+                    : new NodeMemory.MaintenanceWindow(
+                        inventory.getMaintenanceMode(),
+                        inventory.getMaintenanceStart(),
+                        inventory.getMaintenanceEnd()),
                 false,
                 at);
     NodeEvaluation.Result r = evaluation.onInventory(before, update);

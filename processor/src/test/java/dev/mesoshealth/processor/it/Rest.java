@@ -42,6 +42,26 @@ final class Rest {
     }
   }
 
+  /** POSTs a JSON body (to a simulated master's maintenance endpoints); the status. */
+  static int post(String url, String json) {
+    try {
+      return CLIENT
+          .send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(json))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   /** The state field of a node's health, or null when not answered with 200. */
   static String state(String api, String nodeId) {
     return state(api, nodeId, null);

@@ -404,6 +404,37 @@ class NodeHealthTopologyTest {
   }
 
   @Test
+  void anAgentInAMaintenanceWindowDrainsBeforeItIsExpectedAwayDuringItAndIsBackAfter() {
+    h.agentListed("S1", t(0), true, false, null);
+    h.agent("S1", t(1), healthyAgentMetrics());
+    // scheduled an hour ahead: DRAINING at once, so load balancers move traffic off before it
+    h.agentInMaintenance("S1", "DRAINING", t(3600), t(7200), t(10));
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.DRAINING);
+    assertThat(h.latest("S1").getReasons().get(0).getRule()).isEqualTo("agent.maintenance");
+    assertThat(h.latest("S1").getReasons().get(0).getMessage())
+        .contains("scheduled for maintenance (window " + t(3600) + " to " + t(7200) + ")");
+
+    // DOWN: its agent shuts down and leaves /master/slaves; its polls fail: expected
+    h.agentInMaintenance("S1", "DOWN", t(3600), t(7200), t(3600));
+    for (int i = 1; i <= 5; i++) {
+      h.agentFailed("S1", t(3600 + 10 * i), Outcome.UNREACHABLE, 100, 1);
+      h.agentInMaintenance("S1", "DOWN", t(3600), t(7200), t(3600 + 10 * i));
+    }
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.DRAINING);
+    assertThat(h.latest("S1").getReasons().get(0).getMessage()).contains("DOWN for maintenance");
+
+    // UP: it registers again, out of the schedule
+    h.agentListed("S1", t(4000), true, false, null);
+    for (int i = 1; i <= 3; i++) {
+      h.agent("S1", t(4000 + 10 * i), healthyAgentMetrics());
+    }
+    assertThat(h.stateOf("S1")).isEqualTo(HealthStatus.HEALTHY);
+    assertThat(h.transitionPath("S1"))
+        .containsExactly(
+            "UNKNOWN>HEALTHY", "HEALTHY>DRAINING", "DRAINING>UNKNOWN", "UNKNOWN>HEALTHY");
+  }
+
+  @Test
   void taskFailuresCountOnlyTheLastFiveMinutes() {
     h.agent("S1", t(0), healthyAgentMetrics());
     h.agent("S1", t(10), with(healthyAgentMetrics(), "mesos.slave.tasks_failed", 13));

@@ -42,7 +42,8 @@ class StateSerdeTest {
           null,
           Map.of("slave/tasks_failed", 3.0),
           List.of(new NodeMemory.CounterEvent(AT.minusSeconds(60), "tasks_failed", 2.0)),
-          new NodeMemory.InventoryView(true, true, false, null, false, null, false, null, false),
+          new NodeMemory.InventoryView(
+              true, true, false, null, false, null, false, null, false, null),
           new NodeMinute(
               NodeMinute.windowStart(AT),
               HealthStatus.HEALTHY,

@@ -260,6 +260,21 @@ public final class TopologyHarness implements AutoCloseable {
     inventory.pipeInput(id, a, at);
   }
 
+  /** The agent's machine in the leader's maintenance schedule (DRAINING, or DOWN and unlisted). */
+  void agentInMaintenance(String id, String mode, Instant start, Instant end, Instant at) {
+    AgentInventory a = SampleEvents.agentInventory(id);
+    a.setCluster(CLUSTER);
+    a.setMaintenanceMode(mode);
+    a.setMaintenanceStart(start);
+    a.setMaintenanceEnd(end);
+    if (mode.equals("DOWN")) {
+      a.setActive(false);
+      a.setUnlistedSince(at);
+    }
+    a.setObservedAt(at);
+    inventory.pipeInput(id, a, at);
+  }
+
   void agentLeft(String id, Instant at) {
     inventory.pipeInput(id, null, at);
   }

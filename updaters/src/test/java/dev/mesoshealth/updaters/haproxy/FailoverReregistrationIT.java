@@ -190,8 +190,9 @@ class FailoverReregistrationIT {
                               .isEmpty()
                           && "GONE".equals(state(processor, lost.id()))
                           && agentsByState(processor).path("HEALTHY").asInt() == AGENTS - 1);
-          assertThat(agentsByState(processor).size())
-              .as("HEALTHY the only state counted (a GONE agent is not)")
+          JsonNode byState = agentsByState(processor);
+          assertThat(byState.size())
+              .as("HEALTHY the only state counted (a GONE agent is not): %s", byState)
               .isEqualTo(1);
 
           collector.stopPollingAndFlush();
