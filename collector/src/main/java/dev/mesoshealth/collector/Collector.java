@@ -337,7 +337,10 @@ public final class Collector implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
               }
               Instant observedAt = clock.instant();
-              CompletableFuture<MaintenanceParser.Schedule> schedule = fetchMaintenance(lead.get());
+              CompletableFuture<MaintenanceParser.Schedule> schedule =
+                  config.shard().pollsMasters()
+                      ? fetchMaintenance(lead.get())
+                      : CompletableFuture.completedFuture(MaintenanceParser.NONE);
               return fetchSlaves(lead.get(), true)
                   .thenCombine(
                       schedule,
