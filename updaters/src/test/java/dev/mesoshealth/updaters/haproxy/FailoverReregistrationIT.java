@@ -20,10 +20,18 @@ import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import dev.mesoshealth.updaters.etcd.EtcdProcess;
+import dev.mesoshealth.updaters.etcd.EtcdUpdater;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,21 +41,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A master failover as real Mesos does it, under the whole pipeline and a real HAProxy: the new
- * leader knows its 1,000 agents from the registry only (recovered_slaves) and they re-register over
- * a minute, each disconnected (slave/registered 0) until then. No agent may go GONE or bad, no
- * server leave rotation; the one agent that is down never re-registers, is removed by the master
- * when agent_reregister_timeout runs out, and only then is GONE.
+ * A master failover as real Mesos does it, under the whole pipeline, a real HAProxy and a real
+ * etcd: the new leader knows its 1,000 agents from the registry only (recovered_slaves) and they
+ * re-register over a minute, each disconnected (slave/registered 0) until then. No agent may go
+ * GONE or bad, no server leave rotation, no etcd service record change; the one agent that is down
+ * never re-registers, is removed by the master when agent_reregister_timeout runs out, and only
+ * then is GONE.
  */
 class FailoverReregistrationIT {
   private static final int AGENTS = 1_000;
   private static final String CLUSTER = "failover";
+  private static final String ETCD_PREFIX = "/mesos-health-failover";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -137,13 +148,22 @@ class FailoverReregistrationIT {
                       .append(" 0.0.0.0:0 disabled\n"));
       try (HaproxyProcess haproxy = new HaproxyProcess(dir, config.toString())) {
         haproxy.start();
-        try (HaproxyUpdater updater = startUpdater(haproxy)) {
+        Files.createDirectories(dir.resolve("etcd"));
+        try (HaproxyUpdater updater = startUpdater(haproxy);
+            EtcdProcess etcd = new EtcdProcess(dir.resolve("etcd"));
+            Client etcdClient = Client.builder().endpoints(etcd.url()).build();
+            EtcdUpdater etcdUpdater = startEtcdUpdater(etcd)) {
           RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
           await("every task a server in rotation")
               .atMost(Duration.ofSeconds(30))
               .untilAsserted(() -> assertThat(ready(api)).isEqualTo(tasks));
 
           double changes = changes(updater);
+          await("etcd holds a service record per task")
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> etcd(etcdClient, "/services/").size() == tasks.size());
+          Map<String, String> services = etcd(etcdClient, "/services/");
+          double etcdDeletes = metric(etcdUpdater.adminUrl(), "mesos_health_etcd_deletes_total");
 
           // one agent without tasks is down when the leader fails over: it never re-registers
           SimAgent lost =
@@ -208,9 +228,66 @@ class FailoverReregistrationIT {
           assertThat(bad).as("transitions to a bad state but the lost agent's").isEmpty();
           assertThat(ready(api)).as("every server still in rotation").isEqualTo(tasks);
           assertThat(changes(updater)).as("no HAProxy change at all").isEqualTo(changes);
+          assertThat(etcd(etcdClient, "/services/"))
+              .as("etcd's service records through the failover")
+              .isEqualTo(services);
+          assertThat(metric(etcdUpdater.adminUrl(), "mesos_health_etcd_deletes_total"))
+              .as("no etcd record deleted but the lost agent's health record")
+              .isLessThanOrEqualTo(etcdDeletes + 1);
+          Map<String, String> health = etcd(etcdClient, "/health/agents/");
+          String lostRecord = health.remove(ETCD_PREFIX + "/health/agents/" + lost.id());
+          assertThat(lostRecord)
+              .as("the lost agent's health record")
+              .contains("\"state\":\"GONE\"");
+          assertThat(health)
+              .as("every other agent's health record HEALTHY")
+              .hasSize(AGENTS - 1)
+              .allSatisfy((k, v) -> assertThat(v).contains("\"state\":\"HEALTHY\""));
         }
       }
     }
+  }
+
+  private EtcdUpdater startEtcdUpdater(EtcdProcess etcd) {
+    Map<String, String> c = new HashMap<>();
+    c.put("cluster.name", CLUSTER);
+    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put("etcd.endpoints", etcd.url());
+    c.put("etcd.prefix", ETCD_PREFIX);
+    c.put("reconcile.interval", "5s");
+    c.put("admin.port", "0");
+    return EtcdUpdater.start(EtcdUpdaterConfig.fromFlags(c));
+  }
+
+  /** The records under the prefix and the given subpath, key to value. */
+  private static Map<String, String> etcd(Client client, String under) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    for (KeyValue kv :
+        client
+            .getKVClient()
+            .get(
+                ByteSequence.from(ETCD_PREFIX + under, StandardCharsets.UTF_8),
+                GetOption.builder().isPrefix(true).build())
+            .get(10, TimeUnit.SECONDS)
+            .getKvs()) {
+      out.put(
+          kv.getKey().toString(StandardCharsets.UTF_8),
+          kv.getValue().toString(StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /** A counter's value from a service's Prometheus /metrics. */
+  private double metric(String adminUrl, String name) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create(adminUrl + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private HaproxyUpdater startUpdater(HaproxyProcess haproxy) {
