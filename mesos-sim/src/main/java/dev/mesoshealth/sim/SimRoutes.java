@@ -234,6 +234,20 @@ final class SimRoutes {
           }
           return Reply.redirect(307, "//" + leader.get().hostPort());
         }
+      case "/master/state":
+      case "/state":
+      case "/master/state.json":
+      case "/state.json":
+        {
+          if (!cluster.isElected(master)) {
+            Optional<SimMaster> leader = cluster.leader();
+            if (leader.isEmpty()) {
+              return Reply.status(503, "No leader elected");
+            }
+            return Reply.redirect(307, "//" + leader.get().hostPort() + "/master/state");
+          }
+          return Reply.json(cluster.renderState(master));
+        }
       case "/master/slaves":
       case "/slaves":
       case "/master/state-summary":

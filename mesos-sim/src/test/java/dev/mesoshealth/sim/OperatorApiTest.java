@@ -68,6 +68,25 @@ class OperatorApiTest {
     return Http.JSON.readTree(new String(record, StandardCharsets.UTF_8));
   }
 
+  /** Reads events until one of the type; every task event on the way must be shaped as Mesos'. */
+  private static JsonNode nextOf(InputStream in, String type) throws IOException {
+    while (true) {
+      JsonNode event = next(in);
+      if (event == null) {
+        return null;
+      }
+      String seen = event.path("type").asText();
+      if (seen.equals("TASK_ADDED")) {
+        assertThat(paths(event, "")).isSubsetOf(paths(capture("1.9.0", 4), ""));
+      } else if (seen.equals("TASK_UPDATED")) {
+        assertThat(paths(event, "")).isSubsetOf(paths(capture("1.9.0", 7), ""));
+      }
+      if (seen.equals(type)) {
+        return event;
+      }
+    }
+  }
+
   private static Set<String> paths(JsonNode node, String prefix) {
     Set<String> out = new TreeSet<>();
     if (node.isObject()) {
@@ -124,13 +143,13 @@ class OperatorApiTest {
 
       SimAgent leaving = sim.cluster().agents().get(2);
       sim.inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
-      JsonNode removed = next(in);
+      JsonNode removed = nextOf(in, "AGENT_REMOVED");
       assertThat(removed.path("type").asText()).isEqualTo("AGENT_REMOVED");
       assertThat(removed.path("agent_removed").path("agent_id").path("value").asText())
           .isEqualTo(leaving.id());
 
       FaultRecord added = sim.inject(FaultSpec.of(FaultKind.AGENT_ADDED, null, null));
-      JsonNode agentAdded = next(in);
+      JsonNode agentAdded = nextOf(in, "AGENT_ADDED");
       assertThat(agentAdded.path("type").asText()).isEqualTo("AGENT_ADDED");
       JsonNode agent = agentAdded.path("agent_added").path("agent");
       assertThat(agent.path("agent_info").path("id").path("value").asText())
@@ -142,10 +161,53 @@ class OperatorApiTest {
 
       clock.advance(Duration.ofSeconds(15));
       sim.cluster().tick();
-      assertThat(next(in).path("type").asText()).isEqualTo("HEARTBEAT");
+      assertThat(nextOf(in, "HEARTBEAT")).isNotNull();
 
       sim.inject(FaultSpec.of(FaultKind.MASTER_FAILOVER, null, null));
-      assertThat(next(in)).as("a leader that loses the leadership ends its streams").isNull();
+      assertThat(nextOf(in, "NONE"))
+          .as("a leader that loses the leadership ends its streams")
+          .isNull();
+    }
+  }
+
+  @Test
+  void anAgentMarkedUnreachableTakesItsMarathonTasksWithIt() throws Exception {
+    SimAgent cut =
+        sim.cluster().agents().stream()
+            .filter(a -> renderedTasksOn(a) > 0)
+            .findFirst()
+            .orElseThrow();
+    HttpResponse<InputStream> r = subscribe(sim.cluster().leader().orElseThrow().hostPort());
+    try (InputStream in = r.body()) {
+      nextOf(in, "SUBSCRIBED");
+      sim.inject(FaultSpec.of(FaultKind.AGENT_PARTITIONED, cut.id(), null));
+      clock.advance(Duration.ofSeconds(76));
+      sim.cluster().tick();
+      assertThat(
+              nextOf(in, "AGENT_REMOVED")
+                  .path("agent_removed")
+                  .path("agent_id")
+                  .path("value")
+                  .asText())
+          .isEqualTo(cut.id());
+      JsonNode update = nextOf(in, "TASK_UPDATED");
+      assertThat(update.path("task_updated").path("state").asText()).isEqualTo("TASK_UNREACHABLE");
+      assertThat(update.path("task_updated").path("status").path("agent_id").path("value").asText())
+          .isEqualTo(cut.id());
+    }
+  }
+
+  private int renderedTasksOn(SimAgent a) {
+    try {
+      int n = 0;
+      for (JsonNode t : Http.JSON.readTree(sim.cluster().renderMarathonTasks()).path("tasks")) {
+        if (a.id().equals(t.path("slaveId").asText())) {
+          n++;
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -144,7 +144,9 @@ final class MesosJson {
         continue;
       }
       if (!a.registered) {
+        // a disconnected agent is also inactive, as Mesos counts it (_slaves_inactive)
         disconnected++;
+        inactive++;
         continue;
       }
       connected++;
@@ -310,31 +312,89 @@ final class MesosJson {
     return write(
         g -> {
           g.writeStartObject();
-          g.writeArrayFieldStart("slaves");
+          agentLists(g, c, true);
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * The agents as readonly_handler.cpp writes them: registered ones under slaves, the registry's
+   * recovered ones (SlaveInfo's id, hostname, port and attributes, nothing the agent has not told
+   * this master yet) under recovered_slaves. Unreachable agents are in neither.
+   */
+  private static void agentLists(JsonGenerator g, SimCluster c, boolean full) throws IOException {
+    g.writeArrayFieldStart("slaves");
+    for (SimAgent a : c.agents) {
+      if (a.listed()) {
+        agentInfo(g, c, a, full);
+      }
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("recovered_slaves");
+    for (SimAgent a : c.agents) {
+      if (!a.removed && a.recovering()) {
+        g.writeStartObject();
+        g.writeStringField("id", a.id);
+        g.writeStringField("hostname", a.hostname);
+        g.writeNumberField("port", a.port);
+        g.writeObjectFieldStart("attributes");
+        for (Map.Entry<String, String> attr : a.attributes.entrySet()) {
+          g.writeStringField(attr.getKey(), attr.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+    }
+    g.writeEndArray();
+  }
+
+  /**
+   * GET /master/state, the fields a health tool reads (readonly_handler.cpp): who leads, the agent
+   * counts (activated, deactivated, unreachable: numbers, as Mesos writes them) and the agent
+   * lists. Frameworks and tasks are left empty: Marathon's API has them.
+   */
+  static byte[] state(SimCluster c, SimMaster self) {
+    return write(
+        g -> {
+          SimMaster leader = c.leader().orElse(null);
+          int activated = 0;
+          int deactivated = 0;
+          int unreachable = 0;
           for (SimAgent a : c.agents) {
-            if (a.listed()) {
-              agentInfo(g, c, a, true);
+            if (a.removed || a.recovering()) {
+              continue;
+            }
+            if (a.unreachable) {
+              unreachable++;
+            } else if (a.deactivated || !a.registered) {
+              deactivated++;
+            } else {
+              activated++;
             }
           }
-          g.writeEndArray();
-          // as Mesos' readonly_handler writes a registry entry: SlaveInfo's id, hostname, port and
-          // attributes, nothing the agent has not told this master yet
-          g.writeArrayFieldStart("recovered_slaves");
-          for (SimAgent a : c.agents) {
-            if (!a.removed && a.recovering()) {
-              g.writeStartObject();
-              g.writeStringField("id", a.id);
-              g.writeStringField("hostname", a.hostname);
-              g.writeNumberField("port", a.port);
-              g.writeObjectFieldStart("attributes");
-              for (Map.Entry<String, String> attr : a.attributes.entrySet()) {
-                g.writeStringField(attr.getKey(), attr.getValue());
-              }
-              g.writeEndObject();
-              g.writeEndObject();
-            }
+          g.writeStartObject();
+          g.writeStringField("version", MESOS_VERSION);
+          g.writeNumberField("start_time", self.startedAt.toEpochMilli() / 1000.0);
+          g.writeStringField("id", self.id);
+          g.writeStringField("pid", "master@" + self.hostPort());
+          g.writeStringField("hostname", self.hostname);
+          g.writeNumberField("activated_slaves", activated);
+          g.writeNumberField("deactivated_slaves", deactivated);
+          g.writeNumberField("unreachable_slaves", unreachable);
+          g.writeStringField("cluster", c.config.cluster());
+          if (leader != null) {
+            g.writeStringField("leader", "master@" + leader.hostPort());
           }
-          g.writeEndArray();
+          agentLists(g, c, false);
+          for (String empty :
+              java.util.List.of(
+                  "frameworks",
+                  "completed_frameworks",
+                  "orphan_tasks",
+                  "unregistered_frameworks")) {
+            g.writeArrayFieldStart(empty);
+            g.writeEndArray();
+          }
           g.writeEndObject();
         });
   }
@@ -702,6 +762,67 @@ final class MesosJson {
           g.writeEndObject();
           g.writeEndObject();
         });
+  }
+
+  /** TASK_ADDED, as a master writes a launched task: staging, with its resources. */
+  static String operatorTaskAdded(SimAgent a, SimTask t) {
+    return text(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("type", "TASK_ADDED");
+          g.writeObjectFieldStart("task_added");
+          g.writeObjectFieldStart("task");
+          idField(g, "agent_id", a.id);
+          idField(g, "framework_id", t.frameworkId);
+          idField(g, "task_id", t.id);
+          g.writeStringField("name", t.app == null ? t.id : t.app.id);
+          g.writeStringField("state", "TASK_STAGING");
+          g.writeArrayFieldStart("resources");
+          for (var r :
+              java.util.List.of(
+                  Map.entry("cpus", t.cpus),
+                  Map.entry("mem", t.memMb),
+                  Map.entry("disk", t.diskMb))) {
+            g.writeStartObject();
+            g.writeStringField("name", r.getKey());
+            g.writeStringField("type", "SCALAR");
+            g.writeObjectFieldStart("scalar");
+            g.writeNumberField("value", r.getValue());
+            g.writeEndObject();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  /** TASK_UPDATED: a status update the master got for a task. */
+  static String operatorTaskUpdated(SimAgent a, SimTask t, String state, java.time.Instant at) {
+    return text(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("type", "TASK_UPDATED");
+          g.writeObjectFieldStart("task_updated");
+          idField(g, "framework_id", t.frameworkId);
+          g.writeStringField("state", state);
+          g.writeObjectFieldStart("status");
+          idField(g, "agent_id", a.id);
+          idField(g, "task_id", t.id);
+          g.writeStringField("state", state);
+          g.writeStringField("source", "SOURCE_MASTER");
+          g.writeNumberField("timestamp", at.toEpochMilli() / 1000.0);
+          g.writeEndObject();
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  private static void idField(JsonGenerator g, String name, String value) throws IOException {
+    g.writeObjectFieldStart(name);
+    g.writeStringField("value", value);
+    g.writeEndObject();
   }
 
   static String operatorAgentRemoved(SimAgent a) {

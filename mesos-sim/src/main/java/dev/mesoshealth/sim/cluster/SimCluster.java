@@ -204,6 +204,10 @@ public final class SimCluster {
     return MesosJson.maintenanceStatus(this);
   }
 
+  public synchronized byte[] renderState(SimMaster master) {
+    return MesosJson.state(this, master);
+  }
+
   public synchronized byte[] renderSlaves() {
     return MesosJson.slaves(this);
   }
@@ -346,6 +350,12 @@ public final class SimCluster {
   private void agentRemoved(SimAgent a) {
     if (!operatorSubscribers.isEmpty()) {
       operatorEvent(MesosJson.operatorAgentRemoved(a));
+    }
+  }
+
+  private void taskUpdated(SimAgent a, SimTask t) {
+    if (!operatorSubscribers.isEmpty()) {
+      operatorEvent(MesosJson.operatorTaskUpdated(a, t, t.state, now));
     }
   }
 
@@ -669,6 +679,10 @@ public final class SimCluster {
     }
     agent.tasks.add(task);
     agent.fetchesSucceeded++;
+    if (!operatorSubscribers.isEmpty()) {
+      operatorEvent(MesosJson.operatorTaskAdded(agent, task));
+      operatorEvent(MesosJson.operatorTaskUpdated(agent, task, "TASK_RUNNING", now));
+    }
   }
 
   private static int freePort(SimAgent agent, List<Integer> taken) {
@@ -986,6 +1000,7 @@ public final class SimCluster {
     for (SimTask t : agent.tasks) {
       if (t.isMarathon()) {
         t.state = "TASK_UNREACHABLE";
+        taskUpdated(agent, t);
       }
     }
   }
@@ -1000,6 +1015,9 @@ public final class SimCluster {
       agentAdded(a);
       for (SimTask t : a.tasks) {
         t.state = "TASK_RUNNING";
+        if (t.isMarathon()) {
+          taskUpdated(a, t);
+        }
       }
     }
   }
@@ -1007,6 +1025,12 @@ public final class SimCluster {
   private void removeAgent(SimAgent a) {
     a.removed = true;
     agentRemoved(a);
+    for (SimTask t : a.tasks) {
+      if (t.isMarathon()) {
+        t.state = "TASK_LOST";
+        taskUpdated(a, t);
+      }
+    }
     int lostTasks = a.tasks.size();
     a.tasks.clear();
     leaderCount(Counter.TASKS_LOST, lostTasks);

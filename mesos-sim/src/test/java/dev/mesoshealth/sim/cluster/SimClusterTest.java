@@ -218,6 +218,41 @@ class SimClusterTest {
   }
 
   @Test
+  void masterStateCountsAgreeWithTheMetricsAndTheAgentLists() throws Exception {
+    SimCluster c = cluster(2, 12);
+    List<SimAgent> agents = c.agents();
+    c.inject(FaultSpec.of(FaultKind.AGENT_DISCONNECTED, agents.get(0).id(), null));
+    c.inject(FaultSpec.of(FaultKind.AGENT_DRAINING, agents.get(1).id(), null));
+    c.inject(FaultSpec.of(FaultKind.DOWN, agents.get(2).id(), null));
+    advance(c, Duration.ofSeconds(76));
+
+    SimMaster leader = c.leader().orElseThrow();
+    var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.renderState(leader));
+    Map<String, Double> metrics = c.masterMetrics(leader);
+    assertThat(state.path("activated_slaves").asDouble())
+        .isEqualTo(metrics.get("master/slaves_active"))
+        .isEqualTo(9.0);
+    assertThat(state.path("deactivated_slaves").asDouble())
+        .isEqualTo(metrics.get("master/slaves_inactive"))
+        .isEqualTo(2.0);
+    assertThat(state.path("unreachable_slaves").asDouble())
+        .isEqualTo(metrics.get("master/slaves_unreachable"))
+        .isEqualTo(1.0);
+    assertThat(state.path("slaves").size()).isEqualTo(11);
+    assertThat(state.path("leader").asText()).isEqualTo("master@" + leader.hostPort());
+
+    c.inject(FaultSpec.of(FaultKind.MASTER_FAILOVER, null, null));
+    SimMaster next = c.leader().orElseThrow();
+    var after = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.renderState(next));
+    assertThat(after.path("recovered_slaves").size())
+        .as("the new leader knows the registry's agents, the unreachable one included")
+        .isEqualTo(12);
+    assertThat(after.path("slaves")).isEmpty();
+    assertThat(after.path("activated_slaves").asDouble())
+        .isEqualTo(c.masterMetrics(next).get("master/slaves_active"));
+  }
+
+  @Test
   void aPartitionCanCutTheCollectorOffToo() {
     SimCluster c = cluster(2, 10);
     SimAgent victim = c.agents().get(5);
