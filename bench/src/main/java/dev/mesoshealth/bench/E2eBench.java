@@ -88,6 +88,7 @@ public final class E2eBench {
       int faults,
       int detected,
       long falseAlarms,
+      long startupAlarms,
       long latencyP50Ms,
       long latencyP95Ms,
       long latencyP99Ms,
@@ -327,6 +328,7 @@ public final class E2eBench {
           injected.size(),
           latencies.size(),
           watch.falseAlarms(victimIds(faults), measureStart),
+          watch.startupAlarms(measureStart),
           percentile(latencies, 0.50),
           percentile(latencies, 0.95),
           percentile(latencies, 0.99),
@@ -559,6 +561,22 @@ public final class E2eBench {
                               !s.arrived().isBefore(since)
                                   && (s.to() == HealthStatus.UNREACHABLE
                                       || s.to() == HealthStatus.UNHEALTHY)))
+          .count();
+    }
+
+    /**
+     * Transitions of any node, masters and the cluster included, to a state worse than HEALTHY
+     * before the faults began: a start-up must raise none.
+     */
+    long startupAlarms(Instant before) {
+      return byNode.values().stream()
+          .flatMap(List::stream)
+          .filter(s -> s.arrived().isBefore(before))
+          .filter(
+              s ->
+                  s.to() == HealthStatus.DEGRADED
+                      || s.to() == HealthStatus.UNHEALTHY
+                      || s.to() == HealthStatus.UNREACHABLE)
           .count();
     }
 

@@ -42,6 +42,9 @@ class E2eBenchIT {
         .isPositive()
         .isLessThanOrEqualTo(r.latencyMaxMs());
     assertThat(r.falseAlarms()).as("healthy agents never reported sick").isZero();
+    assertThat(r.startupAlarms())
+        .as("no node, master or cluster reported sick while the pipeline started")
+        .isZero();
     // loose: K = 2 polls of 1 s, plus a generous allowance for a loaded CI machine
     assertThat(r.latencyMaxMs()).as("slowest detection, ms").isLessThan(15_000);
     assertThat(r.cpuCores()).containsKeys("simulator", "collector", "processor", "whole process");

@@ -332,6 +332,51 @@ class CollectorTest {
   }
 
   @Test
+  void theEventStreamFollowsTheLeadership() {
+    collector(Map.of("inventory.interval", "60s")).start();
+    await("subscribed")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sim.cluster().operatorSubscribers() == 1);
+
+    sink.agents.clear();
+    sim.inject(
+        new FaultSpec(
+            FaultKind.MASTER_FAILOVER,
+            null,
+            null,
+            Map.of("reregisterWithinSeconds", "2", "slowShare", "0")));
+    // the old leader ended the stream; the collector subscribes to the new one
+    await("subscribed to the new leader")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sim.cluster().operatorSubscribers() == 1);
+    SimAgent leaving = sim.cluster().agents().get(5);
+    await("re-registered with the new leader, and listed again (AGENT_ADDED asks a round)")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                sink.agents.stream()
+                    .anyMatch(
+                        e ->
+                            e.getKey().equals(leaving.id())
+                                && e.getValue() != null
+                                && !e.getValue().getRecovering()
+                                && e.getValue().getUnlistedSince() == null
+                                && e.getValue().getReregisteredAt() != null));
+    sink.agents.clear();
+    sim.inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
+    await("the new leader's removal published within 2 s")
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () ->
+                sink.agents.stream()
+                    .anyMatch(
+                        e ->
+                            e.getKey().equals(leaving.id())
+                                && e.getValue() != null
+                                && e.getValue().getUnlistedSince() != null));
+  }
+
+  @Test
   void agentChurnGivesTombstonesAndNewTargets() {
     collector(Map.of("inventory.unlisted.retention", "0s")).runOnce();
     SimAgent leaving = sim.cluster().agents().get(4);

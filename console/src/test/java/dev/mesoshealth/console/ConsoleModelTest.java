@@ -53,6 +53,33 @@ class ConsoleModelTest {
   }
 
   @Test
+  void anAgentInAMaintenanceWindowShowsTheWindow() {
+    model.health("S1", state("S1", HealthStatus.DRAINING), T);
+    AgentInventory a = SampleEvents.agentInventory("S1");
+    a.setMaintenanceMode("DRAINING");
+    a.setMaintenanceStart(Instant.parse("2026-12-07T02:00:00Z"));
+    a.setMaintenanceEnd(Instant.parse("2026-12-07T03:00:00Z"));
+    model.inventory("S1", a, T);
+    model.health("S2", state("S2", HealthStatus.HEALTHY), T);
+    model.inventory("S2", SampleEvents.agentInventory("S2"), T);
+
+    List<Map<String, Object>> nodes = list(model.fullView(), "nodes");
+    Map<String, Object> s1 =
+        nodes.stream().filter(n -> n.get("id").equals("S1")).findFirst().orElseThrow();
+    assertThat(s1.get("maintenance"))
+        .isEqualTo(
+            Map.of(
+                "mode",
+                "DRAINING",
+                "start",
+                "2026-12-07T02:00:00Z",
+                "end",
+                "2026-12-07T03:00:00Z"));
+    assertThat(nodes.stream().filter(n -> n.get("id").equals("S2")).findFirst().orElseThrow())
+        .doesNotContainKey("maintenance");
+  }
+
+  @Test
   void changesAreDrainedOnceAndReplayToTheFullView() {
     model.health("S1", state("S1", HealthStatus.HEALTHY), T);
     model.health("S2", state("S2", HealthStatus.HEALTHY), T);

@@ -356,6 +356,13 @@ public final class ConsoleModel {
       v.put("zone", a.getZone());
       v.put("active", a.getActive());
       v.put("drainState", a.getDrainState());
+      if (a.getMaintenanceMode() != null) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", a.getMaintenanceMode());
+        m.put("start", str(a.getMaintenanceStart()));
+        m.put("end", str(a.getMaintenanceEnd()));
+        v.put("maintenance", m);
+      }
     }
     if (n.getRole() == NodeRole.MASTER) {
       v.put("elected", elected.getOrDefault(id, false));

@@ -185,6 +185,15 @@ function renderHeader(names) {
   badgeEl.textContent = GLYPH[state] + ' ' + state + (c ? ' since ' + clock(c.since) : '');
   const reasons = clear($('cluster-reasons'));
   (c ? c.reasons : []).forEach((r) => reasons.append(el('li', { text: reasonText(r) })));
+  // machines in the leader's maintenance schedule: ahead of the window (DRAINING) or in it (DOWN)
+  const maintenance = clear($('maintenance'));
+  [...S.nodes.values()]
+    .filter((n) => n.cluster === S.cluster && n.maintenance)
+    .sort((a, b) => (a.maintenance.start < b.maintenance.start ? -1 : 1))
+    .forEach((n) => maintenance.append(el('li', {
+      text: `maintenance: ${n.hostname} ${n.maintenance.mode}, window ${clock(n.maintenance.start)}`
+        + (n.maintenance.end ? ` to ${clock(n.maintenance.end)}` : ''),
+    })));
   const leader = [...S.nodes.values()].find((n) => n.cluster === S.cluster && n.role === 'MASTER' && n.elected);
   $('leader').textContent = 'leader: ' + (leader ? leader.hostname : 'none known');
   const counts = {};

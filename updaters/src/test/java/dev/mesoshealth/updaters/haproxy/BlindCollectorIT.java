@@ -9,6 +9,7 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.events.EndpointHealth;
 import dev.mesoshealth.events.EndpointStatus;
+import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
@@ -17,6 +18,7 @@ import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.net.URI;
@@ -42,7 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The collector goes blind, end to end: every simulated agent hangs, so every agent poll times out
  * at once. The processor must say the collector is suspect instead of flipping the agents, and the
  * HAProxy updater must freeze: a real HAProxy, filled with the simulator's Marathon tasks by the
- * updater itself, keeps every server in rotation through the blindness and after it.
+ * updater itself, keeps every server in rotation through the blindness and after it. Then what
+ * should move servers does: a maintenance window on one agent's machine drains its servers an hour
+ * before the window, its DOWN time moves its tasks elsewhere without an alarm, and UP brings the
+ * agent back.
  */
 class BlindCollectorIT {
   private static final int AGENTS = 10;
@@ -82,6 +87,23 @@ class BlindCollectorIT {
         .sum();
   }
 
+  private static Set<String> drained(RuntimeApi api) throws Exception {
+    return api.servers().stream()
+        .filter(s -> !s.unset() && s.state() == AdminState.DRAIN)
+        .map(ServerState::addressAndPort)
+        .collect(Collectors.toSet());
+  }
+
+  private int post(String url, String json) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
   private static Set<String> ready(RuntimeApi api) throws Exception {
     return api.servers().stream()
         .filter(s -> !s.unset() && s.state() == AdminState.READY)
@@ -90,7 +112,8 @@ class BlindCollectorIT {
   }
 
   @Test
-  void everyAgentHungFlipsNoAgentAndDrainsNoServer() throws Exception {
+  void everyAgentHungFlipsNoAgentAndDrainsNoServerButAMaintenanceWindowDrainsItsOwn()
+      throws Exception {
     try (CollectorMain collector = startCollector();
         ProcessorMain processor = startProcessor()) {
       await("the cluster and every agent HEALTHY")
@@ -208,6 +231,60 @@ class BlindCollectorIT {
                 .filter(t -> t.getNode().getRole().name().equals("AGENT"))
                 .toList();
         assertThat(agentTransitions).as("no agent flipped").isEmpty();
+
+        // then a planned outage: a maintenance window on one agent's machine, an hour ahead
+        String victimId = endpoints.values().iterator().next().getAgentId();
+        SimAgent victim =
+            cluster.sim().cluster().agents().stream()
+                .filter(a -> a.id().equals(victimId))
+                .findFirst()
+                .orElseThrow();
+        Set<String> victimServers =
+            endpoints.values().stream()
+                .filter(e -> victimId.equals(e.getAgentId()))
+                .map(e -> e.getIp() + ":" + e.getPort())
+                .collect(Collectors.toSet());
+        Set<String> others = new java.util.HashSet<>(tasks);
+        others.removeAll(victimServers);
+        String leader = "http://" + cluster.sim().cluster().leader().orElseThrow().hostPort();
+        String machine =
+            "{\"hostname\":\"" + victim.hostname() + "\",\"ip\":\"" + victim.ip() + "\"}";
+        long start = Instant.now().plus(Duration.ofHours(1)).toEpochMilli() * 1_000_000L;
+        assertThat(
+                post(
+                    leader + "/maintenance/schedule",
+                    "{\"windows\":[{\"machine_ids\":["
+                        + machine
+                        + "],\"unavailability\":{\"start\":{\"nanoseconds\":"
+                        + start
+                        + "},\"duration\":{\"nanoseconds\":3600000000000}}}]}"))
+            .isEqualTo(200);
+        await("its servers drained an hour before the window; every other one in rotation")
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> drained(api).equals(victimServers) && ready(api).equals(others));
+
+        assertThat(post(leader + "/machine/down", "[" + machine + "]")).isEqualTo(200);
+        await("DOWN: Marathon's replacements in rotation, none on the machine")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  Set<String> now = ready(api);
+                  return now.size() == tasks.size()
+                      && now.containsAll(others)
+                      && java.util.Collections.disjoint(now, victimServers);
+                });
+        assertThat(post(leader + "/machine/up", "[" + machine + "]")).isEqualTo(200);
+        await("UP: the agent HEALTHY again")
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(() -> healthyAgents(processor) == AGENTS);
+        assertThat(
+                kafka.readAll(Topics.HEALTH_TRANSITIONS).stream()
+                    .map(r -> r.value())
+                    .filter(t -> t.getNode().getId().equals(victimId))
+                    .map(t -> t.getTo()))
+            .as("the planned outage raised no alarm")
+            .doesNotContain(HealthStatus.UNREACHABLE, HealthStatus.UNHEALTHY, HealthStatus.GONE);
       }
     }
   }
