@@ -307,9 +307,10 @@ class FailoverReregistrationIT {
     c.put("cluster.name", CLUSTER);
     c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
     c.put("marathon.urls", cluster.sim().marathonUrl());
-    // 200 polls a second: light enough to share two cores with the rest of the build
-    c.put("poll.interval", "5s");
-    c.put("inventory.interval", "3s");
+    // 100 polls a second and a /master/slaves of 1,000 agents every 5 s: light enough to share
+    // two cores with the rest of the build without starving the pipeline it judges
+    c.put("poll.interval", "10s");
+    c.put("inventory.interval", "5s");
     c.put("http.timeout", "2s");
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("topics.partitions", "3");
@@ -321,7 +322,7 @@ class FailoverReregistrationIT {
     Map<String, String> p = new HashMap<>();
     p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     p.put("application.id", "failover-processor");
-    p.put("poll.interval", "5s");
+    p.put("poll.interval", "10s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("processor-failover-").toString());
