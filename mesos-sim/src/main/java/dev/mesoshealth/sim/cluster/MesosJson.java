@@ -777,21 +777,7 @@ final class MesosJson {
           idField(g, "task_id", t.id);
           g.writeStringField("name", t.app == null ? t.id : t.app.id);
           g.writeStringField("state", "TASK_STAGING");
-          g.writeArrayFieldStart("resources");
-          for (var r :
-              java.util.List.of(
-                  Map.entry("cpus", t.cpus),
-                  Map.entry("mem", t.memMb),
-                  Map.entry("disk", t.diskMb))) {
-            g.writeStartObject();
-            g.writeStringField("name", r.getKey());
-            g.writeStringField("type", "SCALAR");
-            g.writeObjectFieldStart("scalar");
-            g.writeNumberField("value", r.getValue());
-            g.writeEndObject();
-            g.writeEndObject();
-          }
-          g.writeEndArray();
+          scalarResources(g, t.cpus, t.memMb, t.diskMb);
           g.writeEndObject();
           g.writeEndObject();
           g.writeEndObject();
@@ -849,17 +835,20 @@ final class MesosJson {
   /** A v1 AgentInfo: id, hostname, port and scalar resources. */
   private static void agentInfo(JsonGenerator g, SimAgent a) throws IOException {
     g.writeStartObject();
-    g.writeObjectFieldStart("id");
-    g.writeStringField("value", a.id);
-    g.writeEndObject();
+    idField(g, "id", a.id);
     g.writeStringField("hostname", a.hostname);
     g.writeNumberField("port", a.port);
+    scalarResources(g, a.shape.cpus(), a.shape.memMb(), a.shape.diskMb());
+    g.writeEndObject();
+  }
+
+  /** v1 Resources: cpus, mem and disk as SCALAR entries. */
+  private static void scalarResources(JsonGenerator g, double cpus, double mem, double disk)
+      throws IOException {
     g.writeArrayFieldStart("resources");
     for (var r :
         java.util.List.of(
-            Map.entry("cpus", a.shape.cpus()),
-            Map.entry("mem", a.shape.memMb()),
-            Map.entry("disk", a.shape.diskMb()))) {
+            Map.entry("cpus", cpus), Map.entry("mem", mem), Map.entry("disk", disk))) {
       g.writeStartObject();
       g.writeStringField("name", r.getKey());
       g.writeStringField("type", "SCALAR");
@@ -869,7 +858,6 @@ final class MesosJson {
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeEndObject();
   }
 
   private static String text(Body body) {
