@@ -318,12 +318,7 @@ class CollectorTest {
         .atMost(Duration.ofSeconds(2))
         .until(
             () ->
-                sink.agents.stream()
-                        .anyMatch(
-                            e ->
-                                e.getKey().equals(leaving.id())
-                                    && e.getValue() != null
-                                    && e.getValue().getUnlistedSince() != null)
+                publishedUnlisted(leaving.id())
                     && sink.snapshotsOf(leaving.id()).stream()
                         .anyMatch(
                             s ->
@@ -366,14 +361,17 @@ class CollectorTest {
     sim.inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
     await("the new leader's removal published within 2 s")
         .atMost(Duration.ofSeconds(2))
-        .until(
-            () ->
-                sink.agents.stream()
-                    .anyMatch(
-                        e ->
-                            e.getKey().equals(leaving.id())
-                                && e.getValue() != null
-                                && e.getValue().getUnlistedSince() != null));
+        .until(() -> publishedUnlisted(leaving.id()));
+  }
+
+  /** Whether the sink got the agent's inventory flagged unlisted. */
+  private boolean publishedUnlisted(String agentId) {
+    return sink.agents.stream()
+        .anyMatch(
+            e ->
+                e.getKey().equals(agentId)
+                    && e.getValue() != null
+                    && e.getValue().getUnlistedSince() != null);
   }
 
   @Test

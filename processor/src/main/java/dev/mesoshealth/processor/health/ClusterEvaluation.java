@@ -175,20 +175,7 @@ public final class ClusterEvaluation {
     heard.values().removeIf(v -> v.at().isBefore(horizon));
     Set<String> round = new HashSet<>(m.round());
     round.retainAll(heard.keySet());
-    return new ClusterMemory(
-        m.cluster(),
-        m.state(),
-        m.since(),
-        m.reasons(),
-        m.pending(),
-        m.streak(),
-        heard,
-        m.agents(),
-        m.collectors(),
-        round,
-        m.mastersKnown(),
-        m.mastersExpected(),
-        m.evaluatedAt());
+    return m.withMasters(heard, round);
   }
 
   /** Wall-clock check: no master heard from for too long makes the cluster UNKNOWN. */

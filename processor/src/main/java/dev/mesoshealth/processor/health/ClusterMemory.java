@@ -62,6 +62,23 @@ public record ClusterMemory(
   /** How many agents a collector polls and how many of its latest polls failed. */
   public record CollectorView(int tracked, int failing, Instant at) {}
 
+  ClusterMemory withMasters(Map<String, MasterView> masters, java.util.Set<String> round) {
+    return new ClusterMemory(
+        cluster,
+        state,
+        since,
+        reasons,
+        pending,
+        streak,
+        masters,
+        agents,
+        collectors,
+        round,
+        mastersKnown,
+        mastersExpected,
+        evaluatedAt);
+  }
+
   ClusterMemory withRound(java.util.Set<String> round, boolean known, int expected) {
     return new ClusterMemory(
         cluster,
