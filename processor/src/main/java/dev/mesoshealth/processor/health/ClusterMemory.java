@@ -63,23 +63,16 @@ public record ClusterMemory(
   public record CollectorView(int tracked, int failing, Instant at) {}
 
   ClusterMemory withMasters(Map<String, MasterView> masters, java.util.Set<String> round) {
-    return new ClusterMemory(
-        cluster,
-        state,
-        since,
-        reasons,
-        pending,
-        streak,
-        masters,
-        agents,
-        collectors,
-        round,
-        mastersKnown,
-        mastersExpected,
-        evaluatedAt);
+    return withMasters(masters, round, mastersKnown, mastersExpected);
   }
 
   ClusterMemory withRound(java.util.Set<String> round, boolean known, int expected) {
+    return withMasters(masters, round, known, expected);
+  }
+
+  /** The same memory with the masters' part replaced: who, this round, and how many to expect. */
+  private ClusterMemory withMasters(
+      Map<String, MasterView> masters, java.util.Set<String> round, boolean known, int expected) {
     return new ClusterMemory(
         cluster,
         state,
