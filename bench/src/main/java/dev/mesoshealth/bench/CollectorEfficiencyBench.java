@@ -1,5 +1,6 @@
 package dev.mesoshealth.bench;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.collector.http.HttpMesosClient;
@@ -7,7 +8,6 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,7 @@
 package dev.mesoshealth.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.collector.CollectorMetrics;
@@ -16,7 +17,6 @@ import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.Offsets;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,10 +1,10 @@
 package dev.mesoshealth.bench;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.mesoshealth.bisink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.CollectorRef;
 import dev.mesoshealth.events.MetricSnapshot;
@@ -13,7 +14,6 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.EmbeddedPostgres;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;

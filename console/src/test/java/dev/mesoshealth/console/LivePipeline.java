@@ -1,11 +1,11 @@
 package dev.mesoshealth.console;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.sim.MesosSimulator;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;

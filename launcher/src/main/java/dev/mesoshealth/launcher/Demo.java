@@ -1,5 +1,6 @@
 package dev.mesoshealth.launcher;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.console.ConsoleConfig;
@@ -12,7 +13,6 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.scenario.Scenario;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.updaters.etcd.EtcdUpdater;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdater;

@@ -3,8 +3,8 @@ package dev.mesoshealth.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.sim.cluster.SimAgent;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.mesoshealth.testkit;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.mesoshealth.testkit;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package dev.mesoshealth.testkit;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.mesoshealth.updaters.etcd;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.Prerequisites;
 import java.io.IOException;
 import java.net.InetSocketAddress;

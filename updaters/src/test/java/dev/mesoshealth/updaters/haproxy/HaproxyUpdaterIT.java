@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.events.EndpointHealth;
 import dev.mesoshealth.events.EndpointStatus;
 import dev.mesoshealth.events.HealthReason;
@@ -12,7 +13,6 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.testkit.EmbeddedKafkaBroker;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SaslSslListener;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.mesoshealth.testkit;
+package dev.mesoshealth.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.mesoshealth.testkit;
+package dev.mesoshealth.broker;
 
 import dev.mesoshealth.schemas.topics.Topic;
 import java.io.ByteArrayOutputStream;
