@@ -11,16 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * How a capacity point is computed from what the stores hold: the group's parts as they are now,
- * the leader's totals, and the group's earlier window points for the trends. Shared by the window
- * processor (final points) and the REST API (the interim view of the open window).
+ * How a capacity point is computed from the group's parts as they are now, the leader's totals, and
+ * the group's earlier window points for the trends. {@code topology.CapacityStores} reads those
+ * from the stores for the window processor (final points) and the REST API (the open window).
  *
  * @param shapes reference task shapes for fragmentation
  * @param grace how long after its end a window waits for late inventory before it closes
@@ -56,76 +51,59 @@ public record CapacityModel(List<Shape> shapes, Duration grace, List<Duration> h
     return horizons.stream().max(Duration::compareTo).orElse(Duration.ofHours(24)).plusHours(1);
   }
 
-  /** The group's capacity for the window starting at {@code windowStart}, with trends. */
+  /**
+   * The group's capacity for the window starting at {@code windowStart}, with trends.
+   *
+   * @param parts the group's parts as they are now
+   * @param earlier the group's stored points for the window ends within {@link #trendSpan}
+   * @param leader the cluster totals the leader last reported, or null
+   */
   public CapacityTrend point(
-      ReadOnlyKeyValueStore<String, CapacityPart> parts,
-      ReadOnlyWindowStore<String, CapacityTrend> minutes,
-      ReadOnlyKeyValueStore<String, LeaderTotals> leaders,
-      String groupId,
-      Instant windowStart,
-      boolean fin) {
-    return point(parts(parts, groupId), minutes, leaders, groupId, windowStart, fin);
-  }
-
-  /** The same, from the group's parts as given. */
-  CapacityTrend point(
-      List<CapacityPart> list,
-      ReadOnlyWindowStore<String, CapacityTrend> minutes,
-      ReadOnlyKeyValueStore<String, LeaderTotals> leaders,
+      List<CapacityPart> parts,
+      List<CapacityTrend> earlier,
+      LeaderTotals leader,
       String groupId,
       Instant windowStart,
       boolean fin) {
     GroupIds.Group group = GroupIds.parse(groupId);
     Instant end = windowStart.plus(WINDOW);
-    CapacityTrend bare = CapacityCalc.compute(group, list, windowStart, end, fin, shapes, Map.of());
+    CapacityTrend bare =
+        CapacityCalc.compute(group, parts, windowStart, end, fin, shapes, Map.of());
     CapacityTrend point =
         CapacityCalc.compute(
-            group, list, windowStart, end, fin, shapes, trends(minutes, groupId, bare, end));
-    if (group.kind() == GroupKind.CLUSTER) {
-      LeaderTotals t = leaders.get(group.cluster());
-      if (t != null && !t.at().isBefore(windowStart.minus(LEADER_TOTALS_MAX_AGE))) {
-        point.setLeaderTotal(
-            Resources.newBuilder()
-                .setCpus(t.total()[0])
-                .setMemMb(t.total()[1])
-                .setDiskMb(t.total()[2])
-                .setGpus(t.total()[3])
-                .build());
-      }
+            group, parts, windowStart, end, fin, shapes, trends(earlier, bare, end));
+    if (group.kind() == GroupKind.CLUSTER
+        && leader != null
+        && !leader.at().isBefore(windowStart.minus(LEADER_TOTALS_MAX_AGE))) {
+      point.setLeaderTotal(
+          Resources.newBuilder()
+              .setCpus(leader.total()[0])
+              .setMemMb(leader.total()[1])
+              .setDiskMb(leader.total()[2])
+              .setGpus(leader.total()[3])
+              .build());
     }
     return point;
   }
 
-  /** The parts of one group: keys are "group|partition", so a prefix scan finds them. */
-  static List<CapacityPart> parts(
-      ReadOnlyKeyValueStore<String, CapacityPart> store, String groupId) {
-    List<CapacityPart> list = new ArrayList<>();
-    try (KeyValueIterator<String, CapacityPart> it =
-        store.prefixScan(partKey(groupId, ""), new StringSerializer())) {
-      while (it.hasNext()) {
-        list.add(it.next().value);
-      }
-    }
-    return list;
+  /**
+   * The window-start times of the earlier points the trends of the window starting at {@code
+   * windowStart} need: from the longest horizon back up to the window before it (both inclusive).
+   */
+  public Span trendSpan(Instant windowStart) {
+    Instant end = windowStart.plus(WINDOW);
+    return new Span(end.minus(retention().minusHours(1)), end.minus(WINDOW).minusMillis(1));
   }
 
-  static String partKey(String groupId, String partition) {
-    return groupId + "|" + partition;
-  }
+  /** A span of window-start times, both ends inclusive. */
+  public record Span(Instant from, Instant to) {}
 
-  /** Trends per resource over each horizon, from the stored points plus the newest one. */
+  /** Trends per resource over each horizon, from the earlier points plus the newest one. */
   private Map<String, List<Trend>> trends(
-      ReadOnlyWindowStore<String, CapacityTrend> store,
-      String groupId,
-      CapacityTrend newest,
-      Instant end) {
-    Duration longest = retention().minusHours(1);
+      List<CapacityTrend> earlier, CapacityTrend newest, Instant end) {
     Map<String, List<Trends.Point>> points = new HashMap<>();
-    try (WindowStoreIterator<CapacityTrend> it =
-        store.fetch(groupId, end.minus(longest), end.minus(WINDOW).minusMillis(1))) {
-      while (it.hasNext()) {
-        add(points, it.next().value);
-      }
+    for (CapacityTrend t : earlier) {
+      add(points, t);
     }
     add(points, newest);
     Map<String, List<Trend>> out = new HashMap<>();

@@ -49,7 +49,7 @@ public record PartUpdate(
     return new PartUpdate(s.getNode().getCluster(), null, null, true, totals, s.getPolledAt());
   }
 
-  boolean isLeaderTotals() {
+  public boolean isLeaderTotals() {
     return leaderTotal != null;
   }
 }

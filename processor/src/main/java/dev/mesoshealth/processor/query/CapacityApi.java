@@ -7,7 +7,8 @@ import dev.mesoshealth.events.Trend;
 import dev.mesoshealth.events.TrendVerdict;
 import dev.mesoshealth.processor.capacity.CapacityModel;
 import dev.mesoshealth.processor.capacity.CapacityPart;
-import dev.mesoshealth.processor.capacity.CapacityWindows;
+import dev.mesoshealth.processor.topology.CapacityStores;
+import dev.mesoshealth.processor.topology.StoreNames;
 import dev.mesoshealth.schemas.json.EventJson;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
@@ -68,7 +69,7 @@ final class CapacityApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "groups", groups, CapacityWindows.OPEN_WINDOWS);
+    List<String> missing = router.gather(r, "groups", groups, StoreNames.CAPACITY_OPEN_WINDOWS);
     groups =
         QueryRouter.distinct(
             groups,
@@ -91,7 +92,7 @@ final class CapacityApi {
     Params.Range range = Params.range(r, clock, Duration.ofHours(1), Duration.ofDays(31));
     return router.byKey(
         r,
-        CapacityWindows.OPEN_WINDOWS,
+        StoreNames.CAPACITY_OPEN_WINDOWS,
         group,
         () -> {
           Long openStart = openStart(group);
@@ -117,7 +118,7 @@ final class CapacityApi {
     String group = Params.groupId(r.param("group"));
     return router.byKey(
         r,
-        CapacityWindows.OPEN_WINDOWS,
+        StoreNames.CAPACITY_OPEN_WINDOWS,
         group,
         () -> {
           CapacityTrend now = current(group, openStart(group));
@@ -169,24 +170,25 @@ final class CapacityApi {
 
   /** The interim view of the group's open window, as its parts are now. */
   private CapacityTrend current(String group, long openStart) {
-    return model.point(
-        stores.store(
-            CapacityWindows.PARTS, QueryableStoreTypes.<String, CapacityPart>keyValueStore()),
-        minutes(),
-        stores.store(
-            CapacityWindows.LEADER_TOTALS,
-            QueryableStoreTypes.<String, CapacityModel.LeaderTotals>keyValueStore()),
-        group,
-        Instant.ofEpochMilli(openStart),
-        false);
+    CapacityStores reads =
+        new CapacityStores(
+            model,
+            stores.store(
+                StoreNames.CAPACITY_GROUP_PARTS,
+                QueryableStoreTypes.<String, CapacityPart>keyValueStore()),
+            minutes(),
+            stores.store(
+                StoreNames.CAPACITY_LEADER_TOTALS,
+                QueryableStoreTypes.<String, CapacityModel.LeaderTotals>keyValueStore()));
+    return reads.point(group, Instant.ofEpochMilli(openStart), false);
   }
 
   private ReadOnlyKeyValueStore<String, Long> openWindows() {
-    return stores.store(CapacityWindows.OPEN_WINDOWS, QueryableStoreTypes.keyValueStore());
+    return stores.store(StoreNames.CAPACITY_OPEN_WINDOWS, QueryableStoreTypes.keyValueStore());
   }
 
   private ReadOnlyWindowStore<String, CapacityTrend> minutes() {
-    return stores.store(CapacityWindows.MINUTES, QueryableStoreTypes.windowStore());
+    return stores.store(StoreNames.CAPACITY_MINUTES, QueryableStoreTypes.windowStore());
   }
 
   private static String str(Instant t) {

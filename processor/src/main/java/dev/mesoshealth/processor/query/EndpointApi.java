@@ -1,8 +1,8 @@
 package dev.mesoshealth.processor.query;
 
 import dev.mesoshealth.events.EndpointStatus;
-import dev.mesoshealth.processor.endpoints.EndpointEvaluator;
 import dev.mesoshealth.processor.endpoints.EndpointMemory;
+import dev.mesoshealth.processor.topology.StoreNames;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.Request;
 import dev.mesoshealth.service.HttpApi.Response;
@@ -37,7 +37,7 @@ final class EndpointApi {
     Set<EndpointStatus> statuses = Params.enums(r.query("status"), EndpointStatus.class, "status");
     int limit = Params.limit(r.query("limit"));
     ReadOnlyKeyValueStore<String, EndpointMemory> store =
-        stores.store(EndpointEvaluator.TASKS, QueryableStoreTypes.keyValueStore());
+        stores.store(StoreNames.ENDPOINT_TASKS, QueryableStoreTypes.keyValueStore());
     List<Map<String, Object>> endpoints = new ArrayList<>();
     try (KeyValueIterator<String, EndpointMemory> all = store.all()) {
       while (all.hasNext()) {
@@ -50,7 +50,7 @@ final class EndpointApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "endpoints", endpoints, EndpointEvaluator.TASKS);
+    List<String> missing = router.gather(r, "endpoints", endpoints, StoreNames.ENDPOINT_TASKS);
     endpoints =
         QueryRouter.distinct(
             endpoints,

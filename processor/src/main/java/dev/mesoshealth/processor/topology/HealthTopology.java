@@ -2,14 +2,10 @@ package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.processor.bi.FeedRows;
-import dev.mesoshealth.processor.capacity.CapacityFanOut;
 import dev.mesoshealth.processor.capacity.CapacityModel;
 import dev.mesoshealth.processor.capacity.CapacityPart;
-import dev.mesoshealth.processor.capacity.CapacityWindows;
 import dev.mesoshealth.processor.capacity.PartUpdate;
 import dev.mesoshealth.processor.capacity.Shape;
-import dev.mesoshealth.processor.endpoints.EndpointEvaluator;
-import dev.mesoshealth.processor.endpoints.EndpointFanOut;
 import dev.mesoshealth.processor.endpoints.EndpointInput;
 import dev.mesoshealth.processor.endpoints.EndpointMemory;
 import dev.mesoshealth.processor.endpoints.EndpointRules;
@@ -189,17 +185,17 @@ public final class HealthTopology {
             .merge(leaderTotals, Named.as("capacity-inputs"))
             .map((k, u) -> KeyValue.pair(u.groupId(), u), Named.as("parts-by-group"))
             .repartition(
-                Repartitioned.<String, PartUpdate>as(StoreNames.CAPACITY_PARTS)
+                Repartitioned.<String, PartUpdate>as(StoreNames.CAPACITY_PART_UPDATES)
                     .withKeySerde(Serdes.String())
                     .withValueSerde(StateSerde.of(PartUpdate.class)))
             .process(
                 () -> new CapacityWindows(settings.capacity()),
                 Named.as("capacity-windows"),
-                CapacityWindows.PARTS,
-                CapacityWindows.OPEN_WINDOWS,
-                CapacityWindows.MINUTES,
-                CapacityWindows.LEADER_TOTALS,
-                CapacityWindows.CLOSING_PARTS);
+                StoreNames.CAPACITY_GROUP_PARTS,
+                StoreNames.CAPACITY_OPEN_WINDOWS,
+                StoreNames.CAPACITY_MINUTES,
+                StoreNames.CAPACITY_LEADER_TOTALS,
+                StoreNames.CAPACITY_CLOSING_PARTS);
     capacityWindows.to(
         Topics.CAPACITY_TRENDS.name(),
         Produced.with(Serdes.String(), Topics.CAPACITY_TRENDS.valueSerde())
@@ -224,7 +220,7 @@ public final class HealthTopology {
                         ((Output.AgentState) v).state(), ((Output.AgentState) v).ip()),
                 Named.as("agent-states-for-endpoints"));
     tasks
-        .process(EndpointFanOut::new, Named.as("endpoint-fan-out"), EndpointFanOut.TASK_AGENTS)
+        .process(EndpointFanOut::new, Named.as("endpoint-fan-out"), StoreNames.ENDPOINT_TASK_AGENTS)
         .merge(agentStates, Named.as("endpoint-inputs-merged"))
         .repartition(
             Repartitioned.<String, EndpointInput>as(StoreNames.ENDPOINT_INPUTS)
@@ -233,8 +229,8 @@ public final class HealthTopology {
         .process(
             () -> new EndpointEvaluator(endpointRules),
             Named.as("endpoint-evaluator"),
-            EndpointEvaluator.AGENTS,
-            EndpointEvaluator.TASKS)
+            StoreNames.ENDPOINT_AGENTS,
+            StoreNames.ENDPOINT_TASKS)
         .to(
             Topics.ENDPOINT_HEALTH.name(),
             Produced.with(Serdes.String(), Topics.ENDPOINT_HEALTH.valueSerde())
@@ -276,23 +272,23 @@ public final class HealthTopology {
             StateSerde.of(HealthStatus.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityWindows.PARTS),
+            Stores.persistentKeyValueStore(StoreNames.CAPACITY_GROUP_PARTS),
             Serdes.String(),
             StateSerde.of(CapacityPart.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityWindows.CLOSING_PARTS),
+            Stores.persistentKeyValueStore(StoreNames.CAPACITY_CLOSING_PARTS),
             Serdes.String(),
             StateSerde.of(CapacityPart.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityWindows.OPEN_WINDOWS),
+            Stores.persistentKeyValueStore(StoreNames.CAPACITY_OPEN_WINDOWS),
             Serdes.String(),
             Serdes.Long()));
     builder.addStateStore(
         Stores.windowStoreBuilder(
             Stores.persistentWindowStore(
-                CapacityWindows.MINUTES,
+                StoreNames.CAPACITY_MINUTES,
                 settings.capacity().retention(),
                 CapacityModel.WINDOW,
                 false),
@@ -300,22 +296,22 @@ public final class HealthTopology {
             Topics.CAPACITY_TRENDS.valueSerde()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CapacityWindows.LEADER_TOTALS),
+            Stores.persistentKeyValueStore(StoreNames.CAPACITY_LEADER_TOTALS),
             Serdes.String(),
             StateSerde.of(CapacityModel.LeaderTotals.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(EndpointFanOut.TASK_AGENTS),
+            Stores.persistentKeyValueStore(StoreNames.ENDPOINT_TASK_AGENTS),
             Serdes.String(),
             Serdes.String()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(EndpointEvaluator.AGENTS),
+            Stores.persistentKeyValueStore(StoreNames.ENDPOINT_AGENTS),
             Serdes.String(),
             StateSerde.of(EndpointInput.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(EndpointEvaluator.TASKS),
+            Stores.persistentKeyValueStore(StoreNames.ENDPOINT_TASKS),
             Serdes.String(),
             StateSerde.of(EndpointMemory.class)));
   }

@@ -24,10 +24,34 @@ public final class StoreNames {
   public static final String CLUSTER_SIGNALS = "cluster-signals";
 
   /** Repartition of capacity parts (a group's agents in one partition, summed) by group id. */
-  public static final String CAPACITY_PARTS = "capacity-part-updates";
+  public static final String CAPACITY_PART_UPDATES = "capacity-part-updates";
+
+  /** "group|partition" -> that partition's part of the group, as it is now. */
+  public static final String CAPACITY_GROUP_PARTS = "capacity-parts";
+
+  /** "group|partition" -> the part as it stood when the group's open window ended. */
+  public static final String CAPACITY_CLOSING_PARTS = "capacity-closing-parts";
+
+  /** Group id -> start of its open window (epoch ms). */
+  public static final String CAPACITY_OPEN_WINDOWS = "capacity-open-windows";
+
+  /** Group id, one-minute windows -> the final CapacityTrend point, kept for the trends. */
+  public static final String CAPACITY_MINUTES = "capacity-minutes";
+
+  /** Cluster name -> the cluster totals the leader last reported. */
+  public static final String CAPACITY_LEADER_TOTALS = "capacity-leader-totals";
 
   /** Repartition of tasks and agent states by agent id. */
   public static final String ENDPOINT_INPUTS = "endpoint-inputs";
+
+  /** Task id -> the agent it runs on (to repartition its updates by agent). */
+  public static final String ENDPOINT_TASK_AGENTS = "endpoint-task-agents";
+
+  /** Agent id -> its health state, as the endpoints see it. */
+  public static final String ENDPOINT_AGENTS = "endpoint-agents";
+
+  /** Task id -> the task's endpoint and its health. */
+  public static final String ENDPOINT_TASKS = "endpoint-tasks";
 
   private StoreNames() {}
 }

@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.capacity;
+package dev.mesoshealth.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -15,9 +15,11 @@ import dev.mesoshealth.events.ResourceCapacity;
 import dev.mesoshealth.events.ShapeFit;
 import dev.mesoshealth.events.Trend;
 import dev.mesoshealth.events.TrendVerdict;
-import dev.mesoshealth.processor.topology.HealthTopology;
-import dev.mesoshealth.processor.topology.TestStateDirs;
-import dev.mesoshealth.processor.topology.TopologyMetrics;
+import dev.mesoshealth.processor.capacity.CapacityModel;
+import dev.mesoshealth.processor.capacity.CapacityPart;
+import dev.mesoshealth.processor.capacity.Contribution;
+import dev.mesoshealth.processor.capacity.PartUpdate;
+import dev.mesoshealth.processor.capacity.Shape;
 import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.io.InputStream;
@@ -418,8 +420,9 @@ class CapacityTopologyTest {
     }
     driver.advanceWallClockTime(CapacityFanOut.FORWARD_EVERY);
 
-    KeyValueStore<String, CapacityPart> parts = driver.getKeyValueStore(CapacityWindows.PARTS);
-    assertThat(CapacityModel.parts(parts, "big"))
+    KeyValueStore<String, CapacityPart> parts =
+        driver.getKeyValueStore(StoreNames.CAPACITY_GROUP_PARTS);
+    assertThat(CapacityStores.parts(parts, "big"))
         .as("the cluster group's open window, as the REST API sums it")
         .extracting(CapacityPart::counted)
         .containsExactly(10);

@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.endpoints;
+package dev.mesoshealth.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,6 @@ import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.events.TaskInventory;
-import dev.mesoshealth.processor.topology.HealthTopology;
-import dev.mesoshealth.processor.topology.TestStateDirs;
-import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
 import java.time.Instant;

@@ -1,7 +1,7 @@
-package dev.mesoshealth.processor.endpoints;
+package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.TaskInventory;
-import dev.mesoshealth.processor.topology.Decoded;
+import dev.mesoshealth.processor.endpoints.EndpointInput;
 import dev.mesoshealth.schemas.topics.Topics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,15 +13,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task's agent to route the tombstone when the task is gone. Keyed by task id.
  */
 public final class EndpointFanOut implements Processor<String, Decoded, String, EndpointInput> {
-  public static final String TASK_AGENTS = "endpoint-task-agents";
-
   private ProcessorContext<String, EndpointInput> context;
   private KeyValueStore<String, String> taskAgents;
 
   @Override
   public void init(ProcessorContext<String, EndpointInput> context) {
     this.context = context;
-    this.taskAgents = context.getStateStore(TASK_AGENTS);
+    this.taskAgents = context.getStateStore(StoreNames.ENDPOINT_TASK_AGENTS);
   }
 
   @Override

@@ -1,6 +1,9 @@
-package dev.mesoshealth.processor.capacity;
+package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.CapacityTrend;
+import dev.mesoshealth.processor.capacity.CapacityModel;
+import dev.mesoshealth.processor.capacity.CapacityPart;
+import dev.mesoshealth.processor.capacity.PartUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +28,6 @@ import org.apache.kafka.streams.state.WindowStore;
  * remembered.
  */
 public final class CapacityWindows implements Processor<String, PartUpdate, String, CapacityTrend> {
-  public static final String PARTS = "capacity-parts";
-  public static final String OPEN_WINDOWS = "capacity-open-windows";
-  public static final String MINUTES = "capacity-minutes";
-  public static final String LEADER_TOTALS = "capacity-leader-totals";
-  public static final String CLOSING_PARTS = "capacity-closing-parts";
-
   private final CapacityModel model;
   private ProcessorContext<String, CapacityTrend> context;
   private KeyValueStore<String, CapacityPart> parts;
@@ -38,6 +35,7 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
   private WindowStore<String, CapacityTrend> minutes;
   private KeyValueStore<String, CapacityModel.LeaderTotals> leaders;
   private KeyValueStore<String, CapacityPart> closing;
+  private CapacityStores reads;
 
   public CapacityWindows(CapacityModel model) {
     this.model = model;
@@ -46,11 +44,12 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
   @Override
   public void init(ProcessorContext<String, CapacityTrend> context) {
     this.context = context;
-    this.parts = context.getStateStore(PARTS);
-    this.open = context.getStateStore(OPEN_WINDOWS);
-    this.minutes = context.getStateStore(MINUTES);
-    this.leaders = context.getStateStore(LEADER_TOTALS);
-    this.closing = context.getStateStore(CLOSING_PARTS);
+    this.parts = context.getStateStore(StoreNames.CAPACITY_GROUP_PARTS);
+    this.open = context.getStateStore(StoreNames.CAPACITY_OPEN_WINDOWS);
+    this.minutes = context.getStateStore(StoreNames.CAPACITY_MINUTES);
+    this.leaders = context.getStateStore(StoreNames.CAPACITY_LEADER_TOTALS);
+    this.closing = context.getStateStore(StoreNames.CAPACITY_CLOSING_PARTS);
+    this.reads = new CapacityStores(model, parts, minutes, leaders);
   }
 
   @Override
@@ -61,7 +60,7 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
       leaders.put(group, new CapacityModel.LeaderTotals(u.leaderTotal(), u.at()));
       return;
     }
-    String key = CapacityModel.partKey(group, u.partition());
+    String key = CapacityStores.partKey(group, u.partition());
     CapacityPart before = parts.get(key);
     Long openStart = open.get(group);
     long window = CapacityModel.WINDOW.toMillis();
@@ -87,8 +86,7 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
     }
     if (u.at().toEpochMilli() >= openStart + window + model.grace().toMillis()) {
       CapacityTrend point =
-          model.point(
-              closedParts(group), minutes, leaders, group, Instant.ofEpochMilli(openStart), true);
+          reads.point(closedParts(group), group, Instant.ofEpochMilli(openStart), true);
       minutes.put(group, point, openStart);
       context.forward(new Record<>(group, point, record.timestamp()));
       open.put(group, Math.max(windowStart, openStart + window));
@@ -101,7 +99,7 @@ public final class CapacityWindows implements Processor<String, PartUpdate, Stri
    */
   private List<CapacityPart> closedParts(String group) {
     Map<String, CapacityPart> byPartition = new TreeMap<>();
-    String prefix = CapacityModel.partKey(group, "");
+    String prefix = CapacityStores.partKey(group, "");
     try (KeyValueIterator<String, CapacityPart> it =
         parts.prefixScan(prefix, new StringSerializer())) {
       it.forEachRemaining(kv -> byPartition.put(kv.key, kv.value));

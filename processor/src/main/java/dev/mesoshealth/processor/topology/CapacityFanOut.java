@@ -1,7 +1,11 @@
-package dev.mesoshealth.processor.capacity;
+package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.AgentInventory;
-import dev.mesoshealth.processor.topology.Decoded;
+import dev.mesoshealth.processor.capacity.CapacityPart;
+import dev.mesoshealth.processor.capacity.Contribution;
+import dev.mesoshealth.processor.capacity.GroupIds;
+import dev.mesoshealth.processor.capacity.PartUpdate;
+import dev.mesoshealth.processor.capacity.Shape;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

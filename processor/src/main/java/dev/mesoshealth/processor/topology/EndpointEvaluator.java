@@ -1,8 +1,11 @@
-package dev.mesoshealth.processor.endpoints;
+package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.EndpointHealth;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.TaskInventory;
+import dev.mesoshealth.processor.endpoints.EndpointInput;
+import dev.mesoshealth.processor.endpoints.EndpointMemory;
+import dev.mesoshealth.processor.endpoints.EndpointRules;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +25,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class EndpointEvaluator
     implements Processor<String, EndpointInput, String, EndpointHealth> {
-  public static final String AGENTS = "endpoint-agents";
-  public static final String TASKS = "endpoint-tasks";
-
   private final EndpointRules rules;
   private ProcessorContext<String, EndpointHealth> context;
   private KeyValueStore<String, EndpointInput> agents;
@@ -37,8 +37,8 @@ public final class EndpointEvaluator
   @Override
   public void init(ProcessorContext<String, EndpointHealth> context) {
     this.context = context;
-    this.agents = context.getStateStore(AGENTS);
-    this.tasks = context.getStateStore(TASKS);
+    this.agents = context.getStateStore(StoreNames.ENDPOINT_AGENTS);
+    this.tasks = context.getStateStore(StoreNames.ENDPOINT_TASKS);
   }
 
   @Override
