@@ -285,8 +285,8 @@ class BiSinkIT {
 
   /** Waits until the sinks' consumer groups have read every feed record produced so far. */
   private static void awaitSinksCaughtUp() {
-    for (String file : BiSink.CONNECTOR_FILES) {
-      BiSink.ConnectorSpec spec = BiSink.shipped(file);
+    for (String file : BiSinkMain.CONNECTOR_FILES) {
+      BiSinkMain.ConnectorSpec spec = BiSinkMain.shipped(file);
       kafka.awaitCommitted(
           "connect-" + spec.name(), spec.config().get("topics"), Duration.ofMinutes(1));
     }
@@ -354,7 +354,7 @@ class BiSinkIT {
         Topics.BI_CAPACITY_MINUTELY, r -> !r.isEmpty(), Duration.ofMinutes(1), "capacity rows");
     Path offsets = Files.createTempDirectory("bi-sink-").resolve("connect.offsets");
 
-    try (BiSink sink = BiSink.start(sinkConfig(offsets))) {
+    try (BiSinkMain sink = BiSinkMain.start(sinkConfig(offsets))) {
       await().atMost(Duration.ofMinutes(1)).until(sink::running);
       awaitTablesEqualFeeds();
 
@@ -418,7 +418,7 @@ class BiSinkIT {
                         x.value().get("minute").equals(java.util.Date.from(base.plusSeconds(120)))),
         Duration.ofMinutes(1),
         "minute 2 rows");
-    try (BiSink sink = BiSink.start(sinkConfig(offsets))) {
+    try (BiSinkMain sink = BiSinkMain.start(sinkConfig(offsets))) {
       await().atMost(Duration.ofMinutes(1)).until(sink::running);
       awaitTablesEqualFeeds();
       assertThat(count("node_health_minutely")).isGreaterThanOrEqualTo(before + AGENTS.size());

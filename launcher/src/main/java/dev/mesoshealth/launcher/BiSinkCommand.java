@@ -1,6 +1,6 @@
 package dev.mesoshealth.launcher;
 
-import dev.mesoshealth.bisink.BiSink;
+import dev.mesoshealth.bisink.BiSinkMain;
 import dev.mesoshealth.bisink.BiSinkConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ final class BiSinkCommand implements Callable<Integer> {
     if (c.pluginPath() == null) {
       c = c.withPluginPath(distDir().resolve("connect-plugins"));
     }
-    BiSink running = BiSink.start(c);
+    BiSinkMain running = BiSinkMain.start(c);
     System.out.println("bi-sink: Connect worker at " + running.restUrl() + " -> " + c.jdbcUrl());
     return Services.runUntilStopped(running, "bi-sink");
   }

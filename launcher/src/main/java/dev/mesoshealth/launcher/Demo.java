@@ -13,10 +13,10 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.scenario.Scenario;
-import dev.mesoshealth.updaters.etcd.EtcdUpdater;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
-import dev.mesoshealth.updaters.haproxy.HaproxyUpdater;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
+import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -212,7 +212,7 @@ public final class Demo implements AutoCloseable {
       h.put("dry.run", "true");
       h.put("admin.port", "0");
       parts.add(
-          HaproxyUpdater.start(
+          HaproxyUpdaterMain.start(
               HaproxyUpdaterConfig.from(
                   parse(HaproxyUpdaterConfig.DEFINITION, h, HaproxyUpdaterConfig.PASS_THROUGH))));
     }
@@ -223,7 +223,7 @@ public final class Demo implements AutoCloseable {
       e.put("etcd.prefix", "/mesos-health-demo");
       e.put("admin.port", "0");
       parts.add(
-          EtcdUpdater.start(
+          EtcdUpdaterMain.start(
               EtcdUpdaterConfig.from(
                   parse(EtcdUpdaterConfig.DEFINITION, e, EtcdUpdaterConfig.PASS_THROUGH))));
     }

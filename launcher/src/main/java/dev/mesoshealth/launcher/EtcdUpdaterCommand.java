@@ -1,7 +1,7 @@
 package dev.mesoshealth.launcher;
 
-import dev.mesoshealth.updaters.etcd.EtcdUpdater;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +42,8 @@ final class EtcdUpdaterCommand implements Callable<Integer> {
     flags.put("kafka.bootstrap.servers", bootstrapServers);
     flags.put("etcd.endpoints", endpoints == null ? null : String.join(",", endpoints));
     flags.put("etcd.prefix", prefix);
-    EtcdUpdater running =
-        EtcdUpdater.start(
+    EtcdUpdaterMain running =
+        EtcdUpdaterMain.start(
             EtcdUpdaterConfig.from(
                 config.load(EtcdUpdaterConfig.DEFINITION, EtcdUpdaterConfig.PASS_THROUGH, flags)));
     return Services.runUntilStopped(running, "etcd-updater");

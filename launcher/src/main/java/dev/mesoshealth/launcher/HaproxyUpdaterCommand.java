@@ -1,7 +1,7 @@
 package dev.mesoshealth.launcher;
 
-import dev.mesoshealth.updaters.haproxy.HaproxyUpdater;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
+import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterMain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +41,8 @@ final class HaproxyUpdaterCommand implements Callable<Integer> {
     flags.put("kafka.bootstrap.servers", bootstrapServers);
     flags.put("haproxy.sockets", sockets == null ? null : String.join(",", sockets));
     flags.put("dry.run", dryRun == null ? null : dryRun.toString());
-    HaproxyUpdater running =
-        HaproxyUpdater.start(
+    HaproxyUpdaterMain running =
+        HaproxyUpdaterMain.start(
             HaproxyUpdaterConfig.from(
                 config.load(
                     HaproxyUpdaterConfig.DEFINITION, HaproxyUpdaterConfig.PASS_THROUGH, flags)));

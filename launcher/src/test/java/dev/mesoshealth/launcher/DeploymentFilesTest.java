@@ -111,7 +111,7 @@ class DeploymentFilesTest {
     // every ${env:X} of the connector files is set for the worker
     JsonNode env = connect.path("environment");
     java.util.regex.Pattern placeholder = java.util.regex.Pattern.compile("\\$\\{env:([A-Z_]+)}");
-    for (String file : dev.mesoshealth.bisink.BiSink.CONNECTOR_FILES) {
+    for (String file : dev.mesoshealth.bisink.BiSinkMain.CONNECTOR_FILES) {
       java.util.regex.Matcher m =
           placeholder.matcher(Files.readString(ROOT.resolve("config/connect").resolve(file)));
       int found = 0;

@@ -15,12 +15,12 @@ import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.LogCapture;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.updaters.etcd.EtcdProcess;
-import dev.mesoshealth.updaters.etcd.EtcdUpdater;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
 import dev.mesoshealth.updaters.haproxy.AdminState;
 import dev.mesoshealth.updaters.haproxy.HaproxyProcess;
-import dev.mesoshealth.updaters.haproxy.HaproxyUpdater;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
+import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterMain;
 import dev.mesoshealth.updaters.haproxy.RuntimeApi;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -123,8 +123,8 @@ class UpdaterSecretsInLogsIT {
       HaproxyUpdaterConfig haproxyConfig = HaproxyUpdaterConfig.fromFlags(h);
       assertThat(haproxyConfig.toString()).doesNotContain(socket);
 
-      try (EtcdUpdater etcdUpdater = EtcdUpdater.start(etcdConfig);
-          HaproxyUpdater haproxyUpdater = HaproxyUpdater.start(haproxyConfig);
+      try (EtcdUpdaterMain etcdUpdater = EtcdUpdaterMain.start(etcdConfig);
+          HaproxyUpdaterMain haproxyUpdater = HaproxyUpdaterMain.start(haproxyConfig);
           Client reader =
               Client.builder()
                   .endpoints(etcd.url())

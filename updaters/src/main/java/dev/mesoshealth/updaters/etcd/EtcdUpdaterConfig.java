@@ -29,6 +29,7 @@ public record EtcdUpdaterConfig(
     Path certFile,
     Path keyFile,
     Duration reconcileInterval,
+    boolean dryRun,
     String cluster,
     String adminHost,
     int adminPort) {
@@ -110,6 +111,12 @@ public record EtcdUpdaterConfig(
               Importance.MEDIUM,
               "Compare everything under the prefix with the topics this often, repairing drift.")
           .define(
+              "dry.run",
+              Type.BOOLEAN,
+              false,
+              Importance.HIGH,
+              "Read etcd and log the writes and deletes instead of making them (takes no lease).")
+          .define(
               "cluster.name",
               Type.STRING,
               "",
@@ -179,6 +186,7 @@ public record EtcdUpdaterConfig(
         file(c, "etcd.tls.cert.file"),
         file(c, "etcd.tls.key.file"),
         reconcile,
+        c.getBoolean("dry.run"),
         c.getString("cluster.name"),
         c.getString("admin.host"),
         c.getInt("admin.port"));

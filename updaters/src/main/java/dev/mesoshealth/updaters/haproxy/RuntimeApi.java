@@ -24,7 +24,7 @@ import java.util.Map;
  * connection, as in non-interactive mode, each with a deadline. It is known by a name in errors
  * (its admin socket grants full control of HAProxy, so its address is kept out of logs).
  */
-public final class RuntimeApi {
+public final class RuntimeApi implements Haproxy {
   private final String name;
   private final SocketAddress socket;
   private final Duration timeout;
@@ -65,16 +65,26 @@ public final class RuntimeApi {
   }
 
   /** How logs and metrics call this HAProxy. */
+  @Override
   public String name() {
     return name;
   }
 
   /** {@code show servers state}: every server of every backend. */
+  @Override
   public List<ServerState> servers() throws IOException {
     return parseServersState(call("show servers state"));
   }
 
   /** Runs one command; throws with HAProxy's answer when it refuses. */
+  @Override
+  public List<Action> apply(List<Action> actions) throws IOException {
+    for (Action a : actions) {
+      apply(a);
+    }
+    return actions;
+  }
+
   public void apply(Action action) throws IOException {
     String answer = call(action.command()).trim();
     boolean ok =

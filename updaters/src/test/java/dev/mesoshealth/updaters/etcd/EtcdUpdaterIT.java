@@ -51,7 +51,7 @@ class EtcdUpdaterIT {
   @TempDir Path dir;
   private EtcdProcess etcd;
   private Client client;
-  private EtcdUpdater updater;
+  private EtcdUpdaterMain updater;
 
   @BeforeEach
   void start() throws Exception {
@@ -86,12 +86,12 @@ class EtcdUpdaterIT {
     return c;
   }
 
-  private EtcdUpdater startUpdater(String cluster) {
+  private EtcdUpdaterMain startUpdater(String cluster) {
     return startUpdater(flags("30s", cluster));
   }
 
-  private static EtcdUpdater startUpdater(Map<String, String> flags) {
-    return EtcdUpdater.start(EtcdUpdaterConfig.fromFlags(flags));
+  private static EtcdUpdaterMain startUpdater(Map<String, String> flags) {
+    return EtcdUpdaterMain.start(EtcdUpdaterConfig.fromFlags(flags));
   }
 
   private Map<String, String> records() throws Exception {

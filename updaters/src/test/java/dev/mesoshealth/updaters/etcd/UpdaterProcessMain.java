@@ -14,7 +14,7 @@ public final class UpdaterProcessMain {
       int eq = a.indexOf('=');
       flags.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    EtcdUpdater.start(EtcdUpdaterConfig.fromFlags(flags));
+    EtcdUpdaterMain.start(EtcdUpdaterConfig.fromFlags(flags));
     System.out.println("etcd-updater running");
     new CountDownLatch(1).await();
   }

@@ -79,7 +79,7 @@ class BlindCollectorIT {
   }
 
   /** A sample's value from the updater's /metrics. */
-  private double metric(HaproxyUpdater updater, String name) throws Exception {
+  private double metric(HaproxyUpdaterMain updater, String name) throws Exception {
     return get(updater.adminUrl() + "/metrics")
         .lines()
         .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
@@ -294,14 +294,14 @@ class BlindCollectorIT {
     return haproxy;
   }
 
-  private HaproxyUpdater startUpdater(HaproxyProcess haproxy) {
+  private HaproxyUpdaterMain startUpdater(HaproxyProcess haproxy) {
     Map<String, String> c = new HashMap<>();
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
     c.put("reconcile.interval", "1s");
     c.put("admin.port", "0");
     c.put("cluster.name", "blind");
-    return HaproxyUpdater.start(HaproxyUpdaterConfig.fromFlags(c));
+    return HaproxyUpdaterMain.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private CollectorMain startCollector() {

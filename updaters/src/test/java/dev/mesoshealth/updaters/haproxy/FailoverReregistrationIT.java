@@ -21,8 +21,8 @@ import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import dev.mesoshealth.updaters.etcd.EtcdProcess;
-import dev.mesoshealth.updaters.etcd.EtcdUpdater;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
+import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -85,7 +85,7 @@ class FailoverReregistrationIT {
   }
 
   /** The updater's count of Runtime API changes, from its /metrics. */
-  private double changes(HaproxyUpdater updater) throws Exception {
+  private double changes(HaproxyUpdaterMain updater) throws Exception {
     return http.send(
             HttpRequest.newBuilder(URI.create(updater.adminUrl() + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString())
@@ -149,10 +149,10 @@ class FailoverReregistrationIT {
       try (HaproxyProcess haproxy = new HaproxyProcess(dir, config.toString())) {
         haproxy.start();
         Files.createDirectories(dir.resolve("etcd"));
-        try (HaproxyUpdater updater = startUpdater(haproxy);
+        try (HaproxyUpdaterMain updater = startUpdater(haproxy);
             EtcdProcess etcd = new EtcdProcess(dir.resolve("etcd"));
             Client etcdClient = Client.builder().endpoints(etcd.url()).build();
-            EtcdUpdater etcdUpdater = startEtcdUpdater(etcd)) {
+            EtcdUpdaterMain etcdUpdater = startEtcdUpdater(etcd)) {
           RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
           await("every task a server in rotation")
               .atMost(Duration.ofSeconds(30))
@@ -250,7 +250,7 @@ class FailoverReregistrationIT {
     }
   }
 
-  private EtcdUpdater startEtcdUpdater(EtcdProcess etcd) {
+  private EtcdUpdaterMain startEtcdUpdater(EtcdProcess etcd) {
     Map<String, String> c = new HashMap<>();
     c.put("cluster.name", CLUSTER);
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -258,7 +258,7 @@ class FailoverReregistrationIT {
     c.put("etcd.prefix", ETCD_PREFIX);
     c.put("reconcile.interval", "5s");
     c.put("admin.port", "0");
-    return EtcdUpdater.start(EtcdUpdaterConfig.fromFlags(c));
+    return EtcdUpdaterMain.start(EtcdUpdaterConfig.fromFlags(c));
   }
 
   /** The records under the prefix and the given subpath, key to value. */
@@ -292,14 +292,14 @@ class FailoverReregistrationIT {
         .sum();
   }
 
-  private HaproxyUpdater startUpdater(HaproxyProcess haproxy) {
+  private HaproxyUpdaterMain startUpdater(HaproxyProcess haproxy) {
     Map<String, String> c = new HashMap<>();
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
     c.put("reconcile.interval", "1s");
     c.put("admin.port", "0");
     c.put("cluster.name", CLUSTER);
-    return HaproxyUpdater.start(HaproxyUpdaterConfig.fromFlags(c));
+    return HaproxyUpdaterMain.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private CollectorMain startCollector() {

@@ -54,7 +54,7 @@ class HaproxyUpdaterIT {
   private final List<HttpServer> tasks = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private HaproxyProcess haproxy;
-  private HaproxyUpdater updater;
+  private HaproxyUpdaterMain updater;
   private RuntimeApi api;
   private int frontend;
 
@@ -122,11 +122,11 @@ class HaproxyUpdaterIT {
     return tasks.get(task - 1).getAddress().getPort();
   }
 
-  private HaproxyUpdater startUpdater(boolean dryRun) {
+  private HaproxyUpdaterMain startUpdater(boolean dryRun) {
     return startUpdater(dryRun, Map.of());
   }
 
-  private HaproxyUpdater startUpdater(boolean dryRun, Map<String, String> more) {
+  private HaproxyUpdaterMain startUpdater(boolean dryRun, Map<String, String> more) {
     Map<String, String> c = new HashMap<>();
     c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
@@ -134,7 +134,7 @@ class HaproxyUpdaterIT {
     c.put("admin.port", "0");
     c.put("dry.run", Boolean.toString(dryRun));
     c.putAll(more);
-    return HaproxyUpdater.start(HaproxyUpdaterConfig.fromFlags(c));
+    return HaproxyUpdaterMain.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private static EndpointHealth endpoint(int task, int port, EndpointStatus status, String why) {

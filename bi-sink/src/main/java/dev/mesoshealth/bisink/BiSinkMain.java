@@ -3,6 +3,7 @@ package dev.mesoshealth.bisink;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.service.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * topic. The connector configurations are the files shipped in {@code config/connect/} (the same
  * ones a distributed Connect cluster runs), with the database settings filled in from ours.
  */
-public final class BiSink implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(BiSink.class);
+public final class BiSinkMain implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BiSinkMain.class);
 
   /** The shipped connector files, one per feed topic. */
   public static final List<String> CONNECTOR_FILES =
@@ -39,14 +40,14 @@ public final class BiSink implements AutoCloseable {
   private final Connect<StandaloneHerder> connect;
   private final List<String> names;
 
-  private BiSink(Connect<StandaloneHerder> connect, List<String> names) {
+  private BiSinkMain(Connect<StandaloneHerder> connect, List<String> names) {
     this.connect = connect;
     this.names = names;
   }
 
-  public static BiSink start(BiSinkConfig config) throws Exception {
+  public static BiSinkMain start(BiSinkConfig config) throws Exception {
     if (config.pluginPath() == null || !Files.isDirectory(config.pluginPath())) {
-      throw new IllegalStateException(
+      throw new ConfigException(
           "connect.plugin.path: no directory "
               + config.pluginPath()
               + " (it holds Debezium's JDBC sink plugin; the build puts it in connect-plugins"
@@ -62,7 +63,7 @@ public final class BiSink implements AutoCloseable {
         done.get(60, TimeUnit.SECONDS);
         LOG.info("bi-sink: connector {} -> {}", spec.name(), spec.config().get("topics"));
       }
-      return new BiSink(connect, specs.stream().map(ConnectorSpec::name).toList());
+      return new BiSinkMain(connect, specs.stream().map(ConnectorSpec::name).toList());
     } catch (Exception e) {
       connect.stop();
       throw e;
@@ -87,7 +88,7 @@ public final class BiSink implements AutoCloseable {
   /** The shipped connector configurations with the database settings and task count filled in. */
   static List<ConnectorSpec> connectors(BiSinkConfig c) {
     return CONNECTOR_FILES.stream()
-        .map(BiSink::shipped)
+        .map(BiSinkMain::shipped)
         .map(
             spec -> {
               Map<String, String> config = new LinkedHashMap<>(spec.config());
@@ -109,7 +110,7 @@ public final class BiSink implements AutoCloseable {
 
   /** One shipped connector file, as it is in {@code config/connect/}. */
   public static ConnectorSpec shipped(String file) {
-    try (InputStream in = BiSink.class.getResourceAsStream("/connect/" + file)) {
+    try (InputStream in = BiSinkMain.class.getResourceAsStream("/connect/" + file)) {
       if (in == null) {
         throw new IllegalStateException("connector file connect/" + file + " is not packaged");
       }

@@ -1,0 +1,107 @@
+package dev.mesoshealth.updaters.etcd;
+
+import dev.mesoshealth.schemas.topics.Topic;
+import dev.mesoshealth.schemas.topics.TopicFollower;
+import dev.mesoshealth.schemas.topics.TopicFollower.Start;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.AdminServer;
+import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.updaters.ReconcileLoop;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The etcd updater service: follows mesos.health.states and mesos.endpoints.health into an {@link
+ * EtcdUpdater}, which a {@link ReconcileLoop} brings to etcd once caught up (in full), then on each
+ * change, every reconcile interval, and whenever the lease had to be renewed. etcd being away is
+ * retried with backoff and logged once per outage. /metrics and /health on the admin port.
+ */
+public final class EtcdUpdaterMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EtcdUpdaterMain.class);
+
+  private final TopicFollower follower;
+  private final ReconcileLoop loop;
+  private final RecordStore store;
+  private final AdminServer admin;
+
+  private EtcdUpdaterMain(
+      TopicFollower follower, ReconcileLoop loop, RecordStore store, AdminServer admin) {
+    this.follower = follower;
+    this.loop = loop;
+    this.store = store;
+    this.admin = admin;
+  }
+
+  public static EtcdUpdaterMain start(EtcdUpdaterConfig config) {
+    Clock clock = Clock.systemUTC();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    ReconcileLoop loop = new ReconcileLoop("etcd-updater", config.reconcileInterval(), clock, log);
+    RecordStore etcd =
+        new EtcdRecordStore(
+            "etcd " + config.endpoints(),
+            EtcdRecordStore.client(config),
+            config.leaseTtl(),
+            config.timeout(),
+            loop::changed);
+    RecordStore store = config.dryRun() ? new DryRunRecordStore(etcd) : etcd;
+    EtcdUpdater updater = new EtcdUpdater(config.prefix(), config.cluster(), store, registry);
+    Map<Topic<String, ?>, Start> follow = new LinkedHashMap<>();
+    follow.put(Topics.HEALTH_STATES, Start.beginning());
+    follow.put(Topics.ENDPOINT_HEALTH, Start.beginning());
+    TopicFollower follower =
+        new TopicFollower(
+            "etcd-updater-feed",
+            config.kafka(),
+            follow,
+            batch -> {
+              updater.accept(batch);
+              loop.changed();
+            },
+            clock);
+    AdminServer admin;
+    try {
+      admin =
+          AdminServer.start(
+              config.adminHost(),
+              config.adminPort(),
+              new HttpApi(),
+              null,
+              loop::allInStep,
+              registry,
+              2);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    follower.start();
+    loop.start(List.of(updater), follower::caughtUp);
+    log.info(
+        "etcd-updater{} keeping {} in step with health (lease TTL {}); metrics at {}/metrics",
+        config.dryRun() ? " (dry run)" : "",
+        config.prefix(),
+        Durations.format(config.leaseTtl()),
+        admin.url());
+    return new EtcdUpdaterMain(follower, loop, store, admin);
+  }
+
+  public String adminUrl() {
+    return admin.url();
+  }
+
+  /** Stops; the lease is revoked so the records vanish now rather than after the TTL. */
+  @Override
+  public void close() {
+    loop.close();
+    follower.close();
+    store.close();
+    admin.close();
+  }
+}
