@@ -5,6 +5,7 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.collector.http.HttpMesosClient;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
@@ -78,15 +79,15 @@ public final class CollectorEfficiencyBench {
       awaitIdleConnectionsClosed();
 
       Map<String, String> c = new HashMap<>();
-      c.put("cluster.name", "eff");
+      c.put(SharedConfig.CLUSTER_NAME, "eff");
       c.put("collector.id", "eff");
       c.put("mesos.masters", String.join(",", sim.masterUrls()));
-      c.put("poll.interval", "500ms"); // far more than it can do: it runs flat out
+      c.put(SharedConfig.POLL_INTERVAL, "500ms"); // far more than it can do: it runs flat out
       c.put("inventory.interval", "30s");
       c.put("http.max.concurrency", Integer.toString(IN_FLIGHT));
       c.put("http.max.idle.connections", Integer.toString(agents));
-      c.put("kafka.bootstrap.servers", broker.bootstrapServers());
-      c.put("admin.port", "0");
+      c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+      c.put(SharedConfig.ADMIN_PORT, "0");
       try (CollectorMain collector = CollectorMain.start(CollectorConfig.fromFlags(c))) {
         TimeUnit.NANOSECONDS.sleep(warmUp().toNanos()); // discovery, inventory, JIT (not a wait)
         long before = collector.metrics().pollsTotal();

@@ -12,6 +12,7 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
@@ -360,15 +361,15 @@ public final class E2eBench {
 
   private ServiceConfig collectorConfig(MesosSimulator sim, String bootstrap) {
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "bench");
+    c.put(SharedConfig.CLUSTER_NAME, "bench");
     c.put("collector.id", "bench-collector");
     c.put("mesos.masters", String.join(",", sim.masterUrls()));
     c.put("marathon.urls", sim.marathonUrl());
-    c.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    c.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
     c.put("inventory.interval", Math.max(1000, o.pollInterval().toMillis() * 3) + "ms");
     c.put("http.timeout", Math.min(5000, Math.max(500, o.pollInterval().toMillis() / 2)) + "ms");
-    c.put("kafka.bootstrap.servers", bootstrap);
-    c.put("admin.port", "0");
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
+    c.put(SharedConfig.ADMIN_PORT, "0");
     c.putAll(o.collectorSettings());
     return ServiceConfig.parse(
         CollectorConfig.DEFINITION,
@@ -378,9 +379,9 @@ public final class E2eBench {
 
   private ServiceConfig processorConfig(String bootstrap, Path dir) {
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     p.put("application.id", PROCESSOR_APPLICATION_ID);
-    p.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    p.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
     p.put("api.port", "0");
     p.put("state.dir", dir.resolve("streams").toString());
     return ServiceConfig.parse(

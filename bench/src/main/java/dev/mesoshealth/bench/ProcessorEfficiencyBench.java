@@ -5,6 +5,7 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,9 +95,9 @@ public final class ProcessorEfficiencyBench {
     log(String.format("%s: raw read + decode: %,.0f records/s", applicationId, raw));
 
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     p.put("application.id", applicationId);
-    p.put("poll.interval", "10s");
+    p.put(SharedConfig.POLL_INTERVAL, "10s");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory(applicationId + "-").toString());
     long started = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.Offsets;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,9 +99,9 @@ public final class ProcessorStateBench {
   private static ProcessorMain instance(String bootstrap, String app, int standbys)
       throws Exception {
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     p.put("application.id", app);
-    p.put("poll.interval", "10s");
+    p.put(SharedConfig.POLL_INTERVAL, "10s");
     p.put("api.port", "0");
     p.put("num.standby.replicas", Integer.toString(standbys));
     p.put("state.dir", Files.createTempDirectory(app + "-").toString());

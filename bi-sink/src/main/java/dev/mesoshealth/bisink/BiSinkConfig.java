@@ -1,10 +1,11 @@
 package dev.mesoshealth.bisink;
 
 import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -12,8 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /** The BI sink's configuration: where Kafka and the database are, and how the worker runs. */
 public record BiSinkConfig(
-    String bootstrapServers,
-    Map<String, String> kafka,
+    KafkaClient kafka,
     String jdbcUrl,
     String jdbcUser,
     String jdbcPassword,
@@ -23,74 +23,70 @@ public record BiSinkConfig(
     int restPort,
     int tasksMax) {
 
-  public static final List<String> PASS_THROUGH = List.of("kafka.");
+  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
 
-  public static final ConfigDef DEFINITION =
-      new ConfigDef()
-          .define(
-              "kafka.bootstrap.servers",
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Kafka brokers. Other kafka.* keys go to the Connect worker and its consumers as"
-                  + " they are (TLS, SASL).")
-          .define(
-              "jdbc.url",
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Database the feed tables are written to, e.g."
-                  + " jdbc:postgresql://db:5432/mesos_health.")
-          .define("jdbc.user", Type.STRING, "", Importance.HIGH, "Database user; empty: none.")
-          .define(
-              "jdbc.password",
-              Type.PASSWORD,
-              "",
-              Importance.HIGH,
-              "Password of jdbc.user. Never logged.")
-          .define(
-              "connect.plugin.path",
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Directory holding Debezium's JDBC sink plugin; empty: connect-plugins next to"
-                  + " mesos-health.jar.")
-          .define(
-              "connect.offsets.file",
-              Type.STRING,
-              ".mesos-health/bi-sink/connect.offsets",
-              Importance.LOW,
-              "The standalone worker's offset file. The sinks' own positions are committed to"
-                  + " Kafka (consumer groups connect-mesos-health-bi-*), so a restart resumes.")
-          .define(
-              "connect.rest.host",
-              Type.STRING,
-              "127.0.0.1",
-              Importance.LOW,
-              "Address of the worker's REST API (connector status).")
-          .define(
-              "connect.rest.port",
-              Type.INT,
-              8083,
-              Range.between(1, 65535),
-              Importance.LOW,
-              "Port of the worker's REST API.")
-          .define(
-              "connect.tasks.max",
-              Type.INT,
-              1,
-              Range.between(1, 64),
-              Importance.LOW,
-              "Tasks per connector (at most the feed topics' partitions).");
+  public static final ConfigDef DEFINITION = definition();
+
+  private static ConfigDef definition() {
+    ConfigDef d = new ConfigDef();
+    SharedConfig.defineKafka(d, "the Connect worker and its consumers");
+    d.define(
+            "jdbc.url",
+            Type.STRING,
+            ConfigDef.NO_DEFAULT_VALUE,
+            new ConfigDef.NonEmptyString(),
+            Importance.HIGH,
+            "Database the feed tables are written to, e.g."
+                + " jdbc:postgresql://db:5432/mesos_health.")
+        .define("jdbc.user", Type.STRING, "", Importance.HIGH, "Database user; empty: none.")
+        .define(
+            "jdbc.password",
+            Type.PASSWORD,
+            "",
+            Importance.HIGH,
+            "Password of jdbc.user. Never logged.")
+        .define(
+            "connect.plugin.path",
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Directory holding Debezium's JDBC sink plugin; empty: connect-plugins next to"
+                + " mesos-health.jar.")
+        .define(
+            "connect.offsets.file",
+            Type.STRING,
+            ".mesos-health/bi-sink/connect.offsets",
+            Importance.LOW,
+            "The standalone worker's offset file. The sinks' own positions are committed to"
+                + " Kafka (consumer groups connect-mesos-health-bi-*), so a restart resumes.")
+        .define(
+            "connect.rest.host",
+            Type.STRING,
+            "127.0.0.1",
+            Importance.LOW,
+            "Address of the worker's REST API (connector status).")
+        .define(
+            "connect.rest.port",
+            Type.INT,
+            8083,
+            Range.between(1, 65535),
+            Importance.LOW,
+            "Port of the worker's REST API.")
+        .define(
+            "connect.tasks.max",
+            Type.INT,
+            1,
+            Range.between(1, 64),
+            Importance.LOW,
+            "Tasks per connector (at most the feed topics' partitions).");
+    return d;
+  }
 
   /**
    * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
    */
   public static BiSinkConfig fromFlags(java.util.Map<String, String> flags) {
-    return from(
-        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+    return SharedConfig.fromFlags(DEFINITION, flags, BiSinkConfig::from);
   }
 
   public static BiSinkConfig from(ServiceConfig c) {
@@ -101,8 +97,7 @@ public record BiSinkConfig(
     }
     String plugins = c.getString("connect.plugin.path");
     return new BiSinkConfig(
-        c.getString("kafka.bootstrap.servers"),
-        c.withPrefix("kafka."),
+        SharedConfig.kafka(c),
         url,
         c.getString("jdbc.user"),
         c.getPassword("jdbc.password"),
@@ -116,16 +111,7 @@ public record BiSinkConfig(
   /** The same settings with the plugin directory set (the launcher knows where it lies). */
   public BiSinkConfig withPluginPath(Path path) {
     return new BiSinkConfig(
-        bootstrapServers,
-        kafka,
-        jdbcUrl,
-        jdbcUser,
-        jdbcPassword,
-        path,
-        offsetsFile,
-        restHost,
-        restPort,
-        tasksMax);
+        kafka, jdbcUrl, jdbcUser, jdbcPassword, path, offsetsFile, restHost, restPort, tasksMax);
   }
 
   /** Secrets hidden: the configuration may be logged or shown in an error. */

@@ -73,9 +73,9 @@ public final class BiSinkMain implements AutoCloseable {
   /** The worker's settings: ours, with {@code kafka.*} also given to the sinks' consumers. */
   static Map<String, String> workerProps(BiSinkConfig c) {
     Map<String, String> w = new LinkedHashMap<>();
-    c.kafka().forEach(w::put);
-    c.kafka().forEach((k, v) -> w.put("consumer." + k, v));
-    w.put("bootstrap.servers", c.bootstrapServers());
+    c.kafka().settings().forEach(w::put);
+    c.kafka().settings().forEach((k, v) -> w.put("consumer." + k, v));
+    w.put("bootstrap.servers", c.kafka().bootstrapServers());
     w.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
     w.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     w.put("offset.storage.file.filename", c.offsetsFile().toAbsolutePath().toString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.SharedConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BiSinkTest {
   private static BiSinkConfig config(Map<String, String> more) {
     Map<String, String> f = new java.util.HashMap<>();
-    f.put("kafka.bootstrap.servers", "127.0.0.1:9092");
+    f.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:9092");
     f.put("jdbc.url", "jdbc:postgresql://db:5432/mesos_health");
     f.putAll(more);
     return BiSinkConfig.fromFlags(f);

@@ -99,7 +99,8 @@ public final class Collector implements AutoCloseable {
     this.clock = clock;
     this.metrics = metrics;
     this.scheduler =
-        new PollScheduler(config.pollInterval(), config.maxConcurrency(), this::pollAgent, metrics);
+        new PollScheduler(
+            config.pollInterval(), config.http().maxConcurrency(), this::pollAgent, metrics);
     this.rounds =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -117,7 +118,7 @@ public final class Collector implements AutoCloseable {
     if (config.shard().pollsMasters()) {
       rounds.scheduleAtFixedRate(
           () -> guard("master round", this::masterRound), 0, poll, TimeUnit.MILLISECONDS);
-      if (!config.marathon().isEmpty()) {
+      if (!config.mesos().marathon().isEmpty()) {
         rounds.scheduleAtFixedRate(
             () -> guard("Marathon round", this::marathonRound),
             0,
@@ -128,7 +129,7 @@ public final class Collector implements AutoCloseable {
     rounds.scheduleAtFixedRate(
         () -> guard("inventory round", this::inventoryRound), 0, inventory, TimeUnit.MILLISECONDS);
     scheduler.start();
-    if (config.operatorApi()) {
+    if (config.mesos().operatorApi()) {
       operatorStream =
           new OperatorStream(
               http,
@@ -226,13 +227,13 @@ public final class Collector implements AutoCloseable {
     RoundResult masters = masterRound().join();
     inventoryRound().join();
     List<CompletableFuture<?>> polls = new ArrayList<>();
-    Semaphore permits = new Semaphore(config.maxConcurrency());
+    Semaphore permits = new Semaphore(config.http().maxConcurrency());
     for (String id : List.copyOf(agents.keySet())) {
       permits.acquireUninterruptibly();
       polls.add(pollAgent(id).whenComplete((r, e) -> permits.release()));
     }
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).join();
-    int tasks = config.marathon().isEmpty() ? 0 : marathonRound().join();
+    int tasks = config.mesos().marathon().isEmpty() ? 0 : marathonRound().join();
     sink.flush();
     return new OnceReport(masters.polled, masters.answered, polls.size(), tasks, leadership.get());
   }
@@ -258,7 +259,7 @@ public final class Collector implements AutoCloseable {
       Instant polledAt = clock.instant();
       polls.add(
           tracked(
-              http.get(master.resolve("/metrics/snapshot"), config.maxResponseBytes())
+              http.get(master.resolve("/metrics/snapshot"), config.http().maxResponseBytes())
                   .thenAccept(
                       result -> {
                         MetricSnapshot s =
@@ -357,9 +358,9 @@ public final class Collector implements AutoCloseable {
    */
   private CompletableFuture<MaintenanceParser.Schedule> fetchMaintenance(URI lead) {
     CompletableFuture<PollResult> schedule =
-        http.get(lead.resolve("/maintenance/schedule"), config.maxInventoryBytes());
+        http.get(lead.resolve("/maintenance/schedule"), config.http().maxInventoryBytes());
     CompletableFuture<PollResult> status =
-        http.get(lead.resolve("/maintenance/status"), config.maxInventoryBytes());
+        http.get(lead.resolve("/maintenance/status"), config.http().maxInventoryBytes());
     return schedule.thenCombine(
         status,
         (s, t) -> {
@@ -432,7 +433,7 @@ public final class Collector implements AutoCloseable {
   }
 
   private CompletableFuture<Optional<byte[]>> fetchSlaves(URI lead, boolean followRedirect) {
-    return http.get(lead.resolve("/master/slaves"), config.maxInventoryBytes())
+    return http.get(lead.resolve("/master/slaves"), config.http().maxInventoryBytes())
         .thenCompose(
             r -> {
               if (r instanceof PollResult.Response resp && resp.status() == 200) {
@@ -487,7 +488,8 @@ public final class Collector implements AutoCloseable {
         sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
       }
       if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
-        URI url = URI.create(config.scheme() + "://" + a.getAddress() + "/metrics/snapshot");
+        URI url =
+            URI.create(config.mesos().scheme() + "://" + a.getAddress() + "/metrics/snapshot");
         mine.put(
             a.getAgentId(),
             new AgentTarget(a.getAgentId(), a.getHostname(), a.getAddress(), url, a.getVersion()));
@@ -514,7 +516,8 @@ public final class Collector implements AutoCloseable {
                     a.getAgentId(),
                     a.getHostname(),
                     a.getAddress(),
-                    URI.create(config.scheme() + "://" + a.getAddress() + "/metrics/snapshot"),
+                    URI.create(
+                        config.mesos().scheme() + "://" + a.getAddress() + "/metrics/snapshot"),
                     a.getVersion()));
       }
     }
@@ -557,7 +560,7 @@ public final class Collector implements AutoCloseable {
         new NodeRef(config.cluster(), NodeRole.AGENT, id, target.hostname(), target.address());
     Instant polledAt = clock.instant();
     return tracked(
-        http.get(target.snapshotUrl(), config.maxResponseBytes())
+        http.get(target.snapshotUrl(), config.http().maxResponseBytes())
             .thenAccept(
                 result -> {
                   boolean failed =
@@ -611,14 +614,14 @@ public final class Collector implements AutoCloseable {
   }
 
   private CompletableFuture<Integer> fetchMarathon(int i, Instant observedAt) {
-    List<URI> urls = config.marathon();
+    List<URI> urls = config.mesos().marathon();
     if (i >= urls.size()) {
       metrics.inventoryFetches.labelValues("marathon", "failed").inc();
       outages.down("marathon", "no Marathon answered " + urls);
       return CompletableFuture.completedFuture(0);
     }
     URI url = urls.get(i).resolve("/v2/apps?embed=apps.tasks");
-    return http.get(url, config.maxInventoryBytes())
+    return http.get(url, config.http().maxInventoryBytes())
         .thenCompose(
             r -> {
               if (!(r instanceof PollResult.Response resp) || resp.status() != 200) {

@@ -1,15 +1,18 @@
 package dev.mesoshealth.collector;
 
 import dev.mesoshealth.collector.core.Shard;
+import dev.mesoshealth.service.AdminAddress;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.service.TopicCreation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -20,260 +23,272 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 public record CollectorConfig(
     String cluster,
     String collectorId,
-    List<URI> masters,
-    String zk,
-    String discovery,
-    String scheme,
-    boolean operatorApi,
-    List<URI> marathon,
+    Mesos mesos,
     Duration pollInterval,
     Duration inventoryInterval,
     Duration unlistedRetention,
-    Duration httpTimeout,
-    int maxConcurrency,
-    long maxResponseBytes,
-    long maxInventoryBytes,
-    int maxIdleConnections,
+    Http http,
     Shard shard,
-    String authMode,
-    String authUser,
-    String authSecret,
-    String dcosUid,
-    Path dcosPrivateKey,
-    URI dcosLoginUrl,
-    Path caBundle,
-    String adminHost,
-    int adminPort,
-    String bootstrapServers,
-    Map<String, String> kafka,
+    Auth auth,
+    AdminAddress admin,
+    KafkaClient kafka,
     long bufferBytes,
-    boolean createTopics,
-    int topicPartitions,
-    short replicationFactor) {
+    TopicCreation topics) {
 
-  public static final List<String> PASS_THROUGH = List.of("kafka.");
+  /** How masters are found. */
+  public enum Discovery {
+    /** poll every URL of mesos.masters */
+    STATIC,
+    /** ask mesos.masters for /master/redirect */
+    REDIRECT,
+    /** read the masters' registrations in ZooKeeper (mesos.zk) */
+    ZK
+  }
 
-  public static final ConfigDef DEFINITION =
-      new ConfigDef()
-          .define(
-              "cluster.name",
-              Type.STRING,
-              "mesos",
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Name of the cluster, carried in every event.")
-          .define(
-              "collector.id",
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "This collector's id in events; empty: host name and process id.")
-          .define(
-              "mesos.masters",
-              Type.LIST,
-              "",
-              Importance.HIGH,
-              "Master URLs, e.g. http://m1:5050,http://m2:5050 (static discovery), or one load-balanced URL (redirect discovery).")
-          .define(
-              "mesos.zk",
-              Type.STRING,
-              "",
-              Importance.HIGH,
-              "ZooKeeper URL where masters register, e.g. zk://zk1:2181,zk2:2181/mesos.")
-          .define(
-              "mesos.discovery",
-              Type.STRING,
-              "auto",
-              ValidString.in("auto", "static", "redirect", "zk"),
-              Importance.MEDIUM,
-              "How to find masters: static (mesos.masters), redirect (ask mesos.masters for /master/redirect), zk (mesos.zk); auto picks zk when mesos.zk is set, else static.")
-          .define(
-              "mesos.scheme",
-              Type.STRING,
-              "http",
-              ValidString.in("http", "https"),
-              Importance.MEDIUM,
-              "Scheme for masters found in ZooKeeper and for agents.")
-          .define(
-              "mesos.operator.api",
-              Type.BOOLEAN,
-              true,
-              Importance.MEDIUM,
-              "Follow the leader's Operator API event stream (POST /api/v1 SUBSCRIBE, Mesos 1.1+) so an agent added or removed is published at once; /master/slaves stays the reconcile. Masters without it are polled only.")
-          .define(
-              "marathon.urls",
-              Type.LIST,
-              "",
-              Importance.MEDIUM,
-              "Marathon URLs, tried in order (HA); empty: no Marathon.")
-          .define(
-              "poll.interval",
-              Type.STRING,
-              "10s",
-              Durations.validator(Duration.ofMillis(500)),
-              Importance.HIGH,
-              "How often every master and agent is polled.")
-          .define(
-              "inventory.interval",
-              Type.STRING,
-              "30s",
-              Durations.validator(Duration.ofSeconds(1)),
-              Importance.MEDIUM,
-              "How often /master/slaves and Marathon are read.")
-          .define(
-              "inventory.unlisted.retention",
-              Type.STRING,
-              "1h",
-              Durations.validator(Duration.ZERO),
-              Importance.LOW,
-              "How long an agent the master stopped listing (unreachable: Mesos 1.1+ drops it from"
-                  + " /master/slaves until it re-registers) is still published, flagged, and"
-                  + " polled, before its tombstone; 0: a tombstone at once.")
-          .define(
-              "http.timeout",
-              Type.STRING,
-              "5s",
-              Durations.validator(Duration.ofMillis(100)),
-              Importance.MEDIUM,
-              "Deadline for one request, body included.")
-          .define(
-              "http.max.concurrency",
-              Type.INT,
-              64,
-              Range.between(1, 10_000),
-              Importance.MEDIUM,
-              "Requests in flight at most.")
-          .define(
-              "http.max.response.bytes",
-              Type.LONG,
-              4L * 1024 * 1024,
-              Range.atLeast(1024),
-              Importance.LOW,
-              "Largest /metrics/snapshot body read; larger is INVALID.")
-          .define(
-              "http.max.inventory.bytes",
-              Type.LONG,
-              256L * 1024 * 1024,
-              Range.atLeast(1024),
-              Importance.LOW,
-              "Largest /master/slaves or Marathon body read.")
-          .define(
-              "http.max.idle.connections",
-              Type.INT,
-              1024,
-              Range.atLeast(0),
-              Importance.LOW,
-              "Keep-alive connections kept open at most (bounds open files on big clusters); 0: unbounded.")
-          .define(
-              "shard",
-              Type.STRING,
-              "0/1",
-              Importance.MEDIUM,
-              "Shard i/n: poll only the agents whose id hashes to i; shard 0 also polls masters, inventory and Marathon.")
-          .define(
-              "auth.mode",
-              Type.STRING,
-              "none",
-              ValidString.in("none", "basic", "bearer", "dcos-token", "dcos-login"),
-              Importance.MEDIUM,
-              "Authentication to Mesos and Marathon.")
-          .define("auth.username", Type.STRING, "", Importance.LOW, "User for basic auth.")
-          .define(
-              "auth.secret",
-              Type.PASSWORD,
-              null,
-              Importance.LOW,
-              "Password (basic) or token (bearer, dcos-token). Never logged.")
-          .define(
-              "auth.dcos.uid",
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "DC/OS service account id (dcos-login).")
-          .define(
-              "auth.dcos.private.key.file",
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "PKCS#8 PEM private key of the service account (dcos-login).")
-          .define(
-              "auth.dcos.login.url",
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "DC/OS login endpoint, e.g. https://leader.mesos/acs/api/v1/auth/login (dcos-login).")
-          .define(
-              "tls.ca.file",
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "PEM bundle of CAs to trust for https masters, agents and Marathon.")
-          .define(
-              "admin.host",
-              Type.STRING,
-              "127.0.0.1",
-              Importance.LOW,
-              "Address of the metrics and health port.")
-          .define(
-              "admin.port",
-              Type.INT,
-              9100,
-              Range.between(0, 65535),
-              Importance.LOW,
-              "Port for /metrics and /health; 0 picks a free port.")
-          .define(
-              "kafka.bootstrap.servers",
-              Type.STRING,
-              "",
-              Importance.HIGH,
-              "Kafka brokers; required unless printing. Other kafka.* keys go to the producer as they are (TLS, SASL).")
-          .define(
-              "buffer.max.bytes",
-              Type.LONG,
-              64L * 1024 * 1024,
-              Range.atLeast(1024 * 1024),
-              Importance.MEDIUM,
-              "Memory for events waiting out a Kafka outage; beyond it new events are dropped and counted.")
-          .define(
-              "topics.create",
-              Type.BOOLEAN,
-              true,
-              Importance.LOW,
-              "Create the collector's topics if they are missing.")
-          .define(
-              "topics.partitions",
-              Type.INT,
-              12,
-              Range.atLeast(1),
-              Importance.LOW,
-              "Partitions of topics the collector creates.")
-          .define(
-              "topics.replication.factor",
-              Type.SHORT,
-              (short) -1,
-              Importance.LOW,
-              "Replication factor of created topics; -1: the broker's default.");
+  /** How the collector proves itself to Mesos and Marathon. */
+  public enum AuthMode {
+    NONE,
+    BASIC,
+    BEARER,
+    DCOS_TOKEN,
+    DCOS_LOGIN
+  }
 
-  /** Reads the configuration from validated settings. */
+  /**
+   * Where Mesos and Marathon are.
+   *
+   * @param scheme for masters found in ZooKeeper and for agents
+   * @param operatorApi follow the leader's Operator API event stream
+   */
+  public record Mesos(
+      Discovery discovery,
+      List<URI> masters,
+      String zk,
+      String scheme,
+      boolean operatorApi,
+      List<URI> marathon) {}
+
+  /** The HTTP client's limits, and the CAs it trusts (null: the JVM's). */
+  public record Http(
+      Duration timeout,
+      int maxConcurrency,
+      long maxResponseBytes,
+      long maxInventoryBytes,
+      int maxIdleConnections,
+      Path caBundle) {}
+
+  /** Credentials for Mesos and Marathon; the DC/OS fields for dcos-login only. */
+  public record Auth(
+      AuthMode mode,
+      String user,
+      String secret,
+      String dcosUid,
+      Path dcosPrivateKey,
+      URI dcosLoginUrl) {
+    /** Secrets hidden. */
+    @Override
+    public String toString() {
+      return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("secret"));
+    }
+  }
+
+  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
+
+  public static final ConfigDef DEFINITION = definition();
+
+  private static ConfigDef definition() {
+    ConfigDef d = new ConfigDef();
+    d.define(
+            SharedConfig.CLUSTER_NAME,
+            Type.STRING,
+            "mesos",
+            new ConfigDef.NonEmptyString(),
+            Importance.HIGH,
+            "Name of the cluster, carried in every event.")
+        .define(
+            "collector.id",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "This collector's id in events; empty: host name and process id.")
+        .define(
+            "mesos.masters",
+            Type.LIST,
+            "",
+            Importance.HIGH,
+            "Master URLs, e.g. http://m1:5050,http://m2:5050 (static discovery), or one load-balanced URL (redirect discovery).")
+        .define(
+            "mesos.zk",
+            Type.STRING,
+            "",
+            Importance.HIGH,
+            "ZooKeeper URL where masters register, e.g. zk://zk1:2181,zk2:2181/mesos.")
+        .define(
+            "mesos.discovery",
+            Type.STRING,
+            "auto",
+            ValidString.in("auto", "static", "redirect", "zk"), // auto: resolved on reading
+            Importance.MEDIUM,
+            "How to find masters: static (mesos.masters), redirect (ask mesos.masters for /master/redirect), zk (mesos.zk); auto picks zk when mesos.zk is set, else static.")
+        .define(
+            "mesos.scheme",
+            Type.STRING,
+            "http",
+            ValidString.in("http", "https"),
+            Importance.MEDIUM,
+            "Scheme for masters found in ZooKeeper and for agents.")
+        .define(
+            "mesos.operator.api",
+            Type.BOOLEAN,
+            true,
+            Importance.MEDIUM,
+            "Follow the leader's Operator API event stream (POST /api/v1 SUBSCRIBE, Mesos 1.1+) so an agent added or removed is published at once; /master/slaves stays the reconcile. Masters without it are polled only.")
+        .define(
+            "marathon.urls",
+            Type.LIST,
+            "",
+            Importance.MEDIUM,
+            "Marathon URLs, tried in order (HA); empty: no Marathon.")
+        .define(
+            SharedConfig.POLL_INTERVAL,
+            Type.STRING,
+            "10s",
+            Durations.validator(Duration.ofMillis(500)),
+            Importance.HIGH,
+            "How often every master and agent is polled.")
+        .define(
+            "inventory.interval",
+            Type.STRING,
+            "30s",
+            Durations.validator(Duration.ofSeconds(1)),
+            Importance.MEDIUM,
+            "How often /master/slaves and Marathon are read.")
+        .define(
+            "inventory.unlisted.retention",
+            Type.STRING,
+            "1h",
+            Durations.validator(Duration.ZERO),
+            Importance.LOW,
+            "How long an agent the master stopped listing (unreachable: Mesos 1.1+ drops it from"
+                + " /master/slaves until it re-registers) is still published, flagged, and"
+                + " polled, before its tombstone; 0: a tombstone at once.")
+        .define(
+            "http.timeout",
+            Type.STRING,
+            "5s",
+            Durations.validator(Duration.ofMillis(100)),
+            Importance.MEDIUM,
+            "Deadline for one request, body included.")
+        .define(
+            "http.max.concurrency",
+            Type.INT,
+            64,
+            Range.between(1, 10_000),
+            Importance.MEDIUM,
+            "Requests in flight at most.")
+        .define(
+            "http.max.response.bytes",
+            Type.LONG,
+            4L * 1024 * 1024,
+            Range.atLeast(1024),
+            Importance.LOW,
+            "Largest /metrics/snapshot body read; larger is INVALID.")
+        .define(
+            "http.max.inventory.bytes",
+            Type.LONG,
+            256L * 1024 * 1024,
+            Range.atLeast(1024),
+            Importance.LOW,
+            "Largest /master/slaves or Marathon body read.")
+        .define(
+            "http.max.idle.connections",
+            Type.INT,
+            1024,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Keep-alive connections kept open at most (bounds open files on big clusters); 0: unbounded.")
+        .define(
+            "shard",
+            Type.STRING,
+            "0/1",
+            Importance.MEDIUM,
+            "Shard i/n: poll only the agents whose id hashes to i; shard 0 also polls masters, inventory and Marathon.")
+        .define(
+            "auth.mode",
+            Type.STRING,
+            "none",
+            ValidString.in(SharedConfig.words(AuthMode.class)),
+            Importance.MEDIUM,
+            "Authentication to Mesos and Marathon.")
+        .define("auth.username", Type.STRING, "", Importance.LOW, "User for basic auth.")
+        .define(
+            "auth.secret",
+            Type.PASSWORD,
+            null,
+            Importance.LOW,
+            "Password (basic) or token (bearer, dcos-token). Never logged.")
+        .define(
+            "auth.dcos.uid",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "DC/OS service account id (dcos-login).")
+        .define(
+            "auth.dcos.private.key.file",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "PKCS#8 PEM private key of the service account (dcos-login).")
+        .define(
+            "auth.dcos.login.url",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "DC/OS login endpoint, e.g. https://leader.mesos/acs/api/v1/auth/login (dcos-login).")
+        .define(
+            "tls.ca.file",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "PEM bundle of CAs to trust for https masters, agents and Marathon.")
+        .define(
+            SharedConfig.KAFKA_BOOTSTRAP_SERVERS,
+            Type.STRING,
+            "",
+            Importance.HIGH,
+            "Kafka brokers; required unless printing. Other kafka.* keys go to the producer as they are (TLS, SASL).")
+        .define(
+            "buffer.max.bytes",
+            Type.LONG,
+            64L * 1024 * 1024,
+            Range.atLeast(1024 * 1024),
+            Importance.MEDIUM,
+            "Memory for events waiting out a Kafka outage; beyond it new events are dropped and counted.");
+
+    SharedConfig.defineAdmin(d, 9100);
+    SharedConfig.defineTopicCreation(d, "the collector's topics");
+    return d;
+  }
+
   /**
    * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
    */
   public static CollectorConfig fromFlags(java.util.Map<String, String> flags) {
-    return from(
-        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+    return SharedConfig.fromFlags(DEFINITION, flags, CollectorConfig::from);
   }
 
   public static CollectorConfig from(ServiceConfig c) {
-    String discovery = c.getString("mesos.discovery");
     String zk = c.getString("mesos.zk");
     List<URI> masters = uris(c.getList("mesos.masters"), "mesos.masters");
-    if (discovery.equals("auto")) {
-      discovery = zk.isBlank() ? "static" : "zk";
-    }
-    if (discovery.equals("zk") && zk.isBlank()) {
+    String word = c.getString("mesos.discovery");
+    Discovery discovery =
+        word.equals("auto")
+            ? (zk.isBlank() ? Discovery.STATIC : Discovery.ZK)
+            : SharedConfig.mode(c, "mesos.discovery", Discovery.class);
+    if (discovery == Discovery.ZK && zk.isBlank()) {
       throw new ConfigException("mesos.discovery=zk needs mesos.zk (e.g. zk://zk1:2181/mesos)");
     }
-    if (!discovery.equals("zk") && masters.isEmpty()) {
+    if (discovery != Discovery.ZK && masters.isEmpty()) {
       throw new ConfigException(
           "no masters to poll: set mesos.masters (e.g. http://m1:5050) or mesos.zk");
     }
@@ -283,44 +298,66 @@ public record CollectorConfig(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage() + " (" + c.sourceOf("shard") + ")");
     }
-    String mode = c.getString("auth.mode");
-    String secret = c.getPassword("auth.secret");
-    if ((mode.equals("basic") || mode.equals("bearer") || mode.equals("dcos-token"))
-        && (secret == null || secret.isEmpty())) {
-      throw new ConfigException("auth.mode=" + mode + " needs auth.secret");
-    }
-    if (mode.equals("basic") && c.getString("auth.username").isBlank()) {
-      throw new ConfigException("auth.mode=basic needs auth.username");
-    }
-    if (mode.equals("dcos-login")
-        && (c.getString("auth.dcos.uid").isBlank()
-            || c.getString("auth.dcos.private.key.file").isBlank()
-            || c.getString("auth.dcos.login.url").isBlank())) {
-      throw new ConfigException(
-          "auth.mode=dcos-login needs auth.dcos.uid, auth.dcos.private.key.file and auth.dcos.login.url");
-    }
     String id = c.getString("collector.id");
     if (id.isBlank()) {
       id = hostName() + "-" + ProcessHandle.current().pid();
     }
     return new CollectorConfig(
-        c.getString("cluster.name"),
+        c.getString(SharedConfig.CLUSTER_NAME),
         id,
-        masters,
-        zk,
-        discovery,
-        c.getString("mesos.scheme"),
-        c.getBoolean("mesos.operator.api"),
-        uris(c.getList("marathon.urls"), "marathon.urls"),
-        c.getDuration("poll.interval"),
+        new Mesos(
+            discovery,
+            masters,
+            zk,
+            c.getString("mesos.scheme"),
+            c.getBoolean("mesos.operator.api"),
+            uris(c.getList("marathon.urls"), "marathon.urls")),
+        c.getDuration(SharedConfig.POLL_INTERVAL),
         c.getDuration("inventory.interval"),
         c.getDuration("inventory.unlisted.retention"),
-        c.getDuration("http.timeout"),
-        c.getInt("http.max.concurrency"),
-        c.getLong("http.max.response.bytes"),
-        c.getLong("http.max.inventory.bytes"),
-        c.getInt("http.max.idle.connections"),
+        new Http(
+            c.getDuration("http.timeout"),
+            c.getInt("http.max.concurrency"),
+            c.getLong("http.max.response.bytes"),
+            c.getLong("http.max.inventory.bytes"),
+            c.getInt("http.max.idle.connections"),
+            pathOrNull(c.getString("tls.ca.file"))),
         shard,
+        auth(c),
+        SharedConfig.admin(c),
+        SharedConfig.kafka(c),
+        c.getLong("buffer.max.bytes"),
+        SharedConfig.topicCreation(c));
+  }
+
+  private static Auth auth(ServiceConfig c) {
+    AuthMode mode = SharedConfig.mode(c, "auth.mode", AuthMode.class);
+    String secret = c.getPassword("auth.secret");
+    String problem =
+        switch (mode) {
+          case NONE -> null;
+          case BASIC ->
+              secret == null || secret.isEmpty()
+                  ? "auth.mode=basic needs auth.secret"
+                  : c.getString("auth.username").isBlank()
+                      ? "auth.mode=basic needs auth.username"
+                      : null;
+          case BEARER, DCOS_TOKEN ->
+              secret == null || secret.isEmpty()
+                  ? "auth.mode=" + SharedConfig.word(mode) + " needs auth.secret"
+                  : null;
+          case DCOS_LOGIN ->
+              c.getString("auth.dcos.uid").isBlank()
+                      || c.getString("auth.dcos.private.key.file").isBlank()
+                      || c.getString("auth.dcos.login.url").isBlank()
+                  ? "auth.mode=dcos-login needs auth.dcos.uid, auth.dcos.private.key.file and"
+                      + " auth.dcos.login.url"
+                  : null;
+        };
+    if (problem != null) {
+      throw new ConfigException(problem);
+    }
+    return new Auth(
         mode,
         c.getString("auth.username"),
         secret,
@@ -328,16 +365,7 @@ public record CollectorConfig(
         pathOrNull(c.getString("auth.dcos.private.key.file")),
         c.getString("auth.dcos.login.url").isBlank()
             ? null
-            : URI.create(c.getString("auth.dcos.login.url")),
-        pathOrNull(c.getString("tls.ca.file")),
-        c.getString("admin.host"),
-        c.getInt("admin.port"),
-        c.getString("kafka.bootstrap.servers"),
-        c.withPrefix("kafka."),
-        c.getLong("buffer.max.bytes"),
-        c.getBoolean("topics.create"),
-        c.getInt("topics.partitions"),
-        c.getShort("topics.replication.factor"));
+            : URI.create(c.getString("auth.dcos.login.url")));
   }
 
   private static Path pathOrNull(String s) {
@@ -373,6 +401,6 @@ public record CollectorConfig(
   /** Secrets hidden: the configuration may be logged or shown in an error. */
   @Override
   public String toString() {
-    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("authSecret"));
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of());
   }
 }

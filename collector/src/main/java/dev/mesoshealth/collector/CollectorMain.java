@@ -18,6 +18,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,19 +56,19 @@ public final class CollectorMain implements AutoCloseable {
 
   /** Starts a collector publishing to Kafka, with its admin port. */
   public static CollectorMain start(CollectorConfig config) {
-    if (config.bootstrapServers().isBlank()) {
+    if (config.kafka().bootstrapServers().isBlank()) {
       throw new ConfigException("kafka.bootstrap.servers is required (or use --once --print)");
     }
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     CollectorMetrics metrics = new CollectorMetrics(registry);
     Map<String, Object> kafka = kafkaConfig(config);
-    if (config.createTopics()) {
+    if (config.topics().create()) {
       TopicCreator.ensure(
           kafka,
           List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY),
-          config.topicPartitions(),
-          config.replicationFactor());
+          config.topics().partitions(),
+          config.topics().replicationFactor());
     }
     Map<String, Object> producer = new HashMap<>(kafka);
     producer.put(ProducerConfig.CLIENT_ID_CONFIG, "mesos-health-collector-" + config.collectorId());
@@ -76,8 +77,8 @@ public final class CollectorMain implements AutoCloseable {
     Collector collector = build(config, sink, metrics, httpThreads);
     AdminServer admin =
         AdminServer.start(
-            config.adminHost(),
-            config.adminPort(),
+            config.admin().host(),
+            config.admin().port(),
             new HttpApi(),
             null,
             () -> collector.agentsTracked() > 0 || collector.leadership().leader().isPresent(),
@@ -90,7 +91,7 @@ public final class CollectorMain implements AutoCloseable {
         config.shard(),
         describeDiscovery(config),
         config.pollInterval(),
-        config.bootstrapServers(),
+        config.kafka().bootstrapServers(),
         admin.url());
     return new CollectorMain(collector, metrics, sink, admin, httpThreads);
   }
@@ -107,7 +108,7 @@ public final class CollectorMain implements AutoCloseable {
 
   /** Polls everything once, publishes to Kafka and waits until Kafka has every event. */
   public static int onceToKafka(CollectorConfig config, PrintStream err) {
-    if (config.bootstrapServers().isBlank()) {
+    if (config.kafka().bootstrapServers().isBlank()) {
       throw new ConfigException("kafka.bootstrap.servers is required (or add --print)");
     }
     CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
@@ -157,7 +158,7 @@ public final class CollectorMain implements AutoCloseable {
     // The JDK client reads these once: bound idle keep-alive connections so thousands of agents
     // do not hold thousands of open files between polls.
     System.setProperty(
-        "jdk.httpclient.connectionPoolSize", Integer.toString(config.maxIdleConnections()));
+        "jdk.httpclient.connectionPoolSize", Integer.toString(config.http().maxIdleConnections()));
     System.setProperty(
         "jdk.httpclient.keepalive.timeout",
         Long.toString(Math.max(5, config.pollInterval().toSeconds() * 3)));
@@ -167,12 +168,15 @@ public final class CollectorMain implements AutoCloseable {
               + " every response; run java with"
               + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
     }
-    SSLContext tls = config.caBundle() == null ? null : TlsContexts.trusting(config.caBundle());
+    Path ca = config.http().caBundle();
+    SSLContext tls = ca == null ? null : TlsContexts.trusting(ca);
     HttpClient client =
         HttpMesosClient.newHttpClient(
-            Duration.ofMillis(Math.min(config.httpTimeout().toMillis(), 3_000)), tls, httpThreads);
+            Duration.ofMillis(Math.min(config.http().timeout().toMillis(), 3_000)),
+            tls,
+            httpThreads);
     Credentials credentials = credentials(config, client);
-    HttpMesosClient http = new HttpMesosClient(client, config.httpTimeout(), credentials);
+    HttpMesosClient http = new HttpMesosClient(client, config.http().timeout(), credentials);
     return new Collector(config, http, discovery(config), sink, Clock.systemUTC(), metrics);
   }
 
@@ -187,38 +191,39 @@ public final class CollectorMain implements AutoCloseable {
   }
 
   static Credentials credentials(CollectorConfig config, HttpClient client) {
-    return switch (config.authMode()) {
-      case "basic" -> Credentials.basic(config.authUser(), config.authSecret());
-      case "bearer" -> Credentials.bearer(config.authSecret());
-      case "dcos-token" -> Credentials.dcosToken(config.authSecret());
-      case "dcos-login" ->
+    CollectorConfig.Auth auth = config.auth();
+    return switch (auth.mode()) {
+      case BASIC -> Credentials.basic(auth.user(), auth.secret());
+      case BEARER -> Credentials.bearer(auth.secret());
+      case DCOS_TOKEN -> Credentials.dcosToken(auth.secret());
+      case DCOS_LOGIN ->
           new DcosLoginCredentials(
-              config.dcosLoginUrl(),
-              config.dcosUid(),
-              DcosLoginCredentials.readPrivateKey(config.dcosPrivateKey()),
+              auth.dcosLoginUrl(),
+              auth.dcosUid(),
+              DcosLoginCredentials.readPrivateKey(auth.dcosPrivateKey()),
               client,
               Clock.systemUTC());
-      default -> Credentials.NONE;
+      case NONE -> Credentials.NONE;
     };
   }
 
   static MasterDiscovery discovery(CollectorConfig config) {
-    return switch (config.discovery()) {
-      case "zk" -> new ZkDiscovery(config.zk(), config.scheme());
-      default -> MasterDiscovery.fixed(config.masters());
+    CollectorConfig.Mesos mesos = config.mesos();
+    return switch (mesos.discovery()) {
+      case ZK -> new ZkDiscovery(mesos.zk(), mesos.scheme());
+      case STATIC, REDIRECT -> MasterDiscovery.fixed(mesos.masters());
     };
   }
 
   private static String describeDiscovery(CollectorConfig config) {
-    return config.discovery().equals("zk")
-        ? "masters in " + config.zk()
-        : "masters " + config.masters();
+    CollectorConfig.Mesos mesos = config.mesos();
+    return mesos.discovery() == CollectorConfig.Discovery.ZK
+        ? "masters in " + mesos.zk()
+        : "masters " + mesos.masters();
   }
 
   static Map<String, Object> kafkaConfig(CollectorConfig config) {
-    Map<String, Object> kafka = new HashMap<>(config.kafka());
-    kafka.put("bootstrap.servers", config.bootstrapServers());
-    return kafka;
+    return config.kafka().properties();
   }
 
   public int adminPort() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mesoshealth.service.ConfigDocs;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,13 +24,13 @@ class CollectorConfigTest {
   void defaultsAreSensible() {
     CollectorConfig c = parse(Map.of("mesos.masters", "m1:5050,https://m2:5050/"), Map.of());
 
-    assertThat(c.masters())
+    assertThat(c.mesos().masters())
         .extracting(Object::toString)
         .containsExactly("http://m1:5050", "https://m2:5050");
-    assertThat(c.discovery()).isEqualTo("static");
+    assertThat(c.mesos().discovery()).isEqualTo(CollectorConfig.Discovery.STATIC);
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.inventoryInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.maxResponseBytes()).isEqualTo(4L * 1024 * 1024);
+    assertThat(c.http().maxResponseBytes()).isEqualTo(4L * 1024 * 1024);
     assertThat(c.shard().count()).isEqualTo(1);
   }
 
@@ -44,9 +45,9 @@ class CollectorConfigTest {
                 "MESOS_HEALTH_KAFKA_SECURITY_PROTOCOL",
                 "SASL_SSL"));
 
-    assertThat(c.discovery()).isEqualTo("zk");
+    assertThat(c.mesos().discovery()).isEqualTo(CollectorConfig.Discovery.ZK);
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(c.kafka()).containsEntry("security.protocol", "SASL_SSL");
+    assertThat(c.kafka().settings()).containsEntry("security.protocol", "SASL_SSL");
   }
 
   @Test
@@ -72,7 +73,9 @@ class CollectorConfigTest {
             () -> parse(Map.of("mesos.masters", "m:5050", "auth.mode", "kerberos"), Map.of()))
         .hasMessageContaining("auth.mode");
     assertThatThrownBy(
-            () -> parse(Map.of("mesos.masters", "m:5050", "poll.interval", "0s"), Map.of()))
+            () ->
+                parse(
+                    Map.of("mesos.masters", "m:5050", SharedConfig.POLL_INTERVAL, "0s"), Map.of()))
         .hasMessageContaining("must be at least 500ms");
   }
 

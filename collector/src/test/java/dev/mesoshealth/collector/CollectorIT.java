@@ -7,6 +7,7 @@ import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
@@ -30,14 +31,14 @@ class CollectorIT {
 
   private static CollectorConfig config() {
     Map<String, String> flags = new HashMap<>();
-    flags.put("cluster.name", "sim");
+    flags.put(SharedConfig.CLUSTER_NAME, "sim");
     flags.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
     flags.put("marathon.urls", cluster.sim().marathonUrl());
-    flags.put("poll.interval", "1s");
+    flags.put(SharedConfig.POLL_INTERVAL, "1s");
     flags.put("inventory.interval", "2s");
-    flags.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     flags.put("topics.partitions", "3");
-    flags.put("admin.port", "0");
+    flags.put(SharedConfig.ADMIN_PORT, "0");
     flags.put("collector.id", "it");
     return CollectorConfig.fromFlags(flags);
   }

@@ -7,6 +7,7 @@ import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
@@ -52,10 +53,10 @@ class CollectorTest {
 
   private CollectorConfig config(Map<String, String> overrides) {
     Map<String, String> flags = new HashMap<>();
-    flags.put("cluster.name", "sim");
+    flags.put(SharedConfig.CLUSTER_NAME, "sim");
     flags.put("mesos.masters", String.join(",", sim.masterUrls()));
     flags.put("marathon.urls", sim.marathonUrl());
-    flags.put("poll.interval", "1s");
+    flags.put(SharedConfig.POLL_INTERVAL, "1s");
     flags.put("inventory.interval", "1s");
     flags.put("http.timeout", "700ms");
     flags.put("collector.id", "test-collector");
@@ -302,7 +303,7 @@ class CollectorTest {
   @Test
   void anAgentTheLeadersEventStreamRemovesIsPublishedAndPolledAtOnce() {
     // rounds a minute apart: only the Operator API stream can tell within seconds
-    collector(Map.of("inventory.interval", "60s", "poll.interval", "30s")).start();
+    collector(Map.of("inventory.interval", "60s", SharedConfig.POLL_INTERVAL, "30s")).start();
     await("subscribed")
         .atMost(Duration.ofSeconds(10))
         .until(() -> sim.cluster().operatorSubscribers() == 1);

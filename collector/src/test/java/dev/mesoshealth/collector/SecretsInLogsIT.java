@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.LogCapture;
@@ -32,11 +33,11 @@ class SecretsInLogsIT {
 
   private static Map<String, String> flags() {
     Map<String, String> f = new HashMap<>();
-    f.put("cluster.name", "sim");
+    f.put(SharedConfig.CLUSTER_NAME, "sim");
     f.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    f.put("poll.interval", "1s");
+    f.put(SharedConfig.POLL_INTERVAL, "1s");
     f.put("inventory.interval", "2s");
-    f.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    f.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     // a password-type setting Kafka's clients log as [hidden]; PLAINTEXT ignores it
     f.put(
         "kafka.sasl.jaas.config",
@@ -44,7 +45,7 @@ class SecretsInLogsIT {
             + " password=\""
             + KAFKA_SECRET
             + "\";");
-    f.put("admin.port", "0");
+    f.put(SharedConfig.ADMIN_PORT, "0");
     f.put("auth.mode", "bearer");
     f.put("auth.secret", MESOS_SECRET);
     return f;
@@ -82,7 +83,7 @@ class SecretsInLogsIT {
             .until(() -> running.metrics().publishedTotal() > published + 20);
       }
       Map<String, String> bad = flags();
-      bad.put("poll.interval", "soon");
+      bad.put(SharedConfig.POLL_INTERVAL, "soon");
       assertThatThrownBy(() -> config(bad))
           .isInstanceOf(ConfigException.class)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(MESOS_SECRET, KAFKA_SECRET));

@@ -3,13 +3,12 @@ package dev.mesoshealth.console;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.HttpAuth;
+import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -18,7 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 /** The console's configuration: where the topics and the processor are, and its web port. */
 public record ConsoleConfig(
-    Map<String, Object> kafka,
+    KafkaClient kafka,
     String httpHost,
     int httpPort,
     URI processorUrl,
@@ -29,98 +28,93 @@ public record ConsoleConfig(
     int maxViewers,
     Duration batchInterval) {
 
-  public static final List<String> PASS_THROUGH = List.of("kafka.");
+  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
 
-  public static final ConfigDef DEFINITION =
-      new ConfigDef()
-          .define(
-              "kafka.bootstrap.servers",
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Kafka brokers. Other kafka.* keys go to the consumer as they are (TLS, SASL).")
-          .define(
-              "http.host",
-              Type.STRING,
-              "127.0.0.1",
-              Importance.HIGH,
-              "Address the console listens on; 0.0.0.0 for every interface.")
-          .define(
-              "http.port",
-              Type.INT,
-              8080,
-              Range.between(0, 65535),
-              Importance.HIGH,
-              "Port of the console (pages, live events, /metrics, /health); 0 picks a free port.")
-          .define(
-              "processor.url",
-              Type.STRING,
-              "http://127.0.0.1:8081",
-              Importance.HIGH,
-              "The processor's REST API, for node history in the detail view.")
-          .define(
-              "processor.token",
-              Type.PASSWORD,
-              "",
-              Importance.MEDIUM,
-              "Bearer token for the processor's REST API, if it has one.")
-          .define(
-              "auth.mode",
-              Type.STRING,
-              "none",
-              ValidString.in("none", "basic", "bearer"),
-              Importance.MEDIUM,
-              "Who may open the console: anyone, a user with a password (basic: the browser asks),"
-                  + " or holders of a bearer token (scripts).")
-          .define(
-              "auth.username", Type.STRING, "", Importance.MEDIUM, "User name for auth.mode=basic.")
-          .define(
-              "auth.secret",
-              Type.PASSWORD,
-              "",
-              Importance.MEDIUM,
-              "Password (basic) or token (bearer). Never logged.")
-          .define(
-              "transitions.keep",
-              Type.INT,
-              200,
-              Range.between(10, 10_000),
-              Importance.LOW,
-              "Recent transitions shown in the feed.")
-          .define(
-              "capacity.history",
-              Type.STRING,
-              "6h",
-              Durations.validator(Duration.ofMinutes(5)),
-              Importance.LOW,
-              "How much capacity history the charts show (read from the topic at start).")
-          .define(
-              "live.max.viewers",
-              Type.INT,
-              64,
-              Range.between(1, 10_000),
-              Importance.LOW,
-              "Browsers that may follow the live view at once; more are told to retry.")
-          .define(
-              "live.batch.interval",
-              Type.STRING,
-              "500ms",
-              Durations.validator(Duration.ofMillis(50)),
-              Importance.LOW,
-              "How often changes are sent to browsers, in one batch.");
+  public static final ConfigDef DEFINITION = definition();
+
+  private static ConfigDef definition() {
+    ConfigDef d = new ConfigDef();
+    SharedConfig.defineKafka(d, "the consumer");
+    d.define(
+            "http.host",
+            Type.STRING,
+            "127.0.0.1",
+            Importance.HIGH,
+            "Address the console listens on; 0.0.0.0 for every interface.")
+        .define(
+            "http.port",
+            Type.INT,
+            8080,
+            Range.between(0, 65535),
+            Importance.HIGH,
+            "Port of the console (pages, live events, /metrics, /health); 0 picks a free port.")
+        .define(
+            "processor.url",
+            Type.STRING,
+            "http://127.0.0.1:8081",
+            Importance.HIGH,
+            "The processor's REST API, for node history in the detail view.")
+        .define(
+            "processor.token",
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "Bearer token for the processor's REST API, if it has one.")
+        .define(
+            "auth.mode",
+            Type.STRING,
+            "none",
+            ValidString.in(SharedConfig.words(HttpAuth.Mode.class)),
+            Importance.MEDIUM,
+            "Who may open the console: anyone, a user with a password (basic: the browser asks),"
+                + " or holders of a bearer token (scripts).")
+        .define(
+            "auth.username", Type.STRING, "", Importance.MEDIUM, "User name for auth.mode=basic.")
+        .define(
+            "auth.secret",
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "Password (basic) or token (bearer). Never logged.")
+        .define(
+            "transitions.keep",
+            Type.INT,
+            200,
+            Range.between(10, 10_000),
+            Importance.LOW,
+            "Recent transitions shown in the feed.")
+        .define(
+            "capacity.history",
+            Type.STRING,
+            "6h",
+            Durations.validator(Duration.ofMinutes(5)),
+            Importance.LOW,
+            "How much capacity history the charts show (read from the topic at start).")
+        .define(
+            "live.max.viewers",
+            Type.INT,
+            64,
+            Range.between(1, 10_000),
+            Importance.LOW,
+            "Browsers that may follow the live view at once; more are told to retry.")
+        .define(
+            "live.batch.interval",
+            Type.STRING,
+            "500ms",
+            Durations.validator(Duration.ofMillis(50)),
+            Importance.LOW,
+            "How often changes are sent to browsers, in one batch.");
+    return d;
+  }
 
   /**
    * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
    */
   public static ConsoleConfig fromFlags(java.util.Map<String, String> flags) {
-    return from(
-        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+    return SharedConfig.fromFlags(DEFINITION, flags, ConsoleConfig::from);
   }
 
   public static ConsoleConfig from(ServiceConfig c) {
-    Map<String, Object> kafka = new HashMap<>(c.withPrefix("kafka."));
-    kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.getString("kafka.bootstrap.servers"));
     URI processor;
     try {
       processor = URI.create(c.getString("processor.url").replaceAll("/+$", ""));
@@ -136,26 +130,25 @@ public record ConsoleConfig(
               + c.sourceOf("processor.url")
               + ")");
     }
-    String mode = c.getString("auth.mode");
     String secret = c.getPassword("auth.secret");
     HttpAuth auth =
-        switch (mode) {
-          case "basic" -> {
+        switch (SharedConfig.mode(c, "auth.mode", HttpAuth.Mode.class)) {
+          case BASIC -> {
             if (c.getString("auth.username").isEmpty() || secret.isEmpty()) {
               throw new ConfigException("auth.mode=basic needs auth.username and auth.secret");
             }
             yield HttpAuth.basic(c.getString("auth.username"), secret);
           }
-          case "bearer" -> {
+          case BEARER -> {
             if (secret.isEmpty()) {
               throw new ConfigException("auth.mode=bearer needs auth.secret (the token)");
             }
             yield HttpAuth.bearer(secret);
           }
-          default -> HttpAuth.NONE;
+          case NONE -> HttpAuth.NONE;
         };
     return new ConsoleConfig(
-        kafka,
+        SharedConfig.kafka(c),
         c.getString("http.host"),
         c.getInt("http.port"),
         processor,

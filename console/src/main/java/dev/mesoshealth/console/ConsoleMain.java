@@ -39,7 +39,7 @@ public final class ConsoleMain implements AutoCloseable {
             (int) config.capacityHistory().toMinutes()); // a point a minute
     TopicFeed feed =
         new TopicFeed(
-            config.kafka(),
+            config.kafka().properties(),
             model,
             lock,
             config.keepTransitions(),
@@ -77,7 +77,7 @@ public final class ConsoleMain implements AutoCloseable {
         "console at {} (auth {}), reading {}; history from {}",
         server.url(),
         config.auth(),
-        config.kafka().get("bootstrap.servers"),
+        config.kafka().bootstrapServers(),
         config.processorUrl());
     return new ConsoleMain(feed, events, server);
   }

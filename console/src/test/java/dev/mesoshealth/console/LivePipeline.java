@@ -5,6 +5,7 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,20 +32,20 @@ final class LivePipeline implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
     this.applicationId = clusterName + "-console-it";
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", clusterName);
+    c.put(SharedConfig.CLUSTER_NAME, clusterName);
     c.put("mesos.masters", String.join(",", sim.masterUrls()));
     c.put("marathon.urls", sim.marathonUrl());
-    c.put("poll.interval", "1s");
+    c.put(SharedConfig.POLL_INTERVAL, "1s");
     c.put("inventory.interval", "1s");
     c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", bootstrapServers);
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     collector = CollectorMain.start(CollectorConfig.fromFlags(c));
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", bootstrapServers);
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     p.put("application.id", applicationId);
-    p.put("poll.interval", "1s");
+    p.put(SharedConfig.POLL_INTERVAL, "1s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("api.token", PROCESSOR_TOKEN);
@@ -56,7 +57,7 @@ final class LivePipeline implements AutoCloseable {
 
   private ConsoleMain startConsole() {
     Map<String, String> flags = new HashMap<>();
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put("http.port", Integer.toString(consolePort));
     flags.put("processor.url", processor.apiUrl());
     flags.put("processor.token", PROCESSOR_TOKEN);

@@ -1,7 +1,8 @@
 package dev.mesoshealth.launcher;
 
-import dev.mesoshealth.bisink.BiSinkMain;
 import dev.mesoshealth.bisink.BiSinkConfig;
+import dev.mesoshealth.bisink.BiSinkMain;
+import dev.mesoshealth.service.SharedConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ final class BiSinkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put("jdbc.url", jdbcUrl);
     flags.put("jdbc.user", user);
     BiSinkConfig c =

@@ -2,6 +2,7 @@ package dev.mesoshealth.launcher;
 
 import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.collector.CollectorMain;
+import dev.mesoshealth.service.SharedConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,9 +82,10 @@ final class CollectorCommand implements Callable<Integer> {
     if (marathon != null) {
       flags.put("marathon.urls", String.join(",", marathon));
     }
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
-    flags.put("cluster.name", cluster);
-    flags.put("poll.interval", pollInterval == null ? null : pollInterval.toMillis() + "ms");
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+    flags.put(SharedConfig.CLUSTER_NAME, cluster);
+    flags.put(
+        SharedConfig.POLL_INTERVAL, pollInterval == null ? null : pollInterval.toMillis() + "ms");
     flags.put("shard", shard);
     CollectorConfig cfg =
         CollectorConfig.from(

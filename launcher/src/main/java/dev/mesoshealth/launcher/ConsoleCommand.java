@@ -2,6 +2,7 @@ package dev.mesoshealth.launcher;
 
 import dev.mesoshealth.console.ConsoleConfig;
 import dev.mesoshealth.console.ConsoleMain;
+import dev.mesoshealth.service.SharedConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ final class ConsoleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put("http.port", port == null ? null : port.toString());
     flags.put("processor.url", processorUrl);
     ConsoleMain running =

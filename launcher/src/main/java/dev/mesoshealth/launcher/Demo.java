@@ -10,6 +10,7 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.scenario.Scenario;
@@ -165,17 +166,17 @@ public final class Demo implements AutoCloseable {
     sim.play(scenario);
 
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", CLUSTER);
+    c.put(SharedConfig.CLUSTER_NAME, CLUSTER);
     c.put("mesos.masters", String.join(",", sim.masterUrls()));
     c.put("marathon.urls", sim.marathonUrl());
-    c.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    c.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
     c.put(
         "inventory.interval",
         Math.max(2_000, Math.min(30_000, o.pollInterval().toMillis() * 3)) + "ms");
     c.put("http.timeout", Math.max(500, Math.min(5_000, o.pollInterval().toMillis() / 2)) + "ms");
-    c.put("kafka.bootstrap.servers", bootstrapServers);
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     c.put("topics.partitions", "4");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     c.put("collector.id", "demo-collector");
     CollectorMain collector =
         CollectorMain.start(
@@ -184,9 +185,9 @@ public final class Demo implements AutoCloseable {
     parts.add(collector);
 
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", bootstrapServers);
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     p.put("application.id", "mesos-health-demo");
-    p.put("poll.interval", o.pollInterval().toMillis() + "ms");
+    p.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
     p.put("topics.partitions", "4");
     p.put("api.port", Integer.toString(o.apiPort())); // 0: the processor binds any free port
     p.put("state.dir", data.resolve("streams").toString());
@@ -197,7 +198,7 @@ public final class Demo implements AutoCloseable {
     parts.add(processor);
 
     Map<String, String> w = new HashMap<>();
-    w.put("kafka.bootstrap.servers", bootstrapServers);
+    w.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     w.put("http.port", Integer.toString(o.consolePort()));
     w.put("processor.url", processor.apiUrl());
     console =
@@ -207,10 +208,10 @@ public final class Demo implements AutoCloseable {
 
     if (o.haproxySocket() != null) {
       Map<String, String> h = new HashMap<>();
-      h.put("kafka.bootstrap.servers", bootstrapServers);
+      h.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
       h.put("haproxy.sockets", o.haproxySocket());
-      h.put("dry.run", "true");
-      h.put("admin.port", "0");
+      h.put(SharedConfig.DRY_RUN, "true");
+      h.put(SharedConfig.ADMIN_PORT, "0");
       parts.add(
           HaproxyUpdaterMain.start(
               HaproxyUpdaterConfig.from(
@@ -218,10 +219,10 @@ public final class Demo implements AutoCloseable {
     }
     if (o.etcdEndpoints() != null) {
       Map<String, String> e = new HashMap<>();
-      e.put("kafka.bootstrap.servers", bootstrapServers);
+      e.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
       e.put("etcd.endpoints", o.etcdEndpoints());
       e.put("etcd.prefix", "/mesos-health-demo");
-      e.put("admin.port", "0");
+      e.put(SharedConfig.ADMIN_PORT, "0");
       parts.add(
           EtcdUpdaterMain.start(
               EtcdUpdaterConfig.from(

@@ -1,5 +1,6 @@
 package dev.mesoshealth.launcher;
 
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ final class EtcdUpdaterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put("etcd.endpoints", endpoints == null ? null : String.join(",", endpoints));
     flags.put("etcd.prefix", prefix);
     EtcdUpdaterMain running =

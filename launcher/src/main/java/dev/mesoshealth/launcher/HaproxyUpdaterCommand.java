@@ -1,5 +1,6 @@
 package dev.mesoshealth.launcher;
 
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterMain;
 import java.util.LinkedHashMap;
@@ -38,9 +39,9 @@ final class HaproxyUpdaterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put("haproxy.sockets", sockets == null ? null : String.join(",", sockets));
-    flags.put("dry.run", dryRun == null ? null : dryRun.toString());
+    flags.put(SharedConfig.DRY_RUN, dryRun == null ? null : dryRun.toString());
     HaproxyUpdaterMain running =
         HaproxyUpdaterMain.start(
             HaproxyUpdaterConfig.from(

@@ -2,6 +2,7 @@ package dev.mesoshealth.launcher;
 
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
+import dev.mesoshealth.service.SharedConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,10 +47,11 @@ final class ProcessorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("kafka.bootstrap.servers", bootstrapServers);
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     flags.put("application.id", applicationId);
     flags.put("api.port", apiPort == null ? null : apiPort.toString());
-    flags.put("poll.interval", pollInterval == null ? null : pollInterval.toMillis() + "ms");
+    flags.put(
+        SharedConfig.POLL_INTERVAL, pollInterval == null ? null : pollInterval.toMillis() + "ms");
     flags.put("state.dir", stateDir);
     ProcessorMain running =
         ProcessorMain.start(

@@ -12,6 +12,7 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SaslSslListener;
@@ -55,11 +56,11 @@ class SaslSslIT {
 
   private static Map<String, String> collectorFlags(String password) {
     Map<String, String> f = secure(password);
-    f.put("cluster.name", "tls");
+    f.put(SharedConfig.CLUSTER_NAME, "tls");
     f.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    f.put("poll.interval", "1s");
+    f.put(SharedConfig.POLL_INTERVAL, "1s");
     f.put("inventory.interval", "2s");
-    f.put("admin.port", "0");
+    f.put(SharedConfig.ADMIN_PORT, "0");
     f.put("topics.partitions", "3");
     return f;
   }
@@ -68,7 +69,7 @@ class SaslSslIT {
   void collectorAndProcessorWorkOverSaslSsl() throws Exception {
     Map<String, String> p = secure(SaslSslListener.PASSWORD);
     p.put("application.id", "sasl-ssl");
-    p.put("poll.interval", "1s");
+    p.put(SharedConfig.POLL_INTERVAL, "1s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("sasl-ssl-state-").toString());

@@ -11,7 +11,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
@@ -41,11 +40,14 @@ public final class ProcessorMain implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ProcessorMetrics metrics = new ProcessorMetrics(registry);
-    Map<String, Object> kafka = new HashMap<>(config.kafka());
-    kafka.put("bootstrap.servers", config.bootstrapServers());
-    if (config.createTopics()) {
-      log.info("making sure the topics exist on {}", config.bootstrapServers());
-      TopicCreator.ensure(kafka, Topics.all(), config.topicPartitions(), config.replicationFactor())
+    Map<String, Object> kafka = config.kafka().properties();
+    if (config.topics().create()) {
+      log.info("making sure the topics exist on {}", config.kafka().bootstrapServers());
+      TopicCreator.ensure(
+              kafka,
+              Topics.all(),
+              config.topics().partitions(),
+              config.topics().replicationFactor())
           .join();
     }
     // bound before Streams is built: application.server must name the port the API serves on
@@ -112,7 +114,7 @@ public final class ProcessorMain implements AutoCloseable {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
     // snapshots and inventory are each judged on their own: no need to hold a task back until its
     // empty inventory partition is fetched, and Streams formats a log line per record and empty
     // partition while it checks (a seventh of the stream thread's time in the benchmark)

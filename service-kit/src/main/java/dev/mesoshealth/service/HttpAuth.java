@@ -10,6 +10,13 @@ import java.util.Base64;
  * compared in constant time and never appear in {@link #toString()}.
  */
 public final class HttpAuth {
+  /** How callers prove who they are: not at all, a user and password, or a bearer token. */
+  public enum Mode {
+    NONE,
+    BASIC,
+    BEARER
+  }
+
   public static final HttpAuth NONE = new HttpAuth(null, null);
 
   private final byte[] expected;

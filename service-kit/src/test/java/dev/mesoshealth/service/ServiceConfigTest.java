@@ -18,7 +18,7 @@ class ServiceConfigTest {
   private static final ConfigDef DEF =
       new ConfigDef()
           .define(
-              "poll.interval",
+              SharedConfig.POLL_INTERVAL,
               Type.STRING,
               "10s",
               Durations.validator(Duration.ofMillis(100)),
@@ -34,7 +34,7 @@ class ServiceConfigTest {
           .define("mesos.masters", Type.LIST, "", Importance.HIGH, "Master URLs.")
           .define("auth.password", Type.PASSWORD, null, Importance.LOW, "Password.")
           .define(
-              "kafka.bootstrap.servers",
+              SharedConfig.KAFKA_BOOTSTRAP_SERVERS,
               Type.STRING,
               ConfigDef.NO_DEFAULT_VALUE,
               Importance.HIGH,
@@ -55,12 +55,12 @@ class ServiceConfigTest {
             new ServiceConfig.Sources()
                 .file(file)
                 .env(Map.of("MESOS_HEALTH_HTTP_MAX_CONCURRENCY", "16", "PATH", "/bin"))
-                .flags(Map.of("kafka.bootstrap.servers", "flag:9092")),
+                .flags(Map.of(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, "flag:9092")),
             PASS);
 
-    assertThat(c.getDuration("poll.interval")).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.getDuration(SharedConfig.POLL_INTERVAL)).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.getInt("http.max.concurrency")).isEqualTo(16);
-    assertThat(c.getString("kafka.bootstrap.servers")).isEqualTo("flag:9092");
+    assertThat(c.getString(SharedConfig.KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("flag:9092");
     assertThat(c.sourceOf("http.max.concurrency"))
         .isEqualTo("environment variable MESOS_HEALTH_HTTP_MAX_CONCURRENCY");
   }
@@ -83,7 +83,7 @@ class ServiceConfigTest {
     ServiceConfig.Sources sources =
         new ServiceConfig.Sources()
             .env(Map.of("MESOS_HEALTH_CONSOLE_PORT", "8080"))
-            .flags(Map.of("kafka.bootstrap.servers", "k:9092"));
+            .flags(Map.of(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, "k:9092"));
 
     ServiceConfig.parse(DEF, sources, PASS);
 
@@ -95,7 +95,7 @@ class ServiceConfigTest {
   void missingRequiredKeyIsNamed() {
     assertThatThrownBy(() -> ServiceConfig.parse(DEF, new ServiceConfig.Sources(), PASS))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("kafka.bootstrap.servers");
+        .hasMessageContaining(SharedConfig.KAFKA_BOOTSTRAP_SERVERS);
   }
 
   @Test
@@ -105,12 +105,12 @@ class ServiceConfigTest {
                 ServiceConfig.parse(
                     DEF,
                     new ServiceConfig.Sources()
-                        .flags(Map.of("kafka.bootstrap.servers", "k:9092"))
+                        .flags(Map.of(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, "k:9092"))
                         .env(Map.of("MESOS_HEALTH_POLL_INTERVAL", "often")),
                     PASS))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("often")
-        .hasMessageContaining("poll.interval")
+        .hasMessageContaining(SharedConfig.POLL_INTERVAL)
         .hasMessageContaining("environment variable MESOS_HEALTH_POLL_INTERVAL");
     assertThatThrownBy(
             () ->
@@ -119,7 +119,10 @@ class ServiceConfigTest {
                     new ServiceConfig.Sources()
                         .flags(
                             Map.of(
-                                "kafka.bootstrap.servers", "k:9092", "http.max.concurrency", "0")),
+                                SharedConfig.KAFKA_BOOTSTRAP_SERVERS,
+                                "k:9092",
+                                "http.max.concurrency",
+                                "0")),
                     PASS))
         .hasMessageContaining("http.max.concurrency")
         .hasMessageContaining("flag for http.max.concurrency");
@@ -129,7 +132,11 @@ class ServiceConfigTest {
                     DEF,
                     new ServiceConfig.Sources()
                         .flags(
-                            Map.of("kafka.bootstrap.servers", "k:9092", "poll.interval", "10ms")),
+                            Map.of(
+                                SharedConfig.KAFKA_BOOTSTRAP_SERVERS,
+                                "k:9092",
+                                SharedConfig.POLL_INTERVAL,
+                                "10ms")),
                     PASS))
         .hasMessageContaining("must be at least 100ms");
   }
@@ -151,11 +158,14 @@ class ServiceConfigTest {
             new ServiceConfig.Sources()
                 .flags(
                     Map.of(
-                        "kafka.bootstrap.servers", "k:9092",
+                        SharedConfig.KAFKA_BOOTSTRAP_SERVERS,
+                        "k:9092",
                         "kafka.sasl.jaas.config",
-                            "ScramLoginModule required username=\"u\" password=\"s3cret\";",
-                        "kafka.security.protocol", "SASL_SSL",
-                        "auth.password", "hunter2")),
+                        "ScramLoginModule required username=\"u\" password=\"s3cret\";",
+                        "kafka.security.protocol",
+                        "SASL_SSL",
+                        "auth.password",
+                        "hunter2")),
             PASS);
 
     assertThat(c.withPrefix("kafka."))

@@ -1,6 +1,7 @@
 package dev.mesoshealth.testkit;
 
 import dev.mesoshealth.broker.EmbeddedKafkaBroker;
+import dev.mesoshealth.service.SharedConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +159,7 @@ public final class SaslSslListener {
   /** A service's {@code kafka.*} settings for this listener, logging in with the given password. */
   public Map<String, String> serviceSettings(String password) {
     Map<String, String> k = new HashMap<>();
-    k.put("kafka.bootstrap.servers", "127.0.0.1:" + port);
+    k.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + port);
     k.put("kafka.security.protocol", "SASL_SSL");
     k.put("kafka.sasl.mechanism", "SCRAM-SHA-512");
     k.put(

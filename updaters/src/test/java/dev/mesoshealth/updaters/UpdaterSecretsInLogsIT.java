@@ -11,6 +11,7 @@ import dev.mesoshealth.events.HealthState;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.LogCapture;
 import dev.mesoshealth.testkit.SampleEvents;
@@ -73,13 +74,13 @@ class UpdaterSecretsInLogsIT {
 
   private static Map<String, String> etcdFlags(String url) {
     Map<String, String> f = new HashMap<>();
-    f.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    f.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     f.put("etcd.endpoints", url);
     f.put("etcd.username", "root");
     f.put("etcd.password", ETCD_PASSWORD);
     f.put("etcd.prefix", "/mh");
-    f.put("reconcile.interval", "1s");
-    f.put("admin.port", "0");
+    f.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    f.put(SharedConfig.ADMIN_PORT, "0");
     return f;
   }
 
@@ -115,11 +116,11 @@ class UpdaterSecretsInLogsIT {
       EtcdUpdaterConfig etcdConfig = etcdConfig(etcdFlags(etcd.url()));
       assertThat(etcdConfig.toString()).doesNotContain(ETCD_PASSWORD);
       Map<String, String> h = new HashMap<>();
-      h.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+      h.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       h.put("haproxy.sockets", socket);
-      h.put("reconcile.interval", "1s");
+      h.put(SharedConfig.RECONCILE_INTERVAL, "1s");
       h.put("max.out.share", "1.0");
-      h.put("admin.port", "0");
+      h.put(SharedConfig.ADMIN_PORT, "0");
       HaproxyUpdaterConfig haproxyConfig = HaproxyUpdaterConfig.fromFlags(h);
       assertThat(haproxyConfig.toString()).doesNotContain(socket);
 

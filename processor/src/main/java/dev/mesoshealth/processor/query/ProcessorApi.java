@@ -16,6 +16,7 @@ import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
 import dev.mesoshealth.service.HttpApi.Request;
 import dev.mesoshealth.service.HttpApi.Response;
+import dev.mesoshealth.service.SharedConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,7 +204,7 @@ public final class ProcessorApi {
 
   private Response clusterHealth(Request r) {
     Params.allowOnly(r, Set.of());
-    String name = Params.id(r.param("name"), "cluster name");
+    String name = Params.id(r.param("name"), SharedConfig.CLUSTER_NAME);
     return router.byKey(
         r,
         StoreNames.CLUSTER_HEALTH,

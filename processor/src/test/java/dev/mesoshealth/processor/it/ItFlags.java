@@ -1,5 +1,6 @@
 package dev.mesoshealth.processor.it;
 
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,24 +17,24 @@ final class ItFlags {
   /** A collector polling the simulator's masters (and Marathon) into the broker. */
   static Map<String, String> collector(String cluster, MesosSimulator sim, String bootstrap) {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("cluster.name", cluster);
+    c.put(SharedConfig.CLUSTER_NAME, cluster);
     c.put("mesos.masters", String.join(",", sim.masterUrls()));
     c.put("marathon.urls", sim.marathonUrl());
-    c.put("poll.interval", "1s");
+    c.put(SharedConfig.POLL_INTERVAL, "1s");
     c.put("inventory.interval", "1s");
     c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", bootstrap);
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     return c;
   }
 
   /** A processor with its own state directory and REST API on a free port. */
   static Map<String, String> processor(String applicationId, String bootstrap) throws IOException {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     p.put("application.id", applicationId);
-    p.put("poll.interval", "1s");
+    p.put(SharedConfig.POLL_INTERVAL, "1s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory(applicationId + "-").toString());

@@ -12,6 +12,7 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.TopicProbe;
@@ -40,7 +41,7 @@ class PoisonRecordsIT {
   void poisonOnEveryInputTopicIsDeadLetteredAndProcessingGoesOn() throws Exception {
     kafka.createTopics(Topics.all(), 3);
     Map<String, String> p = ItFlags.processor("poison", kafka.bootstrapServers());
-    p.remove("poll.interval");
+    p.remove(SharedConfig.POLL_INTERVAL);
     p.put("max.record.bytes", Integer.toString(LIMIT));
     try (ProcessorMain processor = ProcessorMain.start(ProcessorConfig.fromFlags(p))) {
       List<Topic<String, ?>> inputs =

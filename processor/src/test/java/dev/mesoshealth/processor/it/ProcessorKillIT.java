@@ -7,6 +7,7 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,9 @@ class ProcessorKillIT {
 
   private static Map<String, String> flags(Path stateDir) {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     p.put("application.id", "kill");
-    p.put("poll.interval", "60s");
+    p.put(SharedConfig.POLL_INTERVAL, "60s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", stateDir.toString());

@@ -8,6 +8,7 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class ProcessorRestartIT {
 
   private static ProcessorMain processor() throws Exception {
     Map<String, String> p = ItFlags.processor("restart", kafka.bootstrapServers());
-    p.put("poll.interval", "60s");
+    p.put(SharedConfig.POLL_INTERVAL, "60s");
     return ProcessorMain.start(ProcessorConfig.fromFlags(p));
   }
 

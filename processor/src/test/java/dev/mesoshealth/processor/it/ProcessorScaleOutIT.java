@@ -9,6 +9,7 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +47,11 @@ class ProcessorScaleOutIT {
 
   static Map<String, String> flags(String stateDir, int apiPort) {
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     p.put("kafka.session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
     p.put("kafka.heartbeat.interval.ms", "1000");
     p.put("application.id", "scale-out");
-    p.put("poll.interval", "60s");
+    p.put(SharedConfig.POLL_INTERVAL, "60s");
     p.put("topics.partitions", "4");
     p.put("api.port", Integer.toString(apiPort));
     p.put("api.token", TOKEN);

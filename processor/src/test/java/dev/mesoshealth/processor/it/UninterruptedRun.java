@@ -7,6 +7,7 @@ import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.processor.topology.TestStateDirs;
 import dev.mesoshealth.processor.topology.TopologyMetrics;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,7 +30,8 @@ final class UninterruptedRun {
     props.put(StreamsConfig.STATE_DIR_CONFIG, TestStateDirs.create().toString());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     ProcessorConfig config =
-        ProcessorConfig.fromFlags(Map.of("kafka.bootstrap.servers", "x:1", "poll.interval", "60s"));
+        ProcessorConfig.fromFlags(
+            Map.of(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, "x:1", SharedConfig.POLL_INTERVAL, "60s"));
     try (TopologyTestDriver driver =
         new TopologyTestDriver(
             HealthTopology.build(config.topology(), TopologyMetrics.NONE), props)) {

@@ -1,24 +1,23 @@
 package dev.mesoshealth.updaters.etcd;
 
+import dev.mesoshealth.service.AdminAddress;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /** The etcd updater's configuration. */
 public record EtcdUpdaterConfig(
-    Map<String, Object> kafka,
+    KafkaClient kafka,
     List<URI> endpoints,
     String prefix,
     Duration leaseTtl,
@@ -31,122 +30,95 @@ public record EtcdUpdaterConfig(
     Duration reconcileInterval,
     boolean dryRun,
     String cluster,
-    String adminHost,
-    int adminPort) {
+    AdminAddress admin) {
 
-  public static final List<String> PASS_THROUGH = List.of("kafka.");
+  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
 
-  public static final ConfigDef DEFINITION =
-      new ConfigDef()
-          .define(
-              "kafka.bootstrap.servers",
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Kafka brokers. Other kafka.* keys go to the consumer as they are (TLS, SASL).")
-          .define(
-              "etcd.endpoints",
-              Type.LIST,
-              ConfigDef.NO_DEFAULT_VALUE,
-              Importance.HIGH,
-              "etcd client URLs, e.g. https://etcd1:2379,https://etcd2:2379.")
-          .define(
-              "etcd.prefix",
-              Type.STRING,
-              "/mesos-health",
-              Importance.HIGH,
-              "Every key this updater writes lives under this prefix, and it owns everything"
-                  + " there: keys the topics do not justify are deleted.")
-          .define(
-              "etcd.lease.ttl",
-              Type.STRING,
-              "30s",
-              Durations.validator(Duration.ofSeconds(5)),
-              Importance.HIGH,
-              "TTL of the lease every key is written under: if the updater dies its records"
-                  + " vanish this long after, instead of lying.")
-          .define(
-              "etcd.timeout",
-              Type.STRING,
-              "5s",
-              Durations.validator(Duration.ofMillis(100)),
-              Importance.MEDIUM,
-              "Deadline for one etcd request.")
-          .define(
-              "etcd.username",
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "etcd user (etcd authentication); empty: none.")
-          .define(
-              "etcd.password",
-              Type.PASSWORD,
-              "",
-              Importance.MEDIUM,
-              "Password of etcd.username. Never logged.")
-          .define(
-              "etcd.tls.ca.file",
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "PEM bundle of CAs to trust for https endpoints; empty: the JVM's.")
-          .define(
-              "etcd.tls.cert.file",
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Client certificate (PEM) for etcd's client-cert authentication.")
-          .define(
-              "etcd.tls.key.file",
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Private key (PKCS#8 PEM) of etcd.tls.cert.file.")
-          .define(
-              "reconcile.interval",
-              Type.STRING,
-              "60s",
-              Durations.validator(Duration.ofSeconds(1)),
-              Importance.MEDIUM,
-              "Compare everything under the prefix with the topics this often, repairing drift.")
-          .define(
-              "dry.run",
-              Type.BOOLEAN,
-              false,
-              Importance.HIGH,
-              "Read etcd and log the writes and deletes instead of making them (takes no lease).")
-          .define(
-              "cluster.name",
-              Type.STRING,
-              "",
-              Importance.MEDIUM,
-              "Only records of this cluster; empty: every cluster.")
-          .define(
-              "admin.host",
-              Type.STRING,
-              "127.0.0.1",
-              Importance.LOW,
-              "Address of the metrics and health port.")
-          .define(
-              "admin.port",
-              Type.INT,
-              9103,
-              Range.between(0, 65535),
-              Importance.LOW,
-              "Port for /metrics and /health; 0 picks a free port.");
+  public static final ConfigDef DEFINITION = definition();
+
+  private static ConfigDef definition() {
+    ConfigDef d = new ConfigDef();
+    SharedConfig.defineKafka(d, "the consumer");
+    d.define(
+            "etcd.endpoints",
+            Type.LIST,
+            ConfigDef.NO_DEFAULT_VALUE,
+            Importance.HIGH,
+            "etcd client URLs, e.g. https://etcd1:2379,https://etcd2:2379.")
+        .define(
+            "etcd.prefix",
+            Type.STRING,
+            "/mesos-health",
+            Importance.HIGH,
+            "Every key this updater writes lives under this prefix, and it owns everything"
+                + " there: keys the topics do not justify are deleted.")
+        .define(
+            "etcd.lease.ttl",
+            Type.STRING,
+            "30s",
+            Durations.validator(Duration.ofSeconds(5)),
+            Importance.HIGH,
+            "TTL of the lease every key is written under: if the updater dies its records"
+                + " vanish this long after, instead of lying.")
+        .define(
+            "etcd.timeout",
+            Type.STRING,
+            "5s",
+            Durations.validator(Duration.ofMillis(100)),
+            Importance.MEDIUM,
+            "Deadline for one etcd request.")
+        .define(
+            "etcd.username",
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "etcd user (etcd authentication); empty: none.")
+        .define(
+            "etcd.password",
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "Password of etcd.username. Never logged.")
+        .define(
+            "etcd.tls.ca.file",
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "PEM bundle of CAs to trust for https endpoints; empty: the JVM's.")
+        .define(
+            "etcd.tls.cert.file",
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Client certificate (PEM) for etcd's client-cert authentication.")
+        .define(
+            "etcd.tls.key.file",
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Private key (PKCS#8 PEM) of etcd.tls.cert.file.")
+        .define(
+            SharedConfig.RECONCILE_INTERVAL,
+            Type.STRING,
+            "60s",
+            Durations.validator(Duration.ofSeconds(1)),
+            Importance.MEDIUM,
+            "Compare everything under the prefix with the topics this often, repairing drift.");
+    SharedConfig.defineDryRun(
+        d, "Read etcd and log the writes and deletes instead of making them (takes no lease).");
+    SharedConfig.defineClusterFilter(d, "records");
+    SharedConfig.defineAdmin(d, 9103);
+    return d;
+  }
 
   /**
    * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
    */
   public static EtcdUpdaterConfig fromFlags(java.util.Map<String, String> flags) {
-    return from(
-        ServiceConfig.parse(DEFINITION, new ServiceConfig.Sources().flags(flags), PASS_THROUGH));
+    return SharedConfig.fromFlags(DEFINITION, flags, EtcdUpdaterConfig::from);
   }
 
   public static EtcdUpdaterConfig from(ServiceConfig c) {
-    Map<String, Object> kafka = new HashMap<>(c.withPrefix("kafka."));
-    kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.getString("kafka.bootstrap.servers"));
     List<URI> endpoints =
         c.getList("etcd.endpoints").stream()
             .map(
@@ -168,14 +140,14 @@ public record EtcdUpdaterConfig(
           "etcd.prefix must be a path under the root such as /mesos-health, got '" + prefix + "'");
     }
     Duration ttl = c.getDuration("etcd.lease.ttl");
-    Duration reconcile = c.getDuration("reconcile.interval");
+    Duration reconcile = c.getDuration(SharedConfig.RECONCILE_INTERVAL);
     String cert = c.getString("etcd.tls.cert.file");
     String key = c.getString("etcd.tls.key.file");
     if (cert.isEmpty() != key.isEmpty()) {
       throw new ConfigException("etcd.tls.cert.file and etcd.tls.key.file go together");
     }
     return new EtcdUpdaterConfig(
-        kafka,
+        SharedConfig.kafka(c),
         endpoints,
         prefix,
         ttl,
@@ -186,10 +158,9 @@ public record EtcdUpdaterConfig(
         file(c, "etcd.tls.cert.file"),
         file(c, "etcd.tls.key.file"),
         reconcile,
-        c.getBoolean("dry.run"),
-        c.getString("cluster.name"),
-        c.getString("admin.host"),
-        c.getInt("admin.port"));
+        c.getBoolean(SharedConfig.DRY_RUN),
+        c.getString(SharedConfig.CLUSTER_NAME),
+        SharedConfig.admin(c));
   }
 
   private static Path file(ServiceConfig c, String key) {

@@ -59,7 +59,7 @@ public final class EtcdUpdaterMain implements AutoCloseable {
     TopicFollower follower =
         new TopicFollower(
             "etcd-updater-feed",
-            config.kafka(),
+            config.kafka().properties(),
             follow,
             batch -> {
               updater.accept(batch);
@@ -70,8 +70,8 @@ public final class EtcdUpdaterMain implements AutoCloseable {
     try {
       admin =
           AdminServer.start(
-              config.adminHost(),
-              config.adminPort(),
+              config.admin().host(),
+              config.admin().port(),
               new HttpApi(),
               null,
               loop::allInStep,

@@ -58,7 +58,7 @@ public final class HaproxyUpdaterMain implements AutoCloseable {
     TopicFollower follower =
         new TopicFollower(
             "haproxy-updater-feed",
-            config.kafka(),
+            config.kafka().properties(),
             follow,
             batch -> {
               updater.accept(batch);
@@ -67,8 +67,8 @@ public final class HaproxyUpdaterMain implements AutoCloseable {
             clock);
     AdminServer admin =
         AdminServer.start(
-            config.adminHost(),
-            config.adminPort(),
+            config.admin().host(),
+            config.admin().port(),
             new HttpApi(),
             null,
             follower::caughtUp,

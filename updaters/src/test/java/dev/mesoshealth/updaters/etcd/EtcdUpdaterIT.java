@@ -10,6 +10,7 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.SaslSslListener;
@@ -76,13 +77,13 @@ class EtcdUpdaterIT {
 
   private Map<String, String> flags(String ttl, String cluster) {
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", cluster);
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.CLUSTER_NAME, cluster);
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("etcd.endpoints", etcd.url());
     c.put("etcd.prefix", PREFIX);
     c.put("etcd.lease.ttl", ttl);
-    c.put("reconcile.interval", "2s");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.RECONCILE_INTERVAL, "2s");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     return c;
   }
 

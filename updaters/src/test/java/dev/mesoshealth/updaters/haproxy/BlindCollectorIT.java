@@ -14,6 +14,7 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
@@ -296,33 +297,33 @@ class BlindCollectorIT {
 
   private HaproxyUpdaterMain startUpdater(HaproxyProcess haproxy) {
     Map<String, String> c = new HashMap<>();
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
-    c.put("reconcile.interval", "1s");
-    c.put("admin.port", "0");
-    c.put("cluster.name", "blind");
+    c.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    c.put(SharedConfig.ADMIN_PORT, "0");
+    c.put(SharedConfig.CLUSTER_NAME, "blind");
     return HaproxyUpdaterMain.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private CollectorMain startCollector() {
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", "blind");
+    c.put(SharedConfig.CLUSTER_NAME, "blind");
     c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
     c.put("marathon.urls", cluster.sim().marathonUrl());
-    c.put("poll.interval", "1s");
+    c.put(SharedConfig.POLL_INTERVAL, "1s");
     c.put("inventory.interval", "1s");
     c.put("http.timeout", "600ms");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     return CollectorMain.start(CollectorConfig.fromFlags(c));
   }
 
   private ProcessorMain startProcessor() throws Exception {
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     p.put("application.id", "blind-processor");
-    p.put("poll.interval", "1s");
+    p.put(SharedConfig.POLL_INTERVAL, "1s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("processor-blind-").toString());

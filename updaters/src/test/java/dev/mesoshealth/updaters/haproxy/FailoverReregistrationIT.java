@@ -14,6 +14,7 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
@@ -252,12 +253,12 @@ class FailoverReregistrationIT {
 
   private EtcdUpdaterMain startEtcdUpdater(EtcdProcess etcd) {
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", CLUSTER);
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.CLUSTER_NAME, CLUSTER);
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("etcd.endpoints", etcd.url());
     c.put("etcd.prefix", ETCD_PREFIX);
-    c.put("reconcile.interval", "5s");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.RECONCILE_INTERVAL, "5s");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     return EtcdUpdaterMain.start(EtcdUpdaterConfig.fromFlags(c));
   }
 
@@ -294,35 +295,35 @@ class FailoverReregistrationIT {
 
   private HaproxyUpdaterMain startUpdater(HaproxyProcess haproxy) {
     Map<String, String> c = new HashMap<>();
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
-    c.put("reconcile.interval", "1s");
-    c.put("admin.port", "0");
-    c.put("cluster.name", CLUSTER);
+    c.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    c.put(SharedConfig.ADMIN_PORT, "0");
+    c.put(SharedConfig.CLUSTER_NAME, CLUSTER);
     return HaproxyUpdaterMain.start(HaproxyUpdaterConfig.fromFlags(c));
   }
 
   private CollectorMain startCollector() {
     Map<String, String> c = new HashMap<>();
-    c.put("cluster.name", CLUSTER);
+    c.put(SharedConfig.CLUSTER_NAME, CLUSTER);
     c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
     c.put("marathon.urls", cluster.sim().marathonUrl());
     // 100 polls a second and a /master/slaves of 1,000 agents every 5 s: light enough to share
     // two cores with the rest of the build without starving the pipeline it judges
-    c.put("poll.interval", "10s");
+    c.put(SharedConfig.POLL_INTERVAL, "10s");
     c.put("inventory.interval", "5s");
     c.put("http.timeout", "2s");
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("topics.partitions", "3");
-    c.put("admin.port", "0");
+    c.put(SharedConfig.ADMIN_PORT, "0");
     return CollectorMain.start(CollectorConfig.fromFlags(c));
   }
 
   private ProcessorMain startProcessor() throws Exception {
     Map<String, String> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     p.put("application.id", "failover-processor");
-    p.put("poll.interval", "10s");
+    p.put(SharedConfig.POLL_INTERVAL, "10s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
     p.put("state.dir", Files.createTempDirectory("processor-failover-").toString());

@@ -13,6 +13,7 @@ import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SaslSslListener;
 import java.net.InetSocketAddress;
@@ -128,11 +129,11 @@ class HaproxyUpdaterIT {
 
   private HaproxyUpdaterMain startUpdater(boolean dryRun, Map<String, String> more) {
     Map<String, String> c = new HashMap<>();
-    c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     c.put("haproxy.sockets", haproxy.socket());
-    c.put("reconcile.interval", "1s");
-    c.put("admin.port", "0");
-    c.put("dry.run", Boolean.toString(dryRun));
+    c.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    c.put(SharedConfig.ADMIN_PORT, "0");
+    c.put(SharedConfig.DRY_RUN, Boolean.toString(dryRun));
     c.putAll(more);
     return HaproxyUpdaterMain.start(HaproxyUpdaterConfig.fromFlags(c));
   }
