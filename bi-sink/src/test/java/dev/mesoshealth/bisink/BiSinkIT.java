@@ -305,12 +305,12 @@ class BiSinkIT {
     return BiSinkConfig.fromFlags(f);
   }
 
-  /** The README's example queries run against the tables (names and types as documented). */
+  /** docs/bi-tables.md's example queries run against the tables (names and types as documented). */
   private static void readmeQueriesRun() throws Exception {
-    String readme = Files.readString(Path.of("../README.md"));
+    String readme = Files.readString(Path.of("../docs/bi-tables.md"));
     java.util.regex.Matcher block =
         Pattern.compile("```sql\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertThat(block.find()).as("a sql block in README.md").isTrue();
+    assertThat(block.find()).as("a sql block in docs/bi-tables.md").isTrue();
     List<String> queries =
         java.util.Arrays.stream(block.group(1).split(";"))
             .map(q -> q.replaceAll("(?m)^--.*$", "").trim())
@@ -323,7 +323,8 @@ class BiSinkIT {
         try (ResultSet rs = st.executeQuery(q)) {
           rs.next();
         } catch (SQLException e) {
-          throw new AssertionError("README query failed: " + e.getMessage() + "\n" + q, e);
+          throw new AssertionError(
+              "docs/bi-tables.md query failed: " + e.getMessage() + "\n" + q, e);
         }
       }
       try (ResultSet rs = st.executeQuery(queries.get(0))) {
@@ -339,7 +340,7 @@ class BiSinkIT {
   void tablesHoldTheFeedsFactsThroughReplayAndRestart() throws Exception {
     // The first capacity window closes when a later inventory of its group arrives. Agents' first
     // inventories come from different partitions, so a backlog could close it before all are
-    // seen (see the README's capacity notes): let minute 0 be taken in, and summed, first.
+    // seen (see docs/services.md on capacity): let minute 0 be taken in, and summed, first.
     produceMinute(0);
     awaitProcessorConsumed(Topics.AGENT_INVENTORY);
     awaitCapacityOfEveryAgent();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code mesos-health config SERVICE}: every configuration key of a service, as a markdown table.
- * The README's configuration tables are this command's output (a test keeps them in step).
+ * The tables in docs/configuration.md are this command's output (a test keeps them in step).
  */
 @Command(
     name = "config",

@@ -44,10 +44,9 @@ public final class MesosHealthCli implements Runnable {
   }
 
   /**
-   * With one or two cores the common pool has a parallelism of 1, and then every asynchronous
-   * CompletableFuture step without an executor runs on a new thread. The JDK HTTP client hands each
-   * response to such a step, so a collector polling 1,000 agents a second started 1,000 threads a
-   * second. Must run before anything touches ForkJoinPool or CompletableFuture.
+   * With one or two cores the common pool has a parallelism of 1, and every asynchronous
+   * CompletableFuture step (each HTTP response) gets a thread of its own (docs/design.md). Must run
+   * before anything touches ForkJoinPool or CompletableFuture.
    */
   static void useTheCommonPoolOnSmallMachines() {
     String key = "java.util.concurrent.ForkJoinPool.common.parallelism";

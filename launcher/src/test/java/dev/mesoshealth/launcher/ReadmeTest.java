@@ -17,9 +17,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The README stays true: its configuration tables and the commands it shows. */
+/**
+ * The README and the documents in docs/ stay true: the configuration tables, the commands they
+ * show, the seed metrics' uses, and the links between them.
+ */
 class ReadmeTest {
   private static final Path README = Path.of("..", "README.md");
+  private static final Path DOCS = Path.of("..", "docs");
   private static final Pattern GENERATED =
       Pattern.compile(
           "<!-- generated: bin/mesos-health config (\\S+) -->\\n(.*?)<!-- end generated -->",
@@ -29,9 +33,24 @@ class ReadmeTest {
     return Files.readString(README);
   }
 
+  private static String doc(String name) throws IOException {
+    return Files.readString(DOCS.resolve(name));
+  }
+
+  /** The README and every document, one after the other. */
+  private static String everything() throws IOException {
+    StringBuilder all = new StringBuilder(readme());
+    try (var files = Files.list(DOCS)) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+        all.append('\n').append(Files.readString(p));
+      }
+    }
+    return all.toString();
+  }
+
   @Test
   void everyServiceHasItsConfigurationTableAndEachIsCurrent() throws IOException {
-    Matcher m = GENERATED.matcher(readme());
+    Matcher m = GENERATED.matcher(doc("configuration.md"));
     List<String> documented = new ArrayList<>();
     while (m.find()) {
       String service = m.group(1);
@@ -39,7 +58,7 @@ class ReadmeTest {
       assertThat(ConfigCommand.SERVICES).containsKey(service);
       assertThat(m.group(2))
           .as(
-              "README's table for %s is out of date: replace it with the output of"
+              "docs/configuration.md's table for %s is out of date: replace it with the output of"
                   + " 'bin/mesos-health config %s'",
               service, service)
           .isEqualTo(ConfigDocs.markdownTable(ConfigCommand.SERVICES.get(service).definition()));
@@ -55,7 +74,8 @@ class ReadmeTest {
 
   @Test
   void everyCommandLineShownParses() throws IOException {
-    Matcher m = Pattern.compile("(?m)^(?:\\| `)?bin/mesos-health ([^`\\n#|]+)").matcher(readme());
+    Matcher m =
+        Pattern.compile("(?m)^(?:\\| `)?bin/mesos-health ([^`\\n#|]+)").matcher(everything());
     int checked = 0;
     while (m.find()) {
       String line = m.group(1).trim();
@@ -78,10 +98,10 @@ class ReadmeTest {
 
   @Test
   void everySeedMetricHasAUseOrAReasonInTheRulesSection() throws IOException {
-    String readme = readme();
+    String readme = doc("health-rules.md");
     int from = readme.indexOf("<!-- seed metrics -->");
     int to = readme.indexOf("<!-- end seed metrics -->");
-    assertThat(from).as("the seed metrics table in README.md").isPositive();
+    assertThat(from).as("the seed metrics table in docs/health-rules.md").isPositive();
     Map<String, String> use = new java.util.HashMap<>();
     for (String row : readme.substring(from, to).split("\n")) {
       String[] cells = row.split("\\|");
@@ -100,6 +120,57 @@ class ReadmeTest {
         missing.add(d.canonicalName());
       }
     }
-    assertThat(missing).as("seed metrics with neither a use nor a reason in README.md").isEmpty();
+    assertThat(missing)
+        .as("seed metrics with neither a use nor a reason in docs/health-rules.md")
+        .isEmpty();
+  }
+
+  @Test
+  void theReadmeFitsAndEveryLinkBetweenTheDocumentsLands() throws IOException {
+    assertThat(Files.size(README))
+        .as("README.md stays what a new user reads first")
+        .isLessThan(15_000);
+    List<Path> pages = new ArrayList<>(List.of(README));
+    try (var files = Files.list(DOCS)) {
+      files.filter(f -> f.toString().endsWith(".md")).forEach(pages::add);
+    }
+    Pattern link = Pattern.compile("\\]\\(([^)#\\s]*)(?:#([^)\\s]*))?\\)");
+    List<String> broken = new ArrayList<>();
+    for (Path page : pages) {
+      Matcher m = link.matcher(Files.readString(page));
+      while (m.find()) {
+        String file = m.group(1);
+        String anchor = m.group(2);
+        if (file.startsWith("http")) {
+          continue;
+        }
+        Path target = file.isEmpty() ? page : page.resolveSibling(file).normalize();
+        if (!Files.exists(target)) {
+          broken.add(page.getFileName() + ": " + m.group());
+        } else if (anchor != null
+            && !Files.isDirectory(target)
+            && !anchors(target).contains(anchor)) {
+          broken.add(page.getFileName() + ": " + m.group() + " (no such heading)");
+        }
+      }
+    }
+    assertThat(broken).isEmpty();
+  }
+
+  /** The anchors of a markdown file's headings, as GitHub makes them. */
+  private static List<String> anchors(Path page) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(page)) {
+      Matcher h = Pattern.compile("^#{1,6} (.*)").matcher(line);
+      if (h.matches()) {
+        out.add(
+            h.group(1)
+                .trim()
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^\\w\\- ]", "")
+                .replace(' ', '-'));
+      }
+    }
+    return out;
   }
 }

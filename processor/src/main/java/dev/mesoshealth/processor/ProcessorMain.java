@@ -115,9 +115,8 @@ public final class ProcessorMain implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
-    // snapshots and inventory are each judged on their own: no need to hold a task back until its
-    // empty inventory partition is fetched, and Streams formats a log line per record and empty
-    // partition while it checks (a seventh of the stream thread's time in the benchmark)
+    // snapshots and inventory are each judged on their own: no task waits for an empty partition
+    // (waiting cost a seventh of the stream thread in the benchmark: docs/design.md)
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_000);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 
-/** Renders a service's configuration definition as the README's markdown table. */
+/** Renders a service's configuration definition as a markdown table (docs/configuration.md). */
 public final class ConfigDocs {
   private ConfigDocs() {}
 

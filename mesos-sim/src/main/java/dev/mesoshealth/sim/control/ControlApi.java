@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The simulator's control API: JSON over HTTP on 127.0.0.1, to inspect the cluster and inject
- * faults by hand or from tests. Endpoints are documented in the README.
+ * faults by hand or from tests. Endpoints are documented in docs/services.md.
  */
 public final class ControlApi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

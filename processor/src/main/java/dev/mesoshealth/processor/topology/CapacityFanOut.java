@@ -24,16 +24,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * out what the agent brings to each of its groups; about once a second it forwards, for each group
  * whose agents reported since, this partition's part of the group (see {@link CapacityPart}).
  *
- * <p>Why not one record per agent and group: a round of inventory arrives all at once, and at
- * 10,000 agents with three or four groups each that was 35,000 repartitioned and stored records
- * every round, on the stream thread that also evaluates health, so snapshots queued behind each
- * round for one to two seconds. Now a round is one record per group and partition.
- *
- * <p>What each agent brings is kept in memory only: every round lists every agent, so after a start
- * (or a task moving here) the partition knows all its agents once the second round begins. Until
- * then its parts say they are not from a whole round, and a group keeps the whole part it had from
- * the partition, if any; a fresh start has none, so its growing first-round parts count. From then
- * on each round's part goes as the next round begins, however many rounds a backlog brings at once.
+ * <p>One record per group and partition rather than per agent and group keeps a round of inventory
+ * from flooding the stream thread that also judges health; what each agent brings is kept in memory
+ * only, known again once the second round after a start begins; until then its parts say they are
+ * not from a whole round, and a group keeps the whole part it had from the partition, if any
+ * (docs/design.md).
  */
 public final class CapacityFanOut implements Processor<String, Decoded, String, PartUpdate> {
   /** How often the parts of groups whose agents reported are forwarded. */
