@@ -374,7 +374,7 @@ public final class E2eBench {
     return ServiceConfig.parse(
         CollectorConfig.DEFINITION,
         new ServiceConfig.Sources().flags(c),
-        CollectorConfig.PASS_THROUGH);
+        SharedConfig.PASS_THROUGH);
   }
 
   private ServiceConfig processorConfig(String bootstrap, Path dir) {
@@ -387,7 +387,7 @@ public final class E2eBench {
     return ServiceConfig.parse(
         ProcessorConfig.DEFINITION,
         new ServiceConfig.Sources().flags(p),
-        ProcessorConfig.PASS_THROUGH);
+        SharedConfig.PASS_THROUGH);
   }
 
   /**

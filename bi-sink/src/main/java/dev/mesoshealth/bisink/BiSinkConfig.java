@@ -5,7 +5,6 @@ import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.service.SharedConfig;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -22,8 +21,6 @@ public record BiSinkConfig(
     String restHost,
     int restPort,
     int tasksMax) {
-
-  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
 
   public static final ConfigDef DEFINITION = definition();
 

@@ -92,8 +92,6 @@ public record CollectorConfig(
     }
   }
 
-  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
-
   public static final ConfigDef DEFINITION = definition();
 
   private static ConfigDef definition() {

@@ -17,7 +17,7 @@ class CollectorConfigTest {
         ServiceConfig.parse(
             CollectorConfig.DEFINITION,
             new ServiceConfig.Sources().env(env).flags(flags),
-            CollectorConfig.PASS_THROUGH));
+            SharedConfig.PASS_THROUGH));
   }
 
   @Test
@@ -95,7 +95,7 @@ class CollectorConfigTest {
                         "TOPSECRET",
                         "kafka.sasl.jaas.config",
                         "pw=TOPSECRET2")),
-            CollectorConfig.PASS_THROUGH);
+            SharedConfig.PASS_THROUGH);
 
     assertThat(s.toString()).doesNotContain("TOPSECRET").contains("auth.secret=[hidden]");
   }

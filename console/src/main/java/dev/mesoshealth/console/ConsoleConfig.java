@@ -8,7 +8,6 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.service.SharedConfig;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -27,8 +26,6 @@ public record ConsoleConfig(
     Duration capacityHistory,
     int maxViewers,
     Duration batchInterval) {
-
-  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
 
   public static final ConfigDef DEFINITION = definition();
 

@@ -44,7 +44,7 @@ final class BiSinkCommand implements Callable<Integer> {
     flags.put("jdbc.url", jdbcUrl);
     flags.put("jdbc.user", user);
     BiSinkConfig c =
-        BiSinkConfig.from(config.load(BiSinkConfig.DEFINITION, BiSinkConfig.PASS_THROUGH, flags));
+        BiSinkConfig.from(config.load(BiSinkConfig.DEFINITION, SharedConfig.PASS_THROUGH, flags));
     if (c.pluginPath() == null) {
       c = c.withPluginPath(distDir().resolve("connect-plugins"));
     }

@@ -89,7 +89,7 @@ final class CollectorCommand implements Callable<Integer> {
     flags.put("shard", shard);
     CollectorConfig cfg =
         CollectorConfig.from(
-            config.load(CollectorConfig.DEFINITION, CollectorConfig.PASS_THROUGH, flags));
+            config.load(CollectorConfig.DEFINITION, SharedConfig.PASS_THROUGH, flags));
     if (print && !once) {
       System.err.println("collector: --print works with --once");
       return 2;

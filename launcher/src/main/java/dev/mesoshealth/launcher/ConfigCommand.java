@@ -5,6 +5,7 @@ import dev.mesoshealth.collector.CollectorConfig;
 import dev.mesoshealth.console.ConsoleConfig;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.service.ConfigDocs;
+import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
 import java.util.LinkedHashMap;
@@ -54,19 +55,17 @@ final class ConfigCommand implements Callable<Integer> {
   private static Map<String, ServiceDefinition> services() {
     Map<String, ServiceDefinition> s = new LinkedHashMap<>();
     s.put(
-        "collector",
-        new ServiceDefinition(CollectorConfig.DEFINITION, CollectorConfig.PASS_THROUGH));
+        "collector", new ServiceDefinition(CollectorConfig.DEFINITION, SharedConfig.PASS_THROUGH));
     s.put(
-        "processor",
-        new ServiceDefinition(ProcessorConfig.DEFINITION, ProcessorConfig.PASS_THROUGH));
-    s.put("console", new ServiceDefinition(ConsoleConfig.DEFINITION, ConsoleConfig.PASS_THROUGH));
+        "processor", new ServiceDefinition(ProcessorConfig.DEFINITION, SharedConfig.PASS_THROUGH));
+    s.put("console", new ServiceDefinition(ConsoleConfig.DEFINITION, SharedConfig.PASS_THROUGH));
     s.put(
         "haproxy-updater",
-        new ServiceDefinition(HaproxyUpdaterConfig.DEFINITION, HaproxyUpdaterConfig.PASS_THROUGH));
+        new ServiceDefinition(HaproxyUpdaterConfig.DEFINITION, SharedConfig.PASS_THROUGH));
     s.put(
         "etcd-updater",
-        new ServiceDefinition(EtcdUpdaterConfig.DEFINITION, EtcdUpdaterConfig.PASS_THROUGH));
-    s.put("bi-sink", new ServiceDefinition(BiSinkConfig.DEFINITION, BiSinkConfig.PASS_THROUGH));
+        new ServiceDefinition(EtcdUpdaterConfig.DEFINITION, SharedConfig.PASS_THROUGH));
+    s.put("bi-sink", new ServiceDefinition(BiSinkConfig.DEFINITION, SharedConfig.PASS_THROUGH));
     return s;
   }
 

@@ -44,7 +44,7 @@ final class ConsoleCommand implements Callable<Integer> {
     ConsoleMain running =
         ConsoleMain.start(
             ConsoleConfig.from(
-                config.load(ConsoleConfig.DEFINITION, ConsoleConfig.PASS_THROUGH, flags)));
+                config.load(ConsoleConfig.DEFINITION, SharedConfig.PASS_THROUGH, flags)));
     System.out.println("mesos-health console: " + running.url() + "/");
     return Services.runUntilStopped(running, "console");
   }

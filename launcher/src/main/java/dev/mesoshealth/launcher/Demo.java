@@ -180,8 +180,7 @@ public final class Demo implements AutoCloseable {
     c.put("collector.id", "demo-collector");
     CollectorMain collector =
         CollectorMain.start(
-            CollectorConfig.from(
-                parse(CollectorConfig.DEFINITION, c, CollectorConfig.PASS_THROUGH)));
+            CollectorConfig.from(parse(CollectorConfig.DEFINITION, c, SharedConfig.PASS_THROUGH)));
     parts.add(collector);
 
     Map<String, String> p = new HashMap<>();
@@ -193,8 +192,7 @@ public final class Demo implements AutoCloseable {
     p.put("state.dir", data.resolve("streams").toString());
     processor =
         ProcessorMain.start(
-            ProcessorConfig.from(
-                parse(ProcessorConfig.DEFINITION, p, ProcessorConfig.PASS_THROUGH)));
+            ProcessorConfig.from(parse(ProcessorConfig.DEFINITION, p, SharedConfig.PASS_THROUGH)));
     parts.add(processor);
 
     Map<String, String> w = new HashMap<>();
@@ -203,7 +201,7 @@ public final class Demo implements AutoCloseable {
     w.put("processor.url", processor.apiUrl());
     console =
         ConsoleMain.start(
-            ConsoleConfig.from(parse(ConsoleConfig.DEFINITION, w, ConsoleConfig.PASS_THROUGH)));
+            ConsoleConfig.from(parse(ConsoleConfig.DEFINITION, w, SharedConfig.PASS_THROUGH)));
     parts.add(console);
 
     if (o.haproxySocket() != null) {
@@ -215,7 +213,7 @@ public final class Demo implements AutoCloseable {
       parts.add(
           HaproxyUpdaterMain.start(
               HaproxyUpdaterConfig.from(
-                  parse(HaproxyUpdaterConfig.DEFINITION, h, HaproxyUpdaterConfig.PASS_THROUGH))));
+                  parse(HaproxyUpdaterConfig.DEFINITION, h, SharedConfig.PASS_THROUGH))));
     }
     if (o.etcdEndpoints() != null) {
       Map<String, String> e = new HashMap<>();
@@ -226,7 +224,7 @@ public final class Demo implements AutoCloseable {
       parts.add(
           EtcdUpdaterMain.start(
               EtcdUpdaterConfig.from(
-                  parse(EtcdUpdaterConfig.DEFINITION, e, EtcdUpdaterConfig.PASS_THROUGH))));
+                  parse(EtcdUpdaterConfig.DEFINITION, e, SharedConfig.PASS_THROUGH))));
     }
 
     out.println();

@@ -46,7 +46,7 @@ final class EtcdUpdaterCommand implements Callable<Integer> {
     EtcdUpdaterMain running =
         EtcdUpdaterMain.start(
             EtcdUpdaterConfig.from(
-                config.load(EtcdUpdaterConfig.DEFINITION, EtcdUpdaterConfig.PASS_THROUGH, flags)));
+                config.load(EtcdUpdaterConfig.DEFINITION, SharedConfig.PASS_THROUGH, flags)));
     return Services.runUntilStopped(running, "etcd-updater");
   }
 }

@@ -45,8 +45,7 @@ final class HaproxyUpdaterCommand implements Callable<Integer> {
     HaproxyUpdaterMain running =
         HaproxyUpdaterMain.start(
             HaproxyUpdaterConfig.from(
-                config.load(
-                    HaproxyUpdaterConfig.DEFINITION, HaproxyUpdaterConfig.PASS_THROUGH, flags)));
+                config.load(HaproxyUpdaterConfig.DEFINITION, SharedConfig.PASS_THROUGH, flags)));
     return Services.runUntilStopped(running, "haproxy-updater");
   }
 }

@@ -56,7 +56,7 @@ final class ProcessorCommand implements Callable<Integer> {
     ProcessorMain running =
         ProcessorMain.start(
             ProcessorConfig.from(
-                config.load(ProcessorConfig.DEFINITION, ProcessorConfig.PASS_THROUGH, flags)));
+                config.load(ProcessorConfig.DEFINITION, SharedConfig.PASS_THROUGH, flags)));
     return Services.runUntilStopped(running, "processor");
   }
 }

@@ -36,8 +36,6 @@ public record ProcessorConfig(
     boolean allowStaleQueries,
     TopicCreation topics) {
 
-  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
-
   public static final ConfigDef DEFINITION = definition();
 
   private static ConfigDef definition() {

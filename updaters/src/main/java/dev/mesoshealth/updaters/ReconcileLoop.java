@@ -1,5 +1,9 @@
 package dev.mesoshealth.updaters;
 
+import dev.mesoshealth.schemas.topics.Topic;
+import dev.mesoshealth.schemas.topics.TopicFollower;
+import dev.mesoshealth.schemas.topics.TopicFollower.Start;
+import dev.mesoshealth.service.KafkaClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -69,6 +74,28 @@ public final class ReconcileLoop implements AutoCloseable {
     }
     this.caughtUp = caughtUp;
     thread.start();
+  }
+
+  /**
+   * A follower of {@code topics}, from their beginning, that hands each batch to {@code accept} and
+   * then wakes this loop. Not started.
+   */
+  public TopicFollower feed(
+      String name,
+      KafkaClient kafka,
+      List<Topic<String, ?>> topics,
+      Consumer<List<TopicFollower.Event>> accept) {
+    Map<Topic<String, ?>, Start> follow = new LinkedHashMap<>();
+    topics.forEach(t -> follow.put(t, Start.beginning()));
+    return new TopicFollower(
+        name,
+        kafka.properties(),
+        follow,
+        batch -> {
+          accept.accept(batch);
+          changed();
+        },
+        clock);
   }
 
   /** Something changed: reconcile soon. */

@@ -1,11 +1,11 @@
 package dev.mesoshealth.updaters.etcd;
 
-import dev.mesoshealth.service.AdminAddress;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.updaters.UpdaterSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +27,7 @@ public record EtcdUpdaterConfig(
     Path caFile,
     Path certFile,
     Path keyFile,
-    Duration reconcileInterval,
-    boolean dryRun,
-    String cluster,
-    AdminAddress admin) {
-
-  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
+    UpdaterSettings updater) {
 
   public static final ConfigDef DEFINITION = definition();
 
@@ -96,19 +91,14 @@ public record EtcdUpdaterConfig(
             Type.STRING,
             "",
             Importance.MEDIUM,
-            "Private key (PKCS#8 PEM) of etcd.tls.cert.file.")
-        .define(
-            SharedConfig.RECONCILE_INTERVAL,
-            Type.STRING,
-            "60s",
-            Durations.validator(Duration.ofSeconds(1)),
-            Importance.MEDIUM,
-            "Compare everything under the prefix with the topics this often, repairing drift.");
-    SharedConfig.defineDryRun(
-        d, "Read etcd and log the writes and deletes instead of making them (takes no lease).");
-    SharedConfig.defineClusterFilter(d, "records");
-    SharedConfig.defineAdmin(d, 9103);
-    return d;
+            "Private key (PKCS#8 PEM) of etcd.tls.cert.file.");
+    return UpdaterSettings.define(
+        d,
+        "60s",
+        "Compare everything under the prefix with the topics this often, repairing drift.",
+        "Read etcd and log the writes and deletes instead of making them (takes no lease).",
+        "records",
+        9103);
   }
 
   /**
@@ -140,7 +130,6 @@ public record EtcdUpdaterConfig(
           "etcd.prefix must be a path under the root such as /mesos-health, got '" + prefix + "'");
     }
     Duration ttl = c.getDuration("etcd.lease.ttl");
-    Duration reconcile = c.getDuration(SharedConfig.RECONCILE_INTERVAL);
     String cert = c.getString("etcd.tls.cert.file");
     String key = c.getString("etcd.tls.key.file");
     if (cert.isEmpty() != key.isEmpty()) {
@@ -157,10 +146,7 @@ public record EtcdUpdaterConfig(
         file(c, "etcd.tls.ca.file"),
         file(c, "etcd.tls.cert.file"),
         file(c, "etcd.tls.key.file"),
-        reconcile,
-        c.getBoolean(SharedConfig.DRY_RUN),
-        c.getString(SharedConfig.CLUSTER_NAME),
-        SharedConfig.admin(c));
+        UpdaterSettings.from(c));
   }
 
   private static Path file(ServiceConfig c, String key) {

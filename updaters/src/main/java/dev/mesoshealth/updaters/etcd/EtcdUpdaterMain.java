@@ -1,8 +1,6 @@
 package dev.mesoshealth.updaters.etcd;
 
-import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.TopicFollower;
-import dev.mesoshealth.schemas.topics.TopicFollower.Start;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
@@ -11,9 +9,7 @@ import dev.mesoshealth.updaters.ReconcileLoop;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +39,8 @@ public final class EtcdUpdaterMain implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    ReconcileLoop loop = new ReconcileLoop("etcd-updater", config.reconcileInterval(), clock, log);
+    ReconcileLoop loop =
+        new ReconcileLoop("etcd-updater", config.updater().reconcileInterval(), clock, log);
     RecordStore etcd =
         new EtcdRecordStore(
             "etcd " + config.endpoints(),
@@ -51,27 +48,21 @@ public final class EtcdUpdaterMain implements AutoCloseable {
             config.leaseTtl(),
             config.timeout(),
             loop::changed);
-    RecordStore store = config.dryRun() ? new DryRunRecordStore(etcd) : etcd;
-    EtcdUpdater updater = new EtcdUpdater(config.prefix(), config.cluster(), store, registry);
-    Map<Topic<String, ?>, Start> follow = new LinkedHashMap<>();
-    follow.put(Topics.HEALTH_STATES, Start.beginning());
-    follow.put(Topics.ENDPOINT_HEALTH, Start.beginning());
+    RecordStore store = config.updater().dryRun() ? new DryRunRecordStore(etcd) : etcd;
+    EtcdUpdater updater =
+        new EtcdUpdater(config.prefix(), config.updater().cluster(), store, registry);
     TopicFollower follower =
-        new TopicFollower(
+        loop.feed(
             "etcd-updater-feed",
-            config.kafka().properties(),
-            follow,
-            batch -> {
-              updater.accept(batch);
-              loop.changed();
-            },
-            clock);
+            config.kafka(),
+            List.of(Topics.HEALTH_STATES, Topics.ENDPOINT_HEALTH),
+            updater::accept);
     AdminServer admin;
     try {
       admin =
           AdminServer.start(
-              config.admin().host(),
-              config.admin().port(),
+              config.updater().admin().host(),
+              config.updater().admin().port(),
               new HttpApi(),
               null,
               loop::allInStep,
@@ -85,7 +76,7 @@ public final class EtcdUpdaterMain implements AutoCloseable {
     loop.start(List.of(updater), follower::caughtUp);
     log.info(
         "etcd-updater{} keeping {} in step with health (lease TTL {}); metrics at {}/metrics",
-        config.dryRun() ? " (dry run)" : "",
+        config.updater().dryRun() ? " (dry run)" : "",
         config.prefix(),
         Durations.format(config.leaseTtl()),
         admin.url());

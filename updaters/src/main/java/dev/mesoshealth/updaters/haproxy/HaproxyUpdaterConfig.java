@@ -1,11 +1,11 @@
 package dev.mesoshealth.updaters.haproxy;
 
-import dev.mesoshealth.service.AdminAddress;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.KafkaClient;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.updaters.UpdaterSettings;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,12 +19,7 @@ public record HaproxyUpdaterConfig(
     List<String> sockets,
     Duration timeout,
     double maxOutShare,
-    Duration reconcileInterval,
-    boolean dryRun,
-    String cluster,
-    AdminAddress admin) {
-
-  public static final List<String> PASS_THROUGH = SharedConfig.PASS_THROUGH;
+    UpdaterSettings updater) {
 
   public static final ConfigDef DEFINITION = definition();
 
@@ -52,19 +47,15 @@ public record HaproxyUpdaterConfig(
             Range.between(0.0, 1.0),
             Importance.HIGH,
             "Never take more than this share of a backend's servers out of rotation; further"
-                + " drains are held and logged.")
-        .define(
-            SharedConfig.RECONCILE_INTERVAL,
-            Type.STRING,
-            "30s",
-            Durations.validator(Duration.ofSeconds(1)),
-            Importance.MEDIUM,
-            "Full reconcile against every HAProxy this often, repairing drift (a server set by"
-                + " hand, a restarted HAProxy), besides reacting to each change.");
-    SharedConfig.defineDryRun(d, "Log the plan instead of applying it.");
-    SharedConfig.defineClusterFilter(d, "endpoints");
-    SharedConfig.defineAdmin(d, 9102);
-    return d;
+                + " drains are held and logged.");
+    return UpdaterSettings.define(
+        d,
+        "30s",
+        "Full reconcile against every HAProxy this often, repairing drift (a server set by"
+            + " hand, a restarted HAProxy), besides reacting to each change.",
+        "Log the plan instead of applying it.",
+        "endpoints",
+        9102);
   }
 
   /**
@@ -91,10 +82,7 @@ public record HaproxyUpdaterConfig(
         sockets,
         c.getDuration("haproxy.timeout"),
         c.getDouble("max.out.share"),
-        c.getDuration(SharedConfig.RECONCILE_INTERVAL),
-        c.getBoolean(SharedConfig.DRY_RUN),
-        c.getString(SharedConfig.CLUSTER_NAME),
-        SharedConfig.admin(c));
+        UpdaterSettings.from(c));
   }
 
   /** Secrets hidden: the configuration may be logged or shown in an error. */

@@ -1,8 +1,6 @@
 package dev.mesoshealth.updaters.haproxy;
 
-import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.TopicFollower;
-import dev.mesoshealth.schemas.topics.TopicFollower.Start;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
@@ -12,9 +10,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,32 +39,25 @@ public final class HaproxyUpdaterMain implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     HaproxyUpdater updater =
-        new HaproxyUpdater(config.cluster(), config.maxOutShare(), registry, clock);
+        new HaproxyUpdater(config.updater().cluster(), config.maxOutShare(), registry, clock);
     List<ReconcileLoop.Target> targets = new ArrayList<>();
     for (String socket : config.sockets()) {
       // named by position in haproxy.sockets: the admin socket itself is never logged
       Haproxy h = new RuntimeApi("haproxy-" + (targets.size() + 1), socket, config.timeout());
-      targets.add(updater.target(config.dryRun() ? new DryRunHaproxy(h) : h));
+      targets.add(updater.target(config.updater().dryRun() ? new DryRunHaproxy(h) : h));
     }
     ReconcileLoop loop =
-        new ReconcileLoop("haproxy-updater", config.reconcileInterval(), clock, log);
-    Map<Topic<String, ?>, Start> follow = new LinkedHashMap<>();
-    follow.put(Topics.ENDPOINT_HEALTH, Start.beginning());
-    follow.put(Topics.HEALTH_STATES, Start.beginning());
+        new ReconcileLoop("haproxy-updater", config.updater().reconcileInterval(), clock, log);
     TopicFollower follower =
-        new TopicFollower(
+        loop.feed(
             "haproxy-updater-feed",
-            config.kafka().properties(),
-            follow,
-            batch -> {
-              updater.accept(batch);
-              loop.changed();
-            },
-            clock);
+            config.kafka(),
+            List.of(Topics.ENDPOINT_HEALTH, Topics.HEALTH_STATES),
+            updater::accept);
     AdminServer admin =
         AdminServer.start(
-            config.admin().host(),
-            config.admin().port(),
+            config.updater().admin().host(),
+            config.updater().admin().port(),
             new HttpApi(),
             null,
             follower::caughtUp,
@@ -79,12 +68,12 @@ public final class HaproxyUpdaterMain implements AutoCloseable {
     log.info(
         "haproxy-updater{} keeping {} in step with endpoint health (drain limit {}%,"
             + " reconcile every {}); metrics at {}/metrics",
-        config.dryRun() ? " (dry run)" : "",
+        config.updater().dryRun() ? " (dry run)" : "",
         targets.size() == 1
             ? "haproxy-1"
             : "haproxy-1.." + targets.size() + " (in the order of haproxy.sockets)",
         Math.round(config.maxOutShare() * 100),
-        Durations.format(config.reconcileInterval()),
+        Durations.format(config.updater().reconcileInterval()),
         admin.url());
     return new HaproxyUpdaterMain(follower, loop, admin);
   }
