@@ -11,9 +11,8 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.Durations;
-import dev.mesoshealth.service.ServiceConfig;
-import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.PipelineFlags;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
@@ -32,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -178,21 +176,94 @@ public final class E2eBench {
     this.o = options;
   }
 
+  /** Everything a run starts, stopped in reverse order. */
+  private record Rig(
+      EmbeddedKafkaBroker broker,
+      String bootstrap,
+      Map<TopicPartition, Long> start,
+      MesosSimulator sim,
+      CollectorMain collector,
+      ProcessorMain processor,
+      TransitionWatch watch)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      for (AutoCloseable c : new AutoCloseable[] {watch, processor, collector, sim, broker}) {
+        if (c != null) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            log("stopping: " + e);
+          }
+        }
+      }
+    }
+  }
+
+  /** What the measurement window saw, before the pipeline is drained. */
+  private record Window(
+      double seconds,
+      long polls,
+      Map<String, Double> cores,
+      double threadsPerSecond,
+      CollectorMetrics.Buckets lag,
+      CollectorMetrics.Buckets took,
+      long skipped,
+      Instant start,
+      List<Injected> faults) {}
+
+  /** Every poll made, on the topic, and evaluated (exactly once, or replayed). */
+  private record Loss(long made, long onTopic, long evaluated, long replayed) {}
+
+  /** Fault start (ground truth) to the transition on the topic, and the pipeline's own part. */
+  private record Detection(int injected, List<Long> latencies, List<Long> pipeline) {}
+
   public Result run() throws Exception {
-    Path dir = Files.createTempDirectory("mesos-health-bench-");
+    try (Rig rig = start()) {
+      log("warming up: waiting for every agent to be HEALTHY");
+      awaitHealthy(
+          rig.processor().apiUrl(), Duration.ofMinutes(5).plus(o.pollInterval().multipliedBy(10)));
+      log("warming up: waiting for the collector to be on schedule");
+      awaitOnSchedule(rig.collector(), Duration.ofMinutes(5));
+      Window w = measure(rig);
+      Loss loss = drain(rig);
+      Detection d = detection(rig.watch(), w.faults());
+      return new Result(
+          o,
+          w.seconds(),
+          loss.made(),
+          loss.onTopic(),
+          loss.evaluated(),
+          loss.replayed(),
+          w.polls() / w.seconds(),
+          d.injected(),
+          d.latencies().size(),
+          rig.watch().falseAlarms(victimIds(w.faults()), w.start()),
+          rig.watch().startupAlarms(w.start()),
+          percentile(d.latencies(), 0.50),
+          percentile(d.latencies(), 0.95),
+          percentile(d.latencies(), 0.99),
+          d.latencies().isEmpty() ? 0 : d.latencies().get(d.latencies().size() - 1),
+          percentile(d.pipeline(), 0.50),
+          d.pipeline().isEmpty() ? 0 : d.pipeline().get(d.pipeline().size() - 1),
+          o.pollInterval().multipliedBy(2),
+          rig.sim().config().agentPingTimeout(),
+          w.cores(),
+          peakRssMiB(),
+          w.threadsPerSecond(),
+          w.lag().quantile(0.50),
+          w.lag().quantile(0.99),
+          w.took().quantile(0.99),
+          w.skipped());
+    }
+  }
+
+  /** The broker (unless one is given), the simulator, the pipeline and a watch on transitions. */
+  private Rig start() throws Exception {
     EmbeddedKafkaBroker broker = null;
     MesosSimulator sim = null;
     CollectorMain collector = null;
     ProcessorMain processor = null;
-    TransitionWatch watch = null;
-    ScheduledExecutorService ticker =
-        Executors.newScheduledThreadPool(
-            1,
-            r -> {
-              Thread t = new Thread(r, "bench-ticker");
-              t.setDaemon(true);
-              return t;
-            });
     try {
       String bootstrap = o.bootstrapServers();
       if (bootstrap == null) {
@@ -206,32 +277,53 @@ public final class E2eBench {
               SimConfig.forTests(o.masters(), o.agents(), o.seed())
                   .withCluster("bench")
                   .withSharedAgentSocket(o.sharedAgentSocket()));
-      collector = CollectorMain.start(CollectorConfig.from(collectorConfig(sim, bootstrap)));
-      processor = ProcessorMain.start(ProcessorConfig.from(processorConfig(bootstrap, dir)));
-      watch = new TransitionWatch(bootstrap);
+      // the demo's pipeline (PipelineFlags), at the benchmark's pace and size
+      PipelineFlags.Pace pace = PipelineFlags.Pace.of(o.pollInterval());
+      Map<String, String> c = PipelineFlags.collector("bench", sim, bootstrap, pace, 12);
+      c.put("collector.id", "bench-collector");
+      c.putAll(o.collectorSettings());
+      Path state = Files.createTempDirectory("mesos-health-bench-").resolve("streams");
+      collector = CollectorMain.start(CollectorConfig.fromFlags(c));
+      processor =
+          ProcessorMain.start(
+              ProcessorConfig.fromFlags(
+                  PipelineFlags.processor(PROCESSOR_APPLICATION_ID, bootstrap, pace, 12, state)));
+      return new Rig(
+          broker, bootstrap, start, sim, collector, processor, new TransitionWatch(bootstrap));
+    } catch (Exception | Error e) {
+      new Rig(broker, null, null, sim, collector, processor, null).close();
+      throw e;
+    }
+  }
 
-      log("warming up: waiting for every agent to be HEALTHY");
-      awaitHealthy(
-          processor.apiUrl(), Duration.ofMinutes(5).plus(o.pollInterval().multipliedBy(10)));
-      log("warming up: waiting for the collector to be on schedule");
-      awaitOnSchedule(collector, Duration.ofMinutes(5));
-
-      // the measurement window
+  /**
+   * The measurement window: a DOWN fault every {@code faultEvery}, each victim once in a seeded
+   * order (every fault a fresh HEALTHY -> UNREACHABLE), with the CPU sampled every second.
+   */
+  private Window measure(Rig rig) throws InterruptedException {
+    CollectorMetrics metrics = rig.collector().metrics();
+    ScheduledExecutorService ticker =
+        Executors.newScheduledThreadPool(
+            1,
+            r -> {
+              Thread t = new Thread(r, "bench-ticker");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
       CpuSampler cpu = new CpuSampler();
       ticker.scheduleAtFixedRate(cpu::sample, 0, 1, TimeUnit.SECONDS);
-      long polls0 = collector.metrics().pollsTotal();
-      long skipped0 = collector.metrics().skippedTotal();
-      CollectorMetrics.Buckets lag0 = collector.metrics().scheduleLag();
-      CollectorMetrics.Buckets took0 = collector.metrics().agentPollDuration();
+      long polls0 = metrics.pollsTotal();
+      long skipped0 = metrics.skippedTotal();
+      CollectorMetrics.Buckets lag0 = metrics.scheduleLag();
+      CollectorMetrics.Buckets took0 = metrics.agentPollDuration();
       long threads0 = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
       long t0 = System.nanoTime();
       Instant measureStart = Instant.now();
       List<Injected> faults = new ArrayList<>();
-      // each victim once, in a seeded order, so every fault is a fresh HEALTHY -> UNREACHABLE
-      List<SimAgent> victims = new ArrayList<>(sim.cluster().agents());
+      List<SimAgent> victims = new ArrayList<>(rig.sim().cluster().agents());
       java.util.Collections.shuffle(victims, new Random(o.seed()));
       java.util.Iterator<SimAgent> next = victims.iterator();
-      MesosSimulator s = sim;
       ticker.scheduleAtFixedRate(
           () -> {
             if (!next.hasNext()) {
@@ -241,9 +333,10 @@ public final class E2eBench {
             // the ground truth is now: the simulator's own record carries its time, which moves in
             // one-second ticks, so it can be up to a second before the agent actually went down
             Instant at = Instant.now();
-            s.inject(
-                new FaultSpec(
-                    FaultKind.DOWN, victim.id(), o.pollInterval().multipliedBy(6), Map.of()));
+            rig.sim()
+                .inject(
+                    new FaultSpec(
+                        FaultKind.DOWN, victim.id(), o.pollInterval().multipliedBy(6), Map.of()));
             synchronized (faults) {
               faults.add(new Injected(victim.id(), at));
             }
@@ -252,142 +345,86 @@ public final class E2eBench {
           o.faultEvery().toMillis(),
           TimeUnit.MILLISECONDS);
       log("measuring for " + Durations.format(o.duration()));
-      TimeUnit.NANOSECONDS.sleep(
-          o.duration().toNanos()); // the run's length, not a wait for an outcome
+      TimeUnit.NANOSECONDS.sleep(o.duration().toNanos()); // the run's length, not a wait
       ticker.shutdownNow();
-      double window = (System.nanoTime() - t0) / 1e9;
-      long polls = collector.metrics().pollsTotal() - polls0;
+      double seconds = (System.nanoTime() - t0) / 1e9;
       long threadsStarted =
           ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threads0;
       cpu.sample();
-      Map<String, Double> cores = cpu.coresSince(window);
-      // the measurement window only, not the warm-up
-      CollectorMetrics.Buckets lag = collector.metrics().scheduleLag().minus(lag0);
-      CollectorMetrics.Buckets took = collector.metrics().agentPollDuration().minus(took0);
-      long skipped = collector.metrics().skippedTotal() - skipped0;
-
-      // loss: every poll made is on the topic, and every record on the topic was evaluated. The
-      // processor is exactly-once, so "evaluated" is what it committed: its own counter also
-      // counts records it evaluated again after an aborted transaction (replays, not loss).
-      collector.stopPollingAndFlush();
-      long made = collector.metrics().pollsTotal();
-      long onTopic = since(start, snapshotEndOffsets(bootstrap));
-      long evaluated;
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        while ((evaluated =
-                    since(
-                        start,
-                        Offsets.committed(
-                            admin, PROCESSOR_APPLICATION_ID, Topics.METRIC_SNAPSHOTS.name())))
-                < onTopic
-            && System.nanoTime() < deadline) {
-          TimeUnit.MILLISECONDS.sleep(200); // polling offsets until the processor has caught up
-        }
-      }
-      long replayed = Math.max(0, processor.evaluations() - evaluated);
-
-      // detection latency: fault start (ground truth) to the transition arriving on the topic;
-      // faults started too close to the end to be seen yet are left out. The pipeline's part runs
-      // from the deciding poll (the transition's time) to the arrival; the rest is waiting for the
-      // K failed polls, which depends on where in its interval the agent fell
-
-      Instant cutoff =
-          Instant.now().minus(o.pollInterval().multipliedBy(2)).minus(Duration.ofSeconds(5));
-      List<Long> latencies = new ArrayList<>();
-      List<Long> pipeline = new ArrayList<>();
-      List<Injected> injected;
       synchronized (faults) {
-        injected = faults.stream().filter(f -> f.at().isBefore(cutoff)).toList();
+        return new Window(
+            seconds,
+            metrics.pollsTotal() - polls0,
+            cpu.coresSince(seconds),
+            threadsStarted / seconds,
+            metrics.scheduleLag().minus(lag0), // the window only, not the warm-up
+            metrics.agentPollDuration().minus(took0),
+            metrics.skippedTotal() - skipped0,
+            measureStart,
+            List.copyOf(faults));
       }
-      for (Injected f : injected) {
-        String node = f.agent();
-        TransitionWatch.Seen seen = watch.firstAfter(node, HealthStatus.UNREACHABLE, f.at());
-        if (seen != null) {
-          latencies.add(Duration.between(f.at(), seen.arrived()).toMillis());
-          pipeline.add(Duration.between(seen.decidedAt(), seen.arrived()).toMillis());
-          log(
-              String.format(
-                  "fault on %s at %s: deciding poll after %,d ms, then %,d ms to the topic",
-                  node,
-                  f.at(),
-                  Duration.between(f.at(), seen.decidedAt()).toMillis(),
-                  Duration.between(seen.decidedAt(), seen.arrived()).toMillis()));
-        }
-      }
-      latencies.sort(Long::compare);
-      pipeline.sort(Long::compare);
-      return new Result(
-          o,
-          window,
-          made,
-          onTopic,
-          evaluated,
-          replayed,
-          polls / window,
-          injected.size(),
-          latencies.size(),
-          watch.falseAlarms(victimIds(faults), measureStart),
-          watch.startupAlarms(measureStart),
-          percentile(latencies, 0.50),
-          percentile(latencies, 0.95),
-          percentile(latencies, 0.99),
-          latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1),
-          percentile(pipeline, 0.50),
-          pipeline.isEmpty() ? 0 : pipeline.get(pipeline.size() - 1),
-          o.pollInterval().multipliedBy(2),
-          sim.config().agentPingTimeout(),
-          cores,
-          peakRssMiB(),
-          threadsStarted / window,
-          lag.quantile(0.50),
-          lag.quantile(0.99),
-          took.quantile(0.99),
-          skipped);
     } finally {
       ticker.shutdownNow();
-      for (AutoCloseable c : new AutoCloseable[] {watch, processor, collector, sim, broker}) {
-        if (c != null) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            log("stopping: " + e);
-          }
-        }
-      }
     }
   }
 
-  private ServiceConfig collectorConfig(MesosSimulator sim, String bootstrap) {
-    Map<String, String> c = new HashMap<>();
-    c.put(SharedConfig.CLUSTER_NAME, "bench");
-    c.put("collector.id", "bench-collector");
-    c.put("mesos.masters", String.join(",", sim.masterUrls()));
-    c.put("marathon.urls", sim.marathonUrl());
-    c.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
-    c.put("inventory.interval", Math.max(1000, o.pollInterval().toMillis() * 3) + "ms");
-    c.put("http.timeout", Math.min(5000, Math.max(500, o.pollInterval().toMillis() / 2)) + "ms");
-    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-    c.put(SharedConfig.ADMIN_PORT, "0");
-    c.putAll(o.collectorSettings());
-    return ServiceConfig.parse(
-        CollectorConfig.DEFINITION,
-        new ServiceConfig.Sources().flags(c),
-        SharedConfig.PASS_THROUGH);
+  /**
+   * Stops polling and waits for the processor to commit everything on the topic. Loss: every poll
+   * made is on the topic, and every record on the topic was evaluated. The processor is
+   * exactly-once, so "evaluated" is what it committed: its own counter also counts records it
+   * evaluated again after an aborted transaction (replays, not loss).
+   */
+  private Loss drain(Rig rig) throws Exception {
+    rig.collector().stopPollingAndFlush();
+    long made = rig.collector().metrics().pollsTotal();
+    long onTopic = since(rig.start(), snapshotEndOffsets(rig.bootstrap()));
+    long evaluated;
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, rig.bootstrap()))) {
+      while ((evaluated =
+                  since(
+                      rig.start(),
+                      Offsets.committed(
+                          admin, PROCESSOR_APPLICATION_ID, Topics.METRIC_SNAPSHOTS.name())))
+              < onTopic
+          && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(200); // polling offsets until the processor has caught up
+      }
+    }
+    long replayed = Math.max(0, rig.processor().evaluations() - evaluated);
+    return new Loss(made, onTopic, evaluated, replayed);
   }
 
-  private ServiceConfig processorConfig(String bootstrap, Path dir) {
-    Map<String, String> p = new HashMap<>();
-    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-    p.put("application.id", PROCESSOR_APPLICATION_ID);
-    p.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
-    p.put("api.port", "0");
-    p.put("state.dir", dir.resolve("streams").toString());
-    return ServiceConfig.parse(
-        ProcessorConfig.DEFINITION,
-        new ServiceConfig.Sources().flags(p),
-        SharedConfig.PASS_THROUGH);
+  /**
+   * Detection latency: fault start (ground truth) to the transition arriving on the topic; faults
+   * started too close to the end to be seen yet are left out. The pipeline's part runs from the
+   * deciding poll (the transition's time) to the arrival; the rest is waiting for the K failed
+   * polls, which depends on where in its interval the agent fell.
+   */
+  private Detection detection(TransitionWatch watch, List<Injected> faults) {
+    Instant cutoff =
+        Instant.now().minus(o.pollInterval().multipliedBy(2)).minus(Duration.ofSeconds(5));
+    List<Injected> injected = faults.stream().filter(f -> f.at().isBefore(cutoff)).toList();
+    List<Long> latencies = new ArrayList<>();
+    List<Long> pipeline = new ArrayList<>();
+    for (Injected f : injected) {
+      TransitionWatch.Seen seen = watch.firstAfter(f.agent(), HealthStatus.UNREACHABLE, f.at());
+      if (seen != null) {
+        latencies.add(Duration.between(f.at(), seen.arrived()).toMillis());
+        pipeline.add(Duration.between(seen.decidedAt(), seen.arrived()).toMillis());
+        log(
+            String.format(
+                "fault on %s at %s: deciding poll after %,d ms, then %,d ms to the topic",
+                f.agent(),
+                f.at(),
+                Duration.between(f.at(), seen.decidedAt()).toMillis(),
+                Duration.between(seen.decidedAt(), seen.arrived()).toMillis()));
+      }
+    }
+    latencies.sort(Long::compare);
+    pipeline.sort(Long::compare);
+    return new Detection(injected.size(), latencies, pipeline);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.PipelineFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -31,26 +32,20 @@ final class LivePipeline implements AutoCloseable {
   LivePipeline(String bootstrapServers, MesosSimulator sim, String clusterName) throws IOException {
     this.bootstrapServers = bootstrapServers;
     this.applicationId = clusterName + "-console-it";
-    Map<String, String> c = new HashMap<>();
-    c.put(SharedConfig.CLUSTER_NAME, clusterName);
-    c.put("mesos.masters", String.join(",", sim.masterUrls()));
-    c.put("marathon.urls", sim.marathonUrl());
-    c.put(SharedConfig.POLL_INTERVAL, "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-    c.put("topics.partitions", "3");
-    c.put(SharedConfig.ADMIN_PORT, "0");
-    collector = CollectorMain.start(CollectorConfig.fromFlags(c));
-    Map<String, String> p = new HashMap<>();
-    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-    p.put("application.id", applicationId);
-    p.put(SharedConfig.POLL_INTERVAL, "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
+    collector =
+        CollectorMain.start(
+            CollectorConfig.fromFlags(
+                PipelineFlags.collector(
+                    clusterName, sim, bootstrapServers, PipelineFlags.Pace.TESTS, 3)));
+    Map<String, String> p =
+        PipelineFlags.processor(
+            applicationId,
+            bootstrapServers,
+            PipelineFlags.Pace.TESTS,
+            3,
+            Files.createTempDirectory("console-it-"));
     p.put("api.token", PROCESSOR_TOKEN);
     p.put("capacity.grace", "1s");
-    p.put("state.dir", Files.createTempDirectory("console-it-").toString());
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     console = startConsole();
   }

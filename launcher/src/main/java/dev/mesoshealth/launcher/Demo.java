@@ -12,6 +12,7 @@ import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.PipelineFlags;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.scenario.Scenario;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
@@ -165,43 +166,22 @@ public final class Demo implements AutoCloseable {
     parts.add(sim);
     sim.play(scenario);
 
-    Map<String, String> c = new HashMap<>();
-    c.put(SharedConfig.CLUSTER_NAME, CLUSTER);
-    c.put("mesos.masters", String.join(",", sim.masterUrls()));
-    c.put("marathon.urls", sim.marathonUrl());
-    c.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
-    c.put(
-        "inventory.interval",
-        Math.max(2_000, Math.min(30_000, o.pollInterval().toMillis() * 3)) + "ms");
-    c.put("http.timeout", Math.max(500, Math.min(5_000, o.pollInterval().toMillis() / 2)) + "ms");
-    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-    c.put("topics.partitions", "4");
-    c.put(SharedConfig.ADMIN_PORT, "0");
+    PipelineFlags.Pace pace = PipelineFlags.Pace.of(o.pollInterval());
+    Map<String, String> c = PipelineFlags.collector(CLUSTER, sim, bootstrapServers, pace, 4);
     c.put("collector.id", "demo-collector");
-    CollectorMain collector =
-        CollectorMain.start(
-            CollectorConfig.from(parse(CollectorConfig.DEFINITION, c, SharedConfig.PASS_THROUGH)));
-    parts.add(collector);
-
-    Map<String, String> p = new HashMap<>();
-    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
-    p.put("application.id", "mesos-health-demo");
-    p.put(SharedConfig.POLL_INTERVAL, o.pollInterval().toMillis() + "ms");
-    p.put("topics.partitions", "4");
+    Map<String, String> p =
+        PipelineFlags.processor(
+            "mesos-health-demo", bootstrapServers, pace, 4, data.resolve("streams"));
     p.put("api.port", Integer.toString(o.apiPort())); // 0: the processor binds any free port
-    p.put("state.dir", data.resolve("streams").toString());
-    processor =
-        ProcessorMain.start(
-            ProcessorConfig.from(parse(ProcessorConfig.DEFINITION, p, SharedConfig.PASS_THROUGH)));
+    parts.add(CollectorMain.start(CollectorConfig.from(read(CollectorConfig.DEFINITION, c))));
+    processor = ProcessorMain.start(ProcessorConfig.from(read(ProcessorConfig.DEFINITION, p)));
     parts.add(processor);
 
     Map<String, String> w = new HashMap<>();
     w.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
     w.put("http.port", Integer.toString(o.consolePort()));
     w.put("processor.url", processor.apiUrl());
-    console =
-        ConsoleMain.start(
-            ConsoleConfig.from(parse(ConsoleConfig.DEFINITION, w, SharedConfig.PASS_THROUGH)));
+    console = ConsoleMain.start(ConsoleConfig.from(read(ConsoleConfig.DEFINITION, w)));
     parts.add(console);
 
     if (o.haproxySocket() != null) {
@@ -212,8 +192,7 @@ public final class Demo implements AutoCloseable {
       h.put(SharedConfig.ADMIN_PORT, "0");
       parts.add(
           HaproxyUpdaterMain.start(
-              HaproxyUpdaterConfig.from(
-                  parse(HaproxyUpdaterConfig.DEFINITION, h, SharedConfig.PASS_THROUGH))));
+              HaproxyUpdaterConfig.from(read(HaproxyUpdaterConfig.DEFINITION, h))));
     }
     if (o.etcdEndpoints() != null) {
       Map<String, String> e = new HashMap<>();
@@ -222,9 +201,7 @@ public final class Demo implements AutoCloseable {
       e.put("etcd.prefix", "/mesos-health-demo");
       e.put(SharedConfig.ADMIN_PORT, "0");
       parts.add(
-          EtcdUpdaterMain.start(
-              EtcdUpdaterConfig.from(
-                  parse(EtcdUpdaterConfig.DEFINITION, e, SharedConfig.PASS_THROUGH))));
+          EtcdUpdaterMain.start(EtcdUpdaterConfig.from(read(EtcdUpdaterConfig.DEFINITION, e))));
     }
 
     out.println();
@@ -326,12 +303,13 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  private static ServiceConfig parse(
-      org.apache.kafka.common.config.ConfigDef def,
-      Map<String, String> flags,
-      List<String> passThrough) {
+  /** A service's settings: the flags over MESOS_HEALTH_* variables over the defaults. */
+  private static ServiceConfig read(
+      org.apache.kafka.common.config.ConfigDef definition, Map<String, String> flags) {
     return ServiceConfig.parse(
-        def, new ServiceConfig.Sources().env(System.getenv()).flags(flags), passThrough);
+        definition,
+        new ServiceConfig.Sources().env(System.getenv()).flags(flags),
+        SharedConfig.PASS_THROUGH);
   }
 
   private static Scenario loadScenario(Path file) {

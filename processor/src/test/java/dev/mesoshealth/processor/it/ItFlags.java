@@ -1,10 +1,9 @@
 package dev.mesoshealth.processor.it;
 
-import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
+import dev.mesoshealth.sim.PipelineFlags;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,28 +15,16 @@ final class ItFlags {
 
   /** A collector polling the simulator's masters (and Marathon) into the broker. */
   static Map<String, String> collector(String cluster, MesosSimulator sim, String bootstrap) {
-    Map<String, String> c = new LinkedHashMap<>();
-    c.put(SharedConfig.CLUSTER_NAME, cluster);
-    c.put("mesos.masters", String.join(",", sim.masterUrls()));
-    c.put("marathon.urls", sim.marathonUrl());
-    c.put(SharedConfig.POLL_INTERVAL, "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-    c.put("topics.partitions", "3");
-    c.put(SharedConfig.ADMIN_PORT, "0");
-    return c;
+    return PipelineFlags.collector(cluster, sim, bootstrap, PipelineFlags.Pace.TESTS, 3);
   }
 
   /** A processor with its own state directory and REST API on a free port. */
   static Map<String, String> processor(String applicationId, String bootstrap) throws IOException {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
-    p.put("application.id", applicationId);
-    p.put(SharedConfig.POLL_INTERVAL, "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory(applicationId + "-").toString());
-    return p;
+    return PipelineFlags.processor(
+        applicationId,
+        bootstrap,
+        PipelineFlags.Pace.TESTS,
+        3,
+        Files.createTempDirectory(applicationId + "-"));
   }
 }

@@ -15,6 +15,7 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.sim.PipelineFlags;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
@@ -306,27 +307,20 @@ class BlindCollectorIT {
   }
 
   private CollectorMain startCollector() {
-    Map<String, String> c = new HashMap<>();
-    c.put(SharedConfig.CLUSTER_NAME, "blind");
-    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    c.put("marathon.urls", cluster.sim().marathonUrl());
-    c.put(SharedConfig.POLL_INTERVAL, "1s");
-    c.put("inventory.interval", "1s");
-    c.put("http.timeout", "600ms");
-    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put(SharedConfig.ADMIN_PORT, "0");
-    return CollectorMain.start(CollectorConfig.fromFlags(c));
+    return CollectorMain.start(
+        CollectorConfig.fromFlags(
+            PipelineFlags.collector(
+                "blind", cluster.sim(), kafka.bootstrapServers(), PipelineFlags.Pace.TESTS, 3)));
   }
 
   private ProcessorMain startProcessor() throws Exception {
-    Map<String, String> p = new HashMap<>();
-    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    p.put("application.id", "blind-processor");
-    p.put(SharedConfig.POLL_INTERVAL, "1s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("processor-blind-").toString());
-    return ProcessorMain.start(ProcessorConfig.fromFlags(p));
+    return ProcessorMain.start(
+        ProcessorConfig.fromFlags(
+            PipelineFlags.processor(
+                "blind-processor",
+                kafka.bootstrapServers(),
+                PipelineFlags.Pace.TESTS,
+                3,
+                Files.createTempDirectory("processor-blind-"))));
   }
 }

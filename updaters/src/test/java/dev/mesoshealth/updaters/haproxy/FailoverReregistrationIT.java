@@ -15,6 +15,7 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.sim.PipelineFlags;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
@@ -57,6 +58,13 @@ import org.junit.jupiter.api.io.TempDir;
  * then is GONE.
  */
 class FailoverReregistrationIT {
+  /**
+   * 100 polls a second and a /master/slaves of 1,000 agents every 5 s: light enough to share two
+   * cores with the rest of the build without starving the pipeline it judges.
+   */
+  private static final PipelineFlags.Pace PACE =
+      new PipelineFlags.Pace(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(2));
+
   private static final int AGENTS = 1_000;
   private static final String CLUSTER = "failover";
   private static final String ETCD_PREFIX = "/mesos-health-failover";
@@ -304,29 +312,19 @@ class FailoverReregistrationIT {
   }
 
   private CollectorMain startCollector() {
-    Map<String, String> c = new HashMap<>();
-    c.put(SharedConfig.CLUSTER_NAME, CLUSTER);
-    c.put("mesos.masters", String.join(",", cluster.sim().masterUrls()));
-    c.put("marathon.urls", cluster.sim().marathonUrl());
-    // 100 polls a second and a /master/slaves of 1,000 agents every 5 s: light enough to share
-    // two cores with the rest of the build without starving the pipeline it judges
-    c.put(SharedConfig.POLL_INTERVAL, "10s");
-    c.put("inventory.interval", "5s");
-    c.put("http.timeout", "2s");
-    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    c.put("topics.partitions", "3");
-    c.put(SharedConfig.ADMIN_PORT, "0");
-    return CollectorMain.start(CollectorConfig.fromFlags(c));
+    return CollectorMain.start(
+        CollectorConfig.fromFlags(
+            PipelineFlags.collector(CLUSTER, cluster.sim(), kafka.bootstrapServers(), PACE, 3)));
   }
 
   private ProcessorMain startProcessor() throws Exception {
-    Map<String, String> p = new HashMap<>();
-    p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    p.put("application.id", "failover-processor");
-    p.put(SharedConfig.POLL_INTERVAL, "10s");
-    p.put("topics.partitions", "3");
-    p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("processor-failover-").toString());
-    return ProcessorMain.start(ProcessorConfig.fromFlags(p));
+    return ProcessorMain.start(
+        ProcessorConfig.fromFlags(
+            PipelineFlags.processor(
+                "failover-processor",
+                kafka.bootstrapServers(),
+                PACE,
+                3,
+                Files.createTempDirectory("processor-failover-"))));
   }
 }
