@@ -1,0 +1,212 @@
+package dev.mesoshealth.processor.query;
+
+import static dev.mesoshealth.processor.topology.TopologyHarness.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.mesoshealth.events.AgentInventory;
+import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.events.TaskInventory;
+import dev.mesoshealth.processor.topology.TopologyHarness;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.service.HttpApi.Response;
+import dev.mesoshealth.testkit.SampleEvents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The processor's REST API against its published contract, docs/openapi.yaml: every route served is
+ * documented and every documented route is served, and every answer (successes and errors) matches
+ * the schema the document gives for its status.
+ */
+class OpenApiContractTest {
+  private static final Path SPEC = Path.of("..", "docs", "openapi.yaml");
+  private static final HostInfo SELF = new HostInfo("127.0.0.1", 1);
+
+  /** One request per documented route and status, against the fixture below. */
+  private static final List<String> REQUESTS =
+      List.of(
+          "200 /v1/nodes",
+          "200 /v1/nodes?role=AGENT&state=UNREACHABLE,HEALTHY&limit=2",
+          "400 /v1/nodes?state=POORLY",
+          "200 /v1/nodes/a3/health",
+          "200 /v1/nodes/a4/health",
+          "200 /v1/nodes/master:10.0.1.1:5050/health",
+          "404 /v1/nodes/nobody/health",
+          "200 /v1/nodes/a1/history",
+          "400 /v1/nodes/a1/history?from=yesterday",
+          "404 /v1/nodes/nobody/history",
+          "200 /v1/clusters",
+          "200 /v1/clusters/prod/health",
+          "404 /v1/clusters/elsewhere/health",
+          "200 /v1/metrics/mesos.slave.tasks_running",
+          "200 /v1/metrics/slave%2Ftasks_running?node=a1",
+          "404 /v1/metrics/no.such.metric",
+          "200 /v1/capacity",
+          "200 /v1/capacity?kind=ZONE",
+          "400 /v1/capacity?kind=SHELF",
+          "200 /v1/capacity/prod",
+          "404 /v1/capacity/prod%2Fzone%3Dz9",
+          "200 /v1/capacity/prod%2Frack%3Dr1/forecast",
+          "404 /v1/capacity/prod%2Fzone%3Dz9/forecast",
+          "200 /v1/endpoints",
+          "200 /v1/endpoints?status=UP&app=/web/frontend",
+          "400 /v1/endpoints?status=SIDEWAYS");
+
+  private TopologyHarness topology;
+  private HttpApi api;
+
+  @BeforeEach
+  void feed() {
+    topology = new TopologyHarness();
+    DriverStreams streams = new DriverStreams(topology.driver, SELF);
+    api =
+        new ProcessorApi(
+                streams, SELF, null, false, topology.settings, Clock.fixed(t(720), ZoneOffset.UTC))
+            .routes();
+    TestInputTopic<String, TaskInventory> tasks =
+        topology.driver.createInputTopic(
+            Topics.TASK_INVENTORY.name(),
+            new StringSerializer(),
+            Topics.TASK_INVENTORY.valueSerde().serializer());
+    for (int round = 0; round < 24; round++) {
+      int s = 5 + 30 * round;
+      topology.mastersRound(t(s));
+      for (String id : List.of("a1", "a2", "a3", "a4")) {
+        if (id.equals("a3") && round >= 1) {
+          topology.agentFailed(id, t(s), Outcome.UNREACHABLE, 100, 1);
+        } else if (id.equals("a4") && round == 23) {
+          topology.agentFailed(id, t(s), Outcome.UNREACHABLE, 100, 1);
+        } else {
+          topology.agent(id, t(s), TopologyHarness.healthyAgentMetrics());
+        }
+        AgentInventory a = SampleEvents.agentInventory(id);
+        a.setCluster(TopologyHarness.CLUSTER);
+        a.setUsed(SampleEvents.resources(1 + 0.25 * round, 4096, 1000));
+        a.setObservedAt(t(s));
+        topology.inventory.pipeInput(id, a, t(s));
+      }
+      TaskInventory task = SampleEvents.taskInventory("web.1", "a1");
+      task.setCluster(TopologyHarness.CLUSTER);
+      task.setObservedAt(t(s));
+      tasks.pipeInput("web.1", task, t(s));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    topology.close();
+  }
+
+  @Test
+  void everyRouteServedIsDocumentedAndEveryDocumentedRouteIsServed() throws Exception {
+    Set<String> documented = new TreeSet<>();
+    spec().path("paths").fieldNames().forEachRemaining(p -> documented.add("GET " + p));
+    documented.removeIf(p -> !p.startsWith("GET /v1/")); // /health, /metrics: the admin server's
+    assertThat(new TreeSet<>(api.patterns())).isEqualTo(documented);
+  }
+
+  @Test
+  void everyAnswerMatchesItsSchema() throws Exception {
+    JsonNode spec = spec();
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    Set<String> exercised = new TreeSet<>();
+    List<String> mismatches = new ArrayList<>();
+    for (String request : REQUESTS) {
+      int status = Integer.parseInt(request.substring(0, 3));
+      String pathAndQuery = request.substring(4);
+      Response r = get(pathAndQuery);
+      JsonNode body = HttpApi.JSON.readTree(r.body());
+      if (Boolean.getBoolean("contract.dump")) {
+        System.out.println("### " + request + "\n" + body.toPrettyString());
+        continue;
+      }
+      assertThat(r.status()).as("%s answered %s", request, body).isEqualTo(status);
+      String template = template(spec, pathAndQuery);
+      exercised.add(template + " " + status);
+      JsonNode response =
+          spec.path("paths").path(template).path("get").path("responses").path("" + status);
+      if (response.has("$ref")) { // #/components/responses/<name>
+        String name = response.path("$ref").asText().replace("#/components/responses/", "");
+        response = spec.path("components").path("responses").path(name);
+      }
+      JsonNode schema = response.path("content").path("application/json").path("schema");
+      assertThat(schema.isMissingNode()).as("%s documents status %s", template, status).isFalse();
+      ObjectNode root = ((ObjectNode) schema.deepCopy());
+      root.set("components", spec.path("components"));
+      Schema compiled = registry.getSchema(root);
+      for (Error e : compiled.validate(body)) {
+        mismatches.add(request + ": " + e);
+      }
+    }
+    assertThat(mismatches).isEmpty();
+    Set<String> documented = new TreeSet<>();
+    for (Map.Entry<String, JsonNode> p : spec.path("paths").properties()) {
+      p.getValue()
+          .path("get")
+          .path("responses")
+          .fieldNames()
+          .forEachRemaining(s -> documented.add(p.getKey() + " " + s));
+    }
+    documented.removeIf(d -> !d.startsWith("/v1/") || d.endsWith(" 503"));
+    assertThat(exercised).as("every documented answer but 503 is exercised").isEqualTo(documented);
+  }
+
+  private static JsonNode spec() throws Exception {
+    return new ObjectMapper(new YAMLFactory()).readTree(Files.readString(SPEC));
+  }
+
+  /** The documented path a request goes to: its segments against each template's. */
+  private static String template(JsonNode spec, String pathAndQuery) {
+    String path = pathAndQuery.split("\\?")[0];
+    String[] segments = path.split("/");
+    for (Iterator<String> it = spec.path("paths").fieldNames(); it.hasNext(); ) {
+      String candidate = it.next();
+      String[] parts = candidate.split("/");
+      boolean match = parts.length == segments.length;
+      for (int i = 0; match && i < parts.length; i++) {
+        match = parts[i].startsWith("{") || parts[i].equals(segments[i]);
+      }
+      if (match) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("no documented path for " + pathAndQuery);
+  }
+
+  private Response get(String pathAndQuery) {
+    int q = pathAndQuery.indexOf('?');
+    String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    Map<String, String> query = new LinkedHashMap<>();
+    if (q >= 0) {
+      for (String pair : pathAndQuery.substring(q + 1).split("&")) {
+        int eq = pair.indexOf('=');
+        query.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
+    return api.dispatch("GET", path, query, Map.of(), new byte[0]);
+  }
+}
