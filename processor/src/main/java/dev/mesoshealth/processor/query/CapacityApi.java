@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,21 +68,18 @@ final class CapacityApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "groups", groups, StoreNames.CAPACITY_OPEN_WINDOWS);
+    @SuppressWarnings("unchecked")
+    Class<Map<String, Object>> event = (Class<Map<String, Object>>) (Class<?>) Map.class;
+    List<String> missing =
+        router.gather(r, "groups", groups, event, StoreNames.CAPACITY_OPEN_WINDOWS);
     groups =
         QueryRouter.distinct(
             groups,
             g -> String.valueOf(g.get("groupId")),
             g -> String.valueOf(g.get("windowStart")));
     groups.sort(Comparator.comparing(g -> String.valueOf(g.get("groupId"))));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("count", groups.size());
-    out.put("complete", missing.isEmpty());
-    if (!missing.isEmpty()) {
-      out.put("unanswered", missing);
-    }
-    out.put("groups", groups);
-    return Response.json(out);
+    return Response.json(
+        new Answers.CapacityGroups(groups.size(), missing.isEmpty(), missing, groups));
   }
 
   private Response history(Request r) {
@@ -103,13 +99,13 @@ final class CapacityApi {
               points.add(EventJson.tree(it.next().value));
             }
           }
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("group", group);
-          out.put("from", range.from().toString());
-          out.put("to", range.to().toString());
-          out.put("points", points);
-          out.put("now", EventJson.tree(current(group, openStart)));
-          return Response.json(out);
+          return Response.json(
+              new Answers.CapacityHistory(
+                  group,
+                  range.from().toString(),
+                  range.to().toString(),
+                  points,
+                  EventJson.tree(current(group, openStart))));
         });
   }
 
@@ -122,13 +118,10 @@ final class CapacityApi {
         group,
         () -> {
           CapacityTrend now = current(group, openStart(group));
-          List<Map<String, Object>> resources = new ArrayList<>();
-          Map<String, Object> soonest = null;
+          List<Answers.ResourceForecast> resources = new ArrayList<>();
+          Answers.Exhaustion soonest = null;
           Instant soonestAt = null;
           for (ResourceCapacity rc : now.getResources()) {
-            Map<String, Object> resource = new LinkedHashMap<>();
-            resource.put("resource", rc.getResource());
-            resource.put("usedRatio", rc.getUsedRatio());
             List<Map<String, Object>> trends = new ArrayList<>();
             for (Trend t : rc.getTrends()) {
               trends.add(EventJson.tree(t));
@@ -136,22 +129,20 @@ final class CapacityApi {
                   && t.getReach100At() != null
                   && (soonestAt == null || t.getReach100At().isBefore(soonestAt))) {
                 soonestAt = t.getReach100At();
-                soonest = new LinkedHashMap<>();
-                soonest.put("resource", rc.getResource());
-                soonest.put("horizon", t.getHorizon());
-                soonest.put("reach90At", str(t.getReach90At()));
-                soonest.put("reach100At", t.getReach100At().toString());
+                soonest =
+                    new Answers.Exhaustion(
+                        rc.getResource(),
+                        t.getHorizon(),
+                        Views.str(t.getReach90At()),
+                        t.getReach100At().toString());
               }
             }
-            resource.put("trends", trends);
-            resources.add(resource);
+            resources.add(
+                new Answers.ResourceForecast(rc.getResource(), rc.getUsedRatio(), trends));
           }
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("group", group);
-          out.put("asOf", now.getWindowEnd().toString());
-          out.put("resources", resources);
-          out.put("soonestExhaustion", soonest);
-          return Response.json(out);
+          return Response.json(
+              new Answers.CapacityForecast(
+                  group, now.getWindowEnd().toString(), resources, soonest));
         });
   }
 
@@ -189,9 +180,5 @@ final class CapacityApi {
 
   private ReadOnlyWindowStore<String, CapacityTrend> minutes() {
     return stores.store(StoreNames.CAPACITY_MINUTES, QueryableStoreTypes.windowStore());
-  }
-
-  private static String str(Instant t) {
-    return t == null ? null : t.toString();
   }
 }

@@ -8,9 +8,7 @@ import dev.mesoshealth.service.HttpApi.Request;
 import dev.mesoshealth.service.HttpApi.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -38,7 +36,7 @@ final class EndpointApi {
     int limit = Params.limit(r.query("limit"));
     ReadOnlyKeyValueStore<String, EndpointMemory> store =
         stores.store(StoreNames.ENDPOINT_TASKS, QueryableStoreTypes.keyValueStore());
-    List<Map<String, Object>> endpoints = new ArrayList<>();
+    List<Answers.Endpoint> endpoints = new ArrayList<>();
     try (KeyValueIterator<String, EndpointMemory> all = store.all()) {
       while (all.hasNext()) {
         EndpointMemory m = all.next().value;
@@ -50,37 +48,33 @@ final class EndpointApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "endpoints", endpoints, StoreNames.ENDPOINT_TASKS);
+    List<String> missing =
+        router.gather(r, "endpoints", endpoints, Answers.Endpoint.class, StoreNames.ENDPOINT_TASKS);
     endpoints =
         QueryRouter.distinct(
-            endpoints,
-            e -> String.valueOf(e.get("key")),
-            e -> String.valueOf(e.get("lastRecordAt")));
-    endpoints.sort(Comparator.comparing(e -> String.valueOf(e.get("key"))));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("count", endpoints.size());
-    out.put("complete", missing.isEmpty());
-    if (!missing.isEmpty()) {
-      out.put("unanswered", missing);
-    }
-    out.put("endpoints", endpoints.subList(0, Math.min(limit, endpoints.size())));
-    return Response.json(out);
+            endpoints, Answers.Endpoint::key, e -> String.valueOf(e.lastRecordAt()));
+    endpoints.sort(Comparator.comparing(Answers.Endpoint::key));
+    return Response.json(
+        new Answers.EndpointList(
+            endpoints.size(),
+            missing.isEmpty(),
+            missing,
+            endpoints.subList(0, Math.min(limit, endpoints.size()))));
   }
 
-  private static Map<String, Object> view(EndpointMemory m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("key", m.key());
-    out.put("cluster", m.cluster());
-    out.put("appId", m.appId());
-    out.put("taskId", m.taskId());
-    out.put("backend", m.backend());
-    out.put("agentId", m.agentId());
-    out.put("host", m.host());
-    out.put("ports", m.ports());
-    out.put("taskState", m.state());
-    out.put("status", m.emitted().name());
-    out.put("reasons", m.emittedReasons());
-    out.put("lastRecordAt", m.lastRecordAt() == null ? null : m.lastRecordAt().toString());
-    return out;
+  private static Answers.Endpoint view(EndpointMemory m) {
+    return new Answers.Endpoint(
+        m.key(),
+        m.cluster(),
+        m.appId(),
+        m.taskId(),
+        m.backend(),
+        m.agentId(),
+        m.host(),
+        m.ports(),
+        m.state(),
+        m.emitted().name(),
+        m.emittedReasons(),
+        Views.str(m.lastRecordAt()));
   }
 }

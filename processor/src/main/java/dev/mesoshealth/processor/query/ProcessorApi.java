@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +117,7 @@ public final class ProcessorApi {
         () -> {
           ReadOnlyWindowStore<String, NodeMinute> store =
               stores.store(StoreNames.NODE_MINUTES, QueryableStoreTypes.windowStore());
-          List<Map<String, Object>> minutes = new ArrayList<>();
+          List<Answers.Minute> minutes = new ArrayList<>();
           try (WindowStoreIterator<NodeMinute> it =
               store.fetch(id, NodeMinute.windowStart(from), to)) {
             while (it.hasNext()) {
@@ -138,12 +137,8 @@ public final class ProcessorApi {
             // router turns the 404 into a 503 to retry then), which answered [] before
             throw new ApiException(404, "no node '" + id + "' and no history of it in this range");
           }
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("node", id);
-          out.put("from", from.toString());
-          out.put("to", to.toString());
-          out.put("minutes", minutes);
-          return Response.json(out);
+          return Response.json(
+              new Answers.NodeHistory(id, from.toString(), to.toString(), minutes));
         });
   }
 
@@ -153,7 +148,7 @@ public final class ProcessorApi {
     Set<NodeRole> roles = Params.enums(r.query("role"), NodeRole.class, "role");
     String cluster = r.query("cluster");
     int limit = Params.limit(r.query("limit"));
-    List<Map<String, Object>> nodes = new ArrayList<>();
+    List<Answers.NodeHealth> nodes = new ArrayList<>();
     try (KeyValueIterator<String, NodeMemory> all =
         kv(StoreNames.NODE_HEALTH, NodeMemory.class).all()) {
       while (all.hasNext()) {
@@ -165,41 +160,35 @@ public final class ProcessorApi {
         }
       }
     }
-    List<String> missing = router.gather(r, "nodes", nodes, StoreNames.NODE_HEALTH);
-    nodes =
-        QueryRouter.distinct(
-            nodes,
-            n -> String.valueOf(((Map<?, ?>) n.get("node")).get("id")),
-            ProcessorApi::evaluatedAt);
-    nodes.sort(Comparator.comparing(n -> String.valueOf(((Map<?, ?>) n.get("node")).get("id"))));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("count", nodes.size());
-    out.put("complete", missing.isEmpty());
-    if (!missing.isEmpty()) {
-      out.put("unanswered", missing);
-    }
-    out.put("nodes", nodes.subList(0, Math.min(limit, nodes.size())));
-    return Response.json(out);
+    List<String> missing =
+        router.gather(r, "nodes", nodes, Answers.NodeHealth.class, StoreNames.NODE_HEALTH);
+    nodes = QueryRouter.distinct(nodes, n -> n.node().id(), n -> String.valueOf(n.evaluatedAt()));
+    nodes.sort(Comparator.comparing(n -> n.node().id()));
+    return Response.json(
+        new Answers.NodeList(
+            nodes.size(),
+            missing.isEmpty(),
+            missing,
+            nodes.subList(0, Math.min(limit, nodes.size()))));
   }
 
   private Response clusters(Request r) {
     Params.allowOnly(r, Set.of("scope"));
-    List<Map<String, Object>> clusters = new ArrayList<>();
+    List<Answers.ClusterHealth> clusters = new ArrayList<>();
     try (KeyValueIterator<String, ClusterMemory> all =
         kv(StoreNames.CLUSTER_HEALTH, ClusterMemory.class).all()) {
       while (all.hasNext()) {
         clusters.add(Views.cluster(all.next().value));
       }
     }
-    List<String> missing = router.gather(r, "clusters", clusters, StoreNames.CLUSTER_HEALTH);
+    List<String> missing =
+        router.gather(
+            r, "clusters", clusters, Answers.ClusterHealth.class, StoreNames.CLUSTER_HEALTH);
     clusters =
         QueryRouter.distinct(
-            clusters, c -> String.valueOf(c.get("cluster")), ProcessorApi::evaluatedAt);
-    clusters.sort(Comparator.comparing(c -> String.valueOf(c.get("cluster"))));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("complete", missing.isEmpty());
-    out.put("clusters", clusters);
-    return Response.json(out);
+            clusters, Answers.ClusterHealth::cluster, c -> String.valueOf(c.evaluatedAt()));
+    clusters.sort(Comparator.comparing(Answers.ClusterHealth::cluster));
+    return Response.json(new Answers.ClusterList(missing.isEmpty(), clusters));
   }
 
   private Response clusterHealth(Request r) {
@@ -245,7 +234,7 @@ public final class ProcessorApi {
           id,
           () -> {
             byte[] latest = kv(StoreNames.NODE_SNAPSHOTS, byte[].class).get(id);
-            List<Map<String, Object>> values = new ArrayList<>();
+            List<Answers.MetricValue> values = new ArrayList<>();
             if (latest != null) {
               values.addAll(values(MetricsView.decode(latest), canonical));
             }
@@ -258,48 +247,34 @@ public final class ProcessorApi {
                       + id
                       + "' (no snapshot since this instance started, or the node does not report it)");
             }
-            return Response.json(Map.of("metric", canonical, "values", values));
+            return Response.json(new Answers.MetricValues(canonical, null, values));
           });
     }
-    List<Map<String, Object>> values = new ArrayList<>();
+    List<Answers.MetricValue> values = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = kv(StoreNames.NODE_SNAPSHOTS, byte[].class).all()) {
       while (all.hasNext()) {
         values.addAll(values(MetricsView.decode(all.next().value), canonical));
       }
     }
     // the latest snapshots have no changelog: the node-health store of the same tasks stands in
-    List<String> missing = router.gather(r, "values", values, StoreNames.NODE_HEALTH);
-    values =
-        QueryRouter.distinct(
-            values, v -> v.get("node") + "|" + v.get("key"), v -> String.valueOf(v.get("at")));
-    values.sort(Comparator.comparing(v -> String.valueOf(v.get("node"))));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("metric", canonical);
-    out.put("complete", missing.isEmpty());
-    out.put("values", values);
-    return Response.json(out);
+    List<String> missing =
+        router.gather(r, "values", values, Answers.MetricValue.class, StoreNames.NODE_HEALTH);
+    values = QueryRouter.distinct(values, v -> v.node() + "|" + v.key(), Answers.MetricValue::at);
+    values.sort(Comparator.comparing(Answers.MetricValue::node));
+    return Response.json(new Answers.MetricValues(canonical, missing.isEmpty(), values));
   }
 
-  private static List<Map<String, Object>> values(MetricsView v, String canonical) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private static List<Answers.MetricValue> values(MetricsView v, String canonical) {
+    List<Answers.MetricValue> out = new ArrayList<>();
     boolean labelled = canonical.contains("{");
     for (Map.Entry<String, Double> e : v.metrics().entrySet()) {
       boolean match =
           labelled ? e.getKey().equals(canonical) : MetricKeys.name(e.getKey()).equals(canonical);
       if (match) {
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("node", v.nodeId());
-        value.put("key", e.getKey());
-        value.put("value", e.getValue());
-        value.put("at", v.at().toString());
-        out.add(value);
+        out.add(new Answers.MetricValue(v.nodeId(), e.getKey(), e.getValue(), v.at().toString()));
       }
     }
     return out;
-  }
-
-  private static String evaluatedAt(Map<String, Object> item) {
-    return String.valueOf(item.get("evaluatedAt"));
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> kv(String name, Class<V> type) {

@@ -1,6 +1,8 @@
 package dev.mesoshealth.processor.query;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.Request;
 import dev.mesoshealth.service.HttpApi.Response;
@@ -145,7 +147,7 @@ final class QueryRouter {
    * Adds the other instances' local results (the array {@code field} of their answers) to a list;
    * returns the instances that did not answer.
    */
-  List<String> gather(Request r, String field, List<Map<String, Object>> into, String store) {
+  <T> List<String> gather(Request r, String field, List<T> into, Class<T> type, String store) {
     List<String> missing = new ArrayList<>();
     if (!localUpToDate(store)) {
       missing.add(self.host() + ":" + self.port() + " (restoring)");
@@ -166,10 +168,11 @@ final class QueryRouter {
         if (!body.path("complete").asBoolean(true)) {
           missing.add(host.host() + ":" + host.port() + " (restoring)");
         }
+        // an instance of a newer version may write more: what this one does not know is left out
+        ObjectReader reader =
+            HttpApi.JSON.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         for (JsonNode item : body.path(field)) {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> map = HttpApi.JSON.convertValue(item, Map.class);
-          into.add(map);
+          into.add(reader.readValue(item));
         }
       } catch (IOException e) {
         missing.add(host.host() + ":" + host.port());
@@ -183,12 +186,10 @@ final class QueryRouter {
    * can appear twice in a gathered list: keep one per key, the freshest by {@code freshness} (an
    * ISO-8601 time, which sorts as text).
    */
-  static List<Map<String, Object>> distinct(
-      List<Map<String, Object>> items,
-      Function<Map<String, Object>, String> key,
-      Function<Map<String, Object>, String> freshness) {
-    Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
-    for (Map<String, Object> item : items) {
+  static <T> List<T> distinct(
+      List<T> items, Function<T, String> key, Function<T, String> freshness) {
+    Map<String, T> byKey = new LinkedHashMap<>();
+    for (T item : items) {
       byKey.merge(
           key.apply(item),
           item,
