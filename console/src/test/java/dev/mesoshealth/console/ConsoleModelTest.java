@@ -12,6 +12,7 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
+import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.testkit.SampleEvents;
 import java.time.Instant;
 import java.util.HashMap;
@@ -36,6 +37,12 @@ class ConsoleModelTest {
     return (List<Map<String, Object>>) view.get(field);
   }
 
+  /** A view as the page gets it: its JSON. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(Object view) {
+    return HttpApi.JSON.convertValue(view, Map.class);
+  }
+
   @Test
   void nodesCarryStateReasonsAndTheirAgentsAttributes() {
     model.health("S1", state("S1", HealthStatus.UNHEALTHY), T);
@@ -43,9 +50,9 @@ class ConsoleModelTest {
     model.inventory("S1", a, T);
     model.inventory("S2", SampleEvents.agentInventory("S2"), T); // no state yet: not shown
 
-    Map<String, Object> node = list(model.fullView(), "nodes").get(0);
+    Map<String, Object> node = list(json(model.fullView()), "nodes").get(0);
 
-    assertThat(list(model.fullView(), "nodes")).hasSize(1);
+    assertThat(list(json(model.fullView()), "nodes")).hasSize(1);
     assertThat(node).containsEntry("id", "S1").containsEntry("state", "UNHEALTHY");
     assertThat(node.get("attributes")).isEqualTo(new java.util.TreeMap<>(a.getAttributes()));
     assertThat(list(node, "reasons").get(0))
@@ -63,7 +70,7 @@ class ConsoleModelTest {
     model.health("S2", state("S2", HealthStatus.HEALTHY), T);
     model.inventory("S2", SampleEvents.agentInventory("S2"), T);
 
-    List<Map<String, Object>> nodes = list(model.fullView(), "nodes");
+    List<Map<String, Object>> nodes = list(json(model.fullView()), "nodes");
     Map<String, Object> s1 =
         nodes.stream().filter(n -> n.get("id").equals("S1")).findFirst().orElseThrow();
     assertThat(s1.get("maintenance"))
@@ -90,13 +97,13 @@ class ConsoleModelTest {
     model.health("S2", null, T.plusSeconds(6)); // forgotten (GONE, then tombstoned)
     model.health("cluster:prod", state("cluster:prod", HealthStatus.DEGRADED), T.plusSeconds(6));
 
-    Map<String, Object> delta = model.drainChanges();
+    Map<String, Object> delta = json(model.drainChanges());
     assertThat(list(delta, "nodes")).extracting(n -> n.get("state")).containsExactly("UNREACHABLE");
     assertThat(delta.get("removedNodes")).isEqualTo(List.of("S2"));
     assertThat(list(delta, "clusters")).extracting(c -> c.get("state")).containsExactly("DEGRADED");
     assertThat(delta.get("lastEventAt")).isEqualTo(T.plusSeconds(6).toString());
     assertThat(model.hasChanges()).isFalse();
-    assertThat(list(model.drainChanges(), "nodes")).isEmpty();
+    assertThat(list(json(model.drainChanges()), "nodes")).isEmpty();
 
     // a page that had the old full view and applies the delta has the new full view
     Map<String, Map<String, Object>> page = new LinkedHashMap<>();
@@ -104,7 +111,7 @@ class ConsoleModelTest {
     page.put("S2", Map.of("state", "HEALTHY"));
     list(delta, "nodes").forEach(n -> page.put((String) n.get("id"), n));
     ((List<?>) delta.get("removedNodes")).forEach(page::remove);
-    assertThat(page.values()).containsExactlyElementsOf(list(model.fullView(), "nodes"));
+    assertThat(page.values()).containsExactlyElementsOf(list(json(model.fullView()), "nodes"));
   }
 
   @Test
@@ -115,10 +122,10 @@ class ConsoleModelTest {
       model.transition(t, T.plusSeconds(i));
     }
 
-    assertThat(list(model.fullView(), "transitions"))
+    assertThat(list(json(model.fullView()), "transitions"))
         .extracting(t -> t.get("node"))
         .containsExactly("S4", "S3", "S2");
-    assertThat(list(model.drainChanges(), "transitions"))
+    assertThat(list(json(model.drainChanges()), "transitions"))
         .extracting(t -> t.get("node"))
         .containsExactly("S4", "S3", "S2", "S1", "S0");
   }
@@ -142,12 +149,12 @@ class ConsoleModelTest {
 
     model.snapshot(snap, T.plusSeconds(1));
 
-    Map<String, Object> m = list(model.drainChanges(), "nodes").get(0);
+    Map<String, Object> m = list(json(model.drainChanges()), "nodes").get(0);
     assertThat(m).containsEntry("elected", true);
     assertThat(m.get("gauges"))
         .isEqualTo(
             Map.of("mesos.registrar.state_store_ms.p99", 12.5, "mesos.stats.uptime_secs", 3600.0));
-    assertThat(model.nodeDetail("master:m1:5050").get("metrics"))
+    assertThat(json(model.nodeDetail("master:m1:5050")).get("metrics"))
         .isEqualTo(
             Map.of(
                 "mesos.registrar.state_store_ms.p99", 12.5,
@@ -155,7 +162,7 @@ class ConsoleModelTest {
                 "mesos.cluster.frameworks_active", 2.0));
     // the same values again change nothing on the page
     model.snapshot(snap, T.plusSeconds(2));
-    assertThat(list(model.drainChanges(), "nodes")).isEmpty();
+    assertThat(list(json(model.drainChanges()), "nodes")).isEmpty();
   }
 
   @Test
@@ -168,7 +175,7 @@ class ConsoleModelTest {
     model.snapshot(snap, T.plusSeconds(1));
 
     assertThat(model.hasChanges()).isFalse();
-    assertThat(model.nodeDetail("S1").get("metrics"))
+    assertThat(json(model.nodeDetail("S1")).get("metrics"))
         .isEqualTo(Map.of("mesos.slave.tasks_running", 7.0));
     assertThat(model.nodeDetail("nope")).isNull();
   }
@@ -182,7 +189,7 @@ class ConsoleModelTest {
       model.capacity("prod", t, T.plusSeconds(60L * (i + 1)));
     }
 
-    Map<String, Object> group = list(model.fullView(), "capacity").get(0);
+    Map<String, Object> group = list(json(model.fullView()), "capacity").get(0);
     assertThat(group).containsEntry("group", "prod");
     assertThat(list(group, "history")).hasSize(5);
     assertThat(list(group, "history").get(4).get("cpus")).isEqualTo(0.1 * 6);
@@ -198,10 +205,10 @@ class ConsoleModelTest {
 
     model.endpoint("/web|t2", null, T.plusSeconds(1));
 
-    Map<String, Object> delta = model.drainChanges();
+    Map<String, Object> delta = json(model.drainChanges());
     assertThat(delta.get("removedEndpoints")).isEqualTo(List.of("/web|t2"));
-    assertThat(list(model.fullView(), "endpoints")).hasSize(1);
-    assertThat(list(model.nodeDetail("S1"), "endpoints"))
+    assertThat(list(json(model.fullView()), "endpoints")).hasSize(1);
+    assertThat(list(json(model.nodeDetail("S1")), "endpoints"))
         .extracting(e -> e.get("taskId"), e -> e.get("status"))
         .containsExactly(org.assertj.core.groups.Tuple.tuple("t1", EndpointStatus.UP.name()));
   }

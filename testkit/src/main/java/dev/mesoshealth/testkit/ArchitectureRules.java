@@ -10,14 +10,17 @@ import com.tngtech.archunit.core.importer.ImportOption;
 /**
  * The layout rules every module keeps: its packages import each other without loops, and its pure
  * packages (the logic a unit test can drive without a broker, a socket or a JSON document) import
- * neither Kafka, nor an HTTP stack, nor Jackson.
+ * neither Kafka, nor an HTTP stack, nor Jackson's parsers and mappers (its annotations, which only
+ * say how a record is written, are allowed).
  */
 public final class ArchitectureRules {
   /** What a pure package may not use. */
   private static final String[] IO = {
     "org.apache.kafka..",
     "kafka..",
-    "com.fasterxml.jackson..",
+    "com.fasterxml.jackson.core..",
+    "com.fasterxml.jackson.databind..",
+    "com.fasterxml.jackson.dataformat..",
     "java.net.http..",
     "com.sun.net.httpserver..",
     "io.etcd..",

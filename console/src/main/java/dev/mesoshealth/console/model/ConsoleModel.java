@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * agent's attributes and roles, a master's key gauges), the latest transitions, capacity per group
  * with its recent history, and endpoints. Events go in; a full snapshot (for a browser that
  * connects) and the changes since the last drain (for browsers already connected) come out as
- * JSON-ready maps. Not thread-safe: the caller serialises access. Pure.
+ * {@link ConsoleViews} records. Not thread-safe: the caller serialises access. Pure.
  */
 public final class ConsoleModel {
   /** Gauges shown for masters on the masters panel (streamed: few masters). */
@@ -66,12 +66,12 @@ public final class ConsoleModel {
   private final int keepTransitions;
   private final int keepCapacityPoints;
 
-  private final Map<String, Map<String, Object>> clusters = new TreeMap<>();
+  private final Map<String, ConsoleViews.Cluster> clusters = new TreeMap<>();
   private final Map<String, HealthState> states = new HashMap<>();
   private final Map<String, AgentInventory> inventory = new HashMap<>();
   private final Map<String, Map<String, Double>> metrics = new HashMap<>();
   private final Map<String, Boolean> elected = new HashMap<>();
-  private final Deque<Map<String, Object>> transitions = new ArrayDeque<>();
+  private final Deque<ConsoleViews.Transition> transitions = new ArrayDeque<>();
   private final Map<String, CapacityTrend> capacity = new TreeMap<>();
   private final Map<String, Deque<Map<String, Object>>> capacityHistory = new HashMap<>();
   private final Map<String, EndpointHealth> endpoints = new TreeMap<>();
@@ -80,7 +80,7 @@ public final class ConsoleModel {
   // changes since the last drain
   private final Set<String> changedNodes = new LinkedHashSet<>();
   private final Set<String> changedClusters = new LinkedHashSet<>();
-  private final List<Map<String, Object>> newTransitions = new ArrayList<>();
+  private final List<ConsoleViews.Transition> newTransitions = new ArrayList<>();
   private final Set<String> changedCapacity = new LinkedHashSet<>();
   private final Set<String> changedEndpoints = new LinkedHashSet<>();
 
@@ -103,13 +103,14 @@ public final class ConsoleModel {
       if (s == null) {
         clusters.remove(name);
       } else {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", name);
-        c.put("state", s.getState().name());
-        c.put("since", str(s.getSince()));
-        c.put("reasons", reasons(s.getReasons()));
-        c.put("evaluatedAt", str(s.getEvaluatedAt()));
-        clusters.put(name, c);
+        clusters.put(
+            name,
+            new ConsoleViews.Cluster(
+                name,
+                s.getState().name(),
+                str(s.getSince()),
+                reasons(s.getReasons()),
+                str(s.getEvaluatedAt())));
       }
       changedClusters.add(name);
       return;
@@ -139,15 +140,16 @@ public final class ConsoleModel {
 
   public void transition(HealthTransition t, Instant receivedAt) {
     touch(receivedAt);
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("node", t.getNode().getId());
-    v.put("role", t.getNode().getRole().name());
-    v.put("hostname", t.getNode().getHostname());
-    v.put("cluster", t.getNode().getCluster());
-    v.put("from", t.getFrom().name());
-    v.put("to", t.getTo().name());
-    v.put("at", str(t.getAt()));
-    v.put("reasons", reasons(t.getReasons()));
+    ConsoleViews.Transition v =
+        new ConsoleViews.Transition(
+            t.getNode().getId(),
+            t.getNode().getRole().name(),
+            t.getNode().getHostname(),
+            t.getNode().getCluster(),
+            t.getFrom().name(),
+            t.getTo().name(),
+            str(t.getAt()),
+            reasons(t.getReasons()));
     transitions.addFirst(v);
     while (transitions.size() > keepTransitions) {
       transitions.removeLast();
@@ -221,23 +223,22 @@ public final class ConsoleModel {
   // ------------------------------------------------------------------ views out
 
   /** Everything, for a browser that has just connected. */
-  public Map<String, Object> fullView() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("clusters", new ArrayList<>(clusters.values()));
-    List<Map<String, Object>> nodes = new ArrayList<>();
+  public ConsoleViews.Full fullView() {
+    List<ConsoleViews.Node> nodes = new ArrayList<>();
     for (String id : new java.util.TreeSet<>(states.keySet())) {
       nodes.add(node(id));
     }
-    out.put("nodes", nodes);
-    out.put("transitions", new ArrayList<>(transitions));
-    List<Map<String, Object>> groups = new ArrayList<>();
+    List<ConsoleViews.Capacity> groups = new ArrayList<>();
     capacity.keySet().forEach(g -> groups.add(capacityView(g)));
-    out.put("capacity", groups);
-    List<Map<String, Object>> eps = new ArrayList<>();
+    List<ConsoleViews.Endpoint> eps = new ArrayList<>();
     endpoints.forEach((k, e) -> eps.add(endpointView(k, e)));
-    out.put("endpoints", eps);
-    out.put("lastEventAt", str(lastEventAt));
-    return out;
+    return new ConsoleViews.Full(
+        new ArrayList<>(clusters.values()),
+        nodes,
+        new ArrayList<>(transitions),
+        groups,
+        eps,
+        str(lastEventAt));
   }
 
   /** Whether anything changed since the last drain. */
@@ -253,9 +254,8 @@ public final class ConsoleModel {
    * What changed since the last drain, then forgets it: upserts by key, and the keys removed.
    * Applying every drained change, in order, to a full view gives the current full view.
    */
-  public Map<String, Object> drainChanges() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    List<Map<String, Object>> cs = new ArrayList<>();
+  public ConsoleViews.Changes drainChanges() {
+    List<ConsoleViews.Cluster> cs = new ArrayList<>();
     List<String> removedClusters = new ArrayList<>();
     for (String name : changedClusters) {
       if (clusters.containsKey(name)) {
@@ -264,7 +264,7 @@ public final class ConsoleModel {
         removedClusters.add(name);
       }
     }
-    List<Map<String, Object>> nodes = new ArrayList<>();
+    List<ConsoleViews.Node> nodes = new ArrayList<>();
     List<String> removedNodes = new ArrayList<>();
     for (String id : changedNodes) {
       if (states.containsKey(id)) {
@@ -273,9 +273,9 @@ public final class ConsoleModel {
         removedNodes.add(id);
       }
     }
-    List<Map<String, Object>> groups = new ArrayList<>();
+    List<ConsoleViews.Capacity> groups = new ArrayList<>();
     changedCapacity.forEach(g -> groups.add(capacityView(g)));
-    List<Map<String, Object>> eps = new ArrayList<>();
+    List<ConsoleViews.Endpoint> eps = new ArrayList<>();
     List<String> removedEndpoints = new ArrayList<>();
     for (String key : changedEndpoints) {
       EndpointHealth e = endpoints.get(key);
@@ -285,17 +285,19 @@ public final class ConsoleModel {
         eps.add(endpointView(key, e));
       }
     }
-    out.put("clusters", cs);
-    out.put("removedClusters", removedClusters);
-    out.put("nodes", nodes);
-    out.put("removedNodes", removedNodes);
-    List<Map<String, Object>> fresh = new ArrayList<>(newTransitions);
+    List<ConsoleViews.Transition> fresh = new ArrayList<>(newTransitions);
     java.util.Collections.reverse(fresh); // newest first, as in the full view
-    out.put("transitions", fresh);
-    out.put("capacity", groups);
-    out.put("endpoints", eps);
-    out.put("removedEndpoints", removedEndpoints);
-    out.put("lastEventAt", str(lastEventAt));
+    ConsoleViews.Changes out =
+        new ConsoleViews.Changes(
+            cs,
+            removedClusters,
+            nodes,
+            removedNodes,
+            fresh,
+            groups,
+            eps,
+            removedEndpoints,
+            str(lastEventAt));
     changedClusters.clear();
     changedNodes.clear();
     newTransitions.clear();
@@ -305,27 +307,26 @@ public final class ConsoleModel {
   }
 
   /** One node with its kept metrics and the endpoints on it (the detail view); null if unknown. */
-  public Map<String, Object> nodeDetail(String id) {
+  public ConsoleViews.NodeDetail nodeDetail(String id) {
     if (!states.containsKey(id)) {
       return null;
     }
-    Map<String, Object> out = node(id);
-    out.put("metrics", metrics.getOrDefault(id, Map.of()));
-    List<Map<String, Object>> eps = new ArrayList<>();
+    List<ConsoleViews.Endpoint> eps = new ArrayList<>();
     endpoints.forEach(
         (k, e) -> {
           if (id.equals(e.getAgentId())) {
             eps.add(endpointView(k, e));
           }
         });
-    out.put("endpoints", eps);
     AgentInventory a = inventory.get(id);
-    if (a != null) {
-      out.put(
-          "resources",
-          Map.of("total", EventJson.tree(a.getTotal()), "used", EventJson.tree(a.getUsed())));
-    }
-    return out;
+    return new ConsoleViews.NodeDetail(
+        node(id),
+        metrics.getOrDefault(id, Map.of()),
+        eps,
+        a == null
+            ? null
+            : new ConsoleViews.Resources(
+                EventJson.tree(a.getTotal()), EventJson.tree(a.getUsed())));
   }
 
   public Instant lastEventAt() {
@@ -336,39 +337,32 @@ public final class ConsoleModel {
     return states.size();
   }
 
-  private Map<String, Object> node(String id) {
+  private ConsoleViews.Node node(String id) {
     HealthState s = states.get(id);
     NodeRef n = s.getNode();
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("id", id);
-    v.put("cluster", n.getCluster());
-    v.put("role", n.getRole().name());
-    v.put("hostname", n.getHostname());
-    v.put("address", n.getAddress());
-    v.put("state", s.getState().name());
-    v.put("since", str(s.getSince()));
-    v.put("reasons", reasons(s.getReasons()));
-    v.put("lastSnapshotAt", str(s.getLastSnapshotAt()));
     AgentInventory a = inventory.get(id);
-    if (a != null) {
-      v.put("attributes", new TreeMap<>(a.getAttributes()));
-      v.put("roles", new ArrayList<>(new java.util.TreeSet<>(a.getReservedByRole().keySet())));
-      v.put("zone", a.getZone());
-      v.put("active", a.getActive());
-      v.put("drainState", a.getDrainState());
-      if (a.getMaintenanceMode() != null) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", a.getMaintenanceMode());
-        m.put("start", str(a.getMaintenanceStart()));
-        m.put("end", str(a.getMaintenanceEnd()));
-        v.put("maintenance", m);
-      }
-    }
-    if (n.getRole() == NodeRole.MASTER) {
-      v.put("elected", elected.getOrDefault(id, false));
-      v.put("gauges", gauges(metrics.getOrDefault(id, Map.of())));
-    }
-    return v;
+    boolean master = n.getRole() == NodeRole.MASTER;
+    return new ConsoleViews.Node(
+        id,
+        n.getCluster(),
+        n.getRole().name(),
+        n.getHostname(),
+        n.getAddress(),
+        s.getState().name(),
+        str(s.getSince()),
+        reasons(s.getReasons()),
+        str(s.getLastSnapshotAt()),
+        a == null ? null : new TreeMap<>(a.getAttributes()),
+        a == null ? null : new ArrayList<>(new java.util.TreeSet<>(a.getReservedByRole().keySet())),
+        a == null ? null : a.getZone(),
+        a == null ? null : a.getActive(),
+        a == null ? null : a.getDrainState(),
+        a == null || a.getMaintenanceMode() == null
+            ? null
+            : new ConsoleViews.Maintenance(
+                a.getMaintenanceMode(), str(a.getMaintenanceStart()), str(a.getMaintenanceEnd())),
+        master ? elected.getOrDefault(id, false) : null,
+        master ? gauges(metrics.getOrDefault(id, Map.of())) : null);
   }
 
   private static Map<String, Double> gauges(Map<String, Double> metrics) {
@@ -382,34 +376,39 @@ public final class ConsoleModel {
     return g;
   }
 
-  private Map<String, Object> capacityView(String groupId) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("group", groupId);
-    v.put("latest", EventJson.tree(capacity.get(groupId)));
-    v.put("history", new ArrayList<>(capacityHistory.getOrDefault(groupId, new ArrayDeque<>())));
-    return v;
+  private ConsoleViews.Capacity capacityView(String groupId) {
+    return new ConsoleViews.Capacity(
+        groupId,
+        EventJson.tree(capacity.get(groupId)),
+        new ArrayList<>(capacityHistory.getOrDefault(groupId, new ArrayDeque<>())));
   }
 
-  private static Map<String, Object> endpointView(String key, EndpointHealth e) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("key", key);
-    v.put("cluster", e.getCluster());
-    v.put("appId", e.getAppId());
-    v.put("taskId", e.getTaskId());
-    v.put("backend", e.getBackend());
-    v.put("host", e.getHost());
-    v.put("ip", e.getIp());
-    v.put("port", e.getPort());
-    v.put("agentId", e.getAgentId());
-    v.put("status", e.getStatus().name());
-    v.put("reasons", e.getReasons());
-    return v;
+  private static ConsoleViews.Endpoint endpointView(String key, EndpointHealth e) {
+    return new ConsoleViews.Endpoint(
+        key,
+        e.getCluster(),
+        e.getAppId(),
+        e.getTaskId(),
+        e.getBackend(),
+        e.getHost(),
+        e.getIp(),
+        e.getPort(),
+        e.getAgentId(),
+        e.getStatus().name(),
+        List.copyOf(e.getReasons()));
   }
 
-  private static List<Map<String, Object>> reasons(List<HealthReason> reasons) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  private static List<ConsoleViews.Reason> reasons(List<HealthReason> reasons) {
+    List<ConsoleViews.Reason> out = new ArrayList<>();
     for (HealthReason r : reasons) {
-      out.add(EventJson.tree(r));
+      out.add(
+          new ConsoleViews.Reason(
+              r.getRule(),
+              r.getSeverity().name(),
+              r.getMetric(),
+              r.getObserved(),
+              r.getThreshold(),
+              r.getMessage()));
     }
     return out;
   }

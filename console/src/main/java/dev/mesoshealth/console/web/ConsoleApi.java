@@ -2,6 +2,7 @@ package dev.mesoshealth.console.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mesoshealth.console.model.ConsoleModel;
+import dev.mesoshealth.console.model.ConsoleViews;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.ApiException;
 import dev.mesoshealth.service.HttpApi.Request;
@@ -74,7 +75,7 @@ public final class ConsoleApi {
 
   private Response node(Request r) {
     String id = id(r);
-    Map<String, Object> detail;
+    ConsoleViews.NodeDetail detail;
     synchronized (lock) {
       detail = model.nodeDetail(id);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.mesoshealth.console.model.ConsoleModel;
+import dev.mesoshealth.console.model.ConsoleViews;
 import dev.mesoshealth.service.AdminServer;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -159,13 +159,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
   }
 
   private byte[] feedEvent(boolean reachable) {
-    return event(
-        "feed",
-        Map.of(
-            "kafkaReachable",
-            reachable,
-            "lastHeardFromKafka",
-            lastHeardFromKafka.get().toString()));
+    return event("feed", new ConsoleViews.Feed(reachable, lastHeardFromKafka.get().toString()));
   }
 
   private void heartbeat() {
@@ -174,7 +168,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     }
   }
 
-  private static byte[] event(String name, Map<String, Object> data) {
+  private static byte[] event(String name, Object data) {
     try {
       return ("event: " + name + "\ndata: " + JSON.writeValueAsString(data) + "\n\n")
           .getBytes(StandardCharsets.UTF_8);
