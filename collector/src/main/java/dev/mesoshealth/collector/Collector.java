@@ -5,7 +5,6 @@ import dev.mesoshealth.collector.core.InventoryTracker;
 import dev.mesoshealth.collector.core.KeyBaseline;
 import dev.mesoshealth.collector.core.Leadership;
 import dev.mesoshealth.collector.core.MaintenanceParser;
-import dev.mesoshealth.collector.core.MarathonParser;
 import dev.mesoshealth.collector.core.OperatorEvents;
 import dev.mesoshealth.collector.core.PollResult;
 import dev.mesoshealth.collector.core.SlavesParser;
@@ -20,7 +19,6 @@ import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRef;
 import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.events.Outcome;
-import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +63,12 @@ public final class Collector implements AutoCloseable {
   private final Map<URI, String> masterVersions = new ConcurrentHashMap<>();
   private final Map<String, AgentTarget> agents = new ConcurrentHashMap<>();
   private final Set<String> failingAgents = ConcurrentHashMap.newKeySet();
-  private final AtomicReference<URI> leader = new AtomicReference<>();
-  private final AtomicReference<Leadership> leadership =
-      new AtomicReference<>(new Leadership(List.of()));
+  private final LeaderResolver leader;
   private final InventoryTracker agentInventory = new InventoryTracker();
   private final UnlistedAgents unlisted;
-  private final InventoryTracker taskInventory = new InventoryTracker();
   private final Outages outages = new Outages();
+  private final MarathonRound marathon;
+  private final MaintenanceReader maintenance;
   private final PollScheduler scheduler;
   private final ScheduledExecutorService rounds;
   private final AtomicInteger snapshotPollsInFlight = new AtomicInteger();
@@ -98,6 +94,9 @@ public final class Collector implements AutoCloseable {
     this.sink = sink;
     this.clock = clock;
     this.metrics = metrics;
+    this.leader = new LeaderResolver(config.cluster(), discovery, http, metrics);
+    this.marathon = new MarathonRound(config, http, sink, clock, metrics, outages);
+    this.maintenance = new MaintenanceReader(http, config.http().maxInventoryBytes(), outages);
     this.scheduler =
         new PollScheduler(
             config.pollInterval(), config.http().maxConcurrency(), this::pollAgent, metrics);
@@ -133,8 +132,8 @@ public final class Collector implements AutoCloseable {
       operatorStream =
           new OperatorStream(
               http,
-              this::resolveLeader,
-              this::redirectedTo,
+              leader::resolve,
+              leader::redirectedTo,
               config.pollInterval(),
               new OperatorStream.Listener() {
                 @Override
@@ -200,15 +199,6 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  /** A redirect to the leader: learn it, and return its base URI. */
-  private URI redirectedTo(String location) {
-    URI base = leader.get();
-    URI next = locationBase(base != null ? base : discovery.masters().get(0), location);
-    leader.set(next);
-    discovery.learned(next);
-    return next;
-  }
-
   private void guard(String what, java.util.function.Supplier<CompletableFuture<?>> round) {
     try {
       round.get().join();
@@ -235,7 +225,8 @@ public final class Collector implements AutoCloseable {
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).join();
     int tasks = config.mesos().marathon().isEmpty() ? 0 : marathonRound().join();
     sink.flush();
-    return new OnceReport(masters.polled, masters.answered, polls.size(), tasks, leadership.get());
+    return new OnceReport(
+        masters.polled, masters.answered, polls.size(), tasks, leader.leadership());
   }
 
   // ------------------------------------------------------------------ masters
@@ -281,7 +272,7 @@ public final class Collector implements AutoCloseable {
                   inOrder.add(hostPort(m));
                 }
               }
-              noteLeadership(new Leadership(inOrder), masters);
+              leader.note(new Leadership(inOrder), masters);
               if (answered.get() > 0) {
                 outages.up("masters", "masters answer again");
               } else {
@@ -307,29 +298,12 @@ public final class Collector implements AutoCloseable {
             });
   }
 
-  private void noteLeadership(Leadership now, List<URI> masters) {
-    Leadership before = leadership.getAndSet(now);
-    metrics.mastersElected.set(now.elected().size());
-    Optional<String> lead = now.leader();
-    if (lead.isPresent()) {
-      URI uri =
-          masters.stream().filter(m -> hostPort(m).equals(lead.get())).findFirst().orElseThrow();
-      URI previous = leader.getAndSet(uri);
-      if (previous != null && !previous.equals(uri)) {
-        metrics.leaderChanges.inc();
-        log.info("leader changed from {} to {}", hostPort(previous), lead.get());
-      }
-    }
-    if (!now.elected().equals(before.elected()) && (now.noLeader() || now.splitBrain())) {
-      log.warn("{}: {}", config.cluster(), now.describe());
-    }
-  }
-
   // ------------------------------------------------------------------ inventory
 
   CompletableFuture<?> inventoryRound() {
     lastInventoryRound = System.nanoTime();
-    return resolveLeader()
+    return leader
+        .resolve()
         .thenCompose(
             lead -> {
               if (lead.isEmpty()) {
@@ -340,7 +314,7 @@ public final class Collector implements AutoCloseable {
               Instant observedAt = clock.instant();
               CompletableFuture<MaintenanceParser.Schedule> schedule =
                   config.shard().pollsMasters()
-                      ? fetchMaintenance(lead.get())
+                      ? maintenance.read(lead.get())
                       : CompletableFuture.completedFuture(MaintenanceParser.NONE);
               return fetchSlaves(lead.get(), true)
                   .thenCombine(
@@ -349,86 +323,6 @@ public final class Collector implements AutoCloseable {
                         body.ifPresent(b -> applySlaves(b, observedAt, maintenance));
                         return null;
                       });
-            });
-  }
-
-  /**
-   * The leader's maintenance schedule and status; none when the master has no maintenance endpoints
-   * or they fail (the inventory goes on without them, and says so once).
-   */
-  private CompletableFuture<MaintenanceParser.Schedule> fetchMaintenance(URI lead) {
-    CompletableFuture<PollResult> schedule =
-        http.get(lead.resolve("/maintenance/schedule"), config.http().maxInventoryBytes());
-    CompletableFuture<PollResult> status =
-        http.get(lead.resolve("/maintenance/status"), config.http().maxInventoryBytes());
-    return schedule.thenCombine(
-        status,
-        (s, t) -> {
-          if (s instanceof PollResult.Response sr
-              && sr.status() == 200
-              && t instanceof PollResult.Response tr
-              && tr.status() == 200) {
-            try {
-              MaintenanceParser.Schedule parsed = MaintenanceParser.parse(sr.body(), tr.body());
-              outages.up("maintenance", "maintenance schedule readable again");
-              return parsed;
-            } catch (InvalidResponseException e) {
-              outages.down("maintenance", "/maintenance/schedule is invalid: " + e.getMessage());
-              return MaintenanceParser.NONE;
-            }
-          }
-          outages.down(
-              "maintenance",
-              "cannot read "
-                  + lead.resolve("/maintenance/schedule")
-                  + " and /maintenance/status: agents are judged without maintenance windows");
-          return MaintenanceParser.NONE;
-        });
-  }
-
-  /** Marks the agent with its machine's maintenance window, if it has one. */
-  private static AgentInventory withMaintenance(
-      AgentInventory a, MaintenanceParser.Schedule maintenance) {
-    String address = a.getAddress();
-    String ip =
-        address == null || address.indexOf(':') < 0
-            ? address
-            : address.substring(0, address.lastIndexOf(':'));
-    MaintenanceParser.Entry m = maintenance.lookup(a.getHostname(), ip);
-    a.setMaintenanceMode(m == null ? null : m.mode());
-    a.setMaintenanceStart(m == null ? null : m.start());
-    a.setMaintenanceEnd(m == null ? null : m.end());
-    return a;
-  }
-
-  /** The leader: from master/elected, else ZooKeeper, else any master's /master/redirect. */
-  private CompletableFuture<Optional<URI>> resolveLeader() {
-    Leadership l = leadership.get();
-    URI known = leader.get();
-    if (known != null && l.leader().isPresent()) {
-      return CompletableFuture.completedFuture(Optional.of(known));
-    }
-    Optional<URI> hint = discovery.leaderHint();
-    if (hint.isPresent()) {
-      return CompletableFuture.completedFuture(hint);
-    }
-    return redirect(discovery.masters(), 0);
-  }
-
-  private CompletableFuture<Optional<URI>> redirect(List<URI> masters, int i) {
-    if (i >= masters.size()) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    URI master = masters.get(i);
-    return http.get(master.resolve("/master/redirect"), 64 * 1024)
-        .thenCompose(
-            r -> {
-              if (r instanceof PollResult.Response resp && resp.location() != null) {
-                URI lead = locationBase(master, resp.location());
-                discovery.learned(lead);
-                return CompletableFuture.completedFuture(Optional.of(lead));
-              }
-              return redirect(masters, i + 1);
             });
   }
 
@@ -442,13 +336,11 @@ public final class Collector implements AutoCloseable {
               if (r instanceof PollResult.Response resp
                   && resp.location() != null
                   && followRedirect) {
-                URI next = locationBase(lead, resp.location());
+                URI next = leader.follow(lead, resp.location());
                 log.info(
                     "{} is not the leader; following its redirect to {}",
                     hostPort(lead),
                     hostPort(next));
-                leader.set(next);
-                discovery.learned(next);
                 return fetchSlaves(next, false);
               }
               String why =
@@ -485,7 +377,7 @@ public final class Collector implements AutoCloseable {
     for (AgentInventory a : parsed.agents()) {
       ids.add(a.getAgentId());
       if (config.shard().pollsMasters()) {
-        sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
+        sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
         URI url =
@@ -505,7 +397,7 @@ public final class Collector implements AutoCloseable {
         a.setVersion(known.version());
       }
       if (config.shard().pollsMasters()) {
-        sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
+        sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
         mine.put(
@@ -528,7 +420,7 @@ public final class Collector implements AutoCloseable {
     for (AgentInventory a : unlisted.update(parsed.agents(), recoveredIds, observedAt)) {
       ids.add(a.getAgentId());
       if (config.shard().pollsMasters()) {
-        sink.agent(a.getAgentId(), withMaintenance(a, maintenance));
+        sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       AgentTarget known = agents.get(a.getAgentId());
       if (known != null) {
@@ -610,42 +502,7 @@ public final class Collector implements AutoCloseable {
   // ------------------------------------------------------------------ Marathon
 
   CompletableFuture<Integer> marathonRound() {
-    return fetchMarathon(0, clock.instant());
-  }
-
-  private CompletableFuture<Integer> fetchMarathon(int i, Instant observedAt) {
-    List<URI> urls = config.mesos().marathon();
-    if (i >= urls.size()) {
-      metrics.inventoryFetches.labelValues("marathon", "failed").inc();
-      outages.down("marathon", "no Marathon answered " + urls);
-      return CompletableFuture.completedFuture(0);
-    }
-    URI url = urls.get(i).resolve("/v2/apps?embed=apps.tasks");
-    return http.get(url, config.http().maxInventoryBytes())
-        .thenCompose(
-            r -> {
-              if (!(r instanceof PollResult.Response resp) || resp.status() != 200) {
-                return fetchMarathon(i + 1, observedAt);
-              }
-              MarathonParser.ParsedTasks parsed;
-              try {
-                parsed = MarathonParser.parse(resp.body(), config.cluster(), observedAt);
-              } catch (InvalidResponseException e) {
-                log.warn("{} is invalid: {}", url, e.getMessage());
-                return fetchMarathon(i + 1, observedAt);
-              }
-              metrics.inventoryFetches.labelValues("marathon", "ok").inc();
-              outages.up("marathon", "Marathon answers again");
-              Set<String> ids = new HashSet<>();
-              for (TaskInventory t : parsed.tasks()) {
-                ids.add(t.getTaskId());
-                sink.task(t.getTaskId(), t);
-              }
-              for (String gone : taskInventory.update(ids)) {
-                sink.task(gone, null);
-              }
-              return CompletableFuture.completedFuture(parsed.tasks().size());
-            });
+    return marathon.run();
   }
 
   // ------------------------------------------------------------------ helpers
@@ -664,13 +521,6 @@ public final class Collector implements AutoCloseable {
     return uri.getHost() + ":" + port;
   }
 
-  /** Mesos redirects to "//host:port[/path]": keep the scheme of the master asked. */
-  private static URI locationBase(URI asked, String location) {
-    URI loc = asked.resolve(location);
-    return URI.create(
-        loc.getScheme() + "://" + loc.getHost() + (loc.getPort() > 0 ? ":" + loc.getPort() : ""));
-  }
-
   /** Agents this collector polls now. */
   public int agentsTracked() {
     return agents.size();
@@ -683,7 +533,7 @@ public final class Collector implements AutoCloseable {
 
   /** The elected masters in the latest round. */
   public Leadership leadership() {
-    return leadership.get();
+    return leader.leadership();
   }
 
   @Override
@@ -725,22 +575,5 @@ public final class Collector implements AutoCloseable {
             }
           }
         });
-  }
-
-  /** Logs a problem once when it starts and once when it ends, not at every poll. */
-  private static final class Outages {
-    private final Set<String> down = ConcurrentHashMap.newKeySet();
-
-    void down(String what, String message) {
-      if (down.add(what)) {
-        log.warn(message);
-      }
-    }
-
-    void up(String what, String message) {
-      if (down.remove(what)) {
-        log.info(message);
-      }
-    }
   }
 }
