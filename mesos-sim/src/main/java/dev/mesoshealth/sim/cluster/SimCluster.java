@@ -25,20 +25,6 @@ import java.util.function.Consumer;
  */
 public final class SimCluster {
   static final String MARATHON_ROLE = "*";
-  private static final List<String> APP_NAMES =
-      List.of(
-          "/web/frontend",
-          "/web/api",
-          "/payments/gateway",
-          "/search/indexer",
-          "/auth/sso",
-          "/shop/cart",
-          "/media/thumbnailer",
-          "/mobile/bff",
-          "/ads/bidder",
-          "/data/ingest",
-          "/ops/grafana",
-          "/ops/prometheus");
 
   final SimConfig config;
   private final Clock clock;
@@ -62,7 +48,7 @@ public final class SimCluster {
   double registrarP99Ms;
   long droppedPerSecond;
   long eventQueueBacklog;
-  private Ramp ramp;
+  Ramp ramp;
 
   /** How a newly elected leader's agents re-register (see {@link #recoverAgents}). */
   static final Duration DEFAULT_REREGISTER_WITHIN = Duration.ofSeconds(60);
@@ -72,19 +58,21 @@ public final class SimCluster {
 
   static final double DEFAULT_REREGISTER_SLOW_SHARE = 0.05;
 
-  private Duration reregisterWithin = DEFAULT_REREGISTER_WITHIN;
-  private double reregisterSlowShare = DEFAULT_REREGISTER_SLOW_SHARE;
-  private Duration reregisterTimeout = DEFAULT_REREGISTER_TIMEOUT;
+  Duration reregisterWithin = DEFAULT_REREGISTER_WITHIN;
+  double reregisterSlowShare = DEFAULT_REREGISTER_SLOW_SHARE;
+  Duration reregisterTimeout = DEFAULT_REREGISTER_TIMEOUT;
 
-  private Instant now;
+  Instant now;
   private long ticks;
   private long nextFaultId = 1;
   private long nextTaskSeq;
   private final List<FaultRecord> faultLog = new ArrayList<>();
-  private final Map<Long, Runnable> reverts = new LinkedHashMap<>();
+  final Map<Long, Runnable> reverts = new LinkedHashMap<>();
   private final List<Consumer<SimCluster>> topologyListeners = new ArrayList<>();
+  private final FaultApplier faultApplier = new FaultApplier(this);
+  private final MarathonSim marathon = new MarathonSim(this);
 
-  private record Ramp(double fromRatio, double toRatio, Instant start, Duration duration) {}
+  record Ramp(double fromRatio, double toRatio, Instant start, Duration duration) {}
 
   public SimCluster(SimConfig config, Clock clock) {
     this.config = config;
@@ -112,12 +100,12 @@ public final class SimCluster {
     int appCount =
         config.apps() > 0 ? config.apps() : Math.min(12, Math.max(3, config.agents() / 8));
     for (int i = 0; i < appCount && !agents.isEmpty(); i++) {
-      apps.add(newApp(i));
+      apps.add(marathon.newApp(i));
     }
     for (SimAgent agent : agents) {
       fillWithBatchTasks(agent);
     }
-    placeMarathonTasks();
+    marathon.placeMarathonTasks();
   }
 
   // ---------------------------------------------------------------- queries
@@ -318,7 +306,7 @@ public final class SimCluster {
     void close();
   }
 
-  private final List<OperatorSubscriber> operatorSubscribers = new ArrayList<>();
+  final List<OperatorSubscriber> operatorSubscribers = new ArrayList<>();
 
   /**
    * Subscribes to the leader's events (POST /api/v1 SUBSCRIBE) and returns the SUBSCRIBED event,
@@ -337,11 +325,11 @@ public final class SimCluster {
     return operatorSubscribers.size();
   }
 
-  private void operatorEvent(String json) {
+  void operatorEvent(String json) {
     operatorSubscribers.removeIf(s -> !s.send(json));
   }
 
-  private void agentAdded(SimAgent a) {
+  void agentAdded(SimAgent a) {
     if (!operatorSubscribers.isEmpty()) {
       operatorEvent(MesosJson.operatorAgentAdded(this, a));
     }
@@ -359,7 +347,7 @@ public final class SimCluster {
     }
   }
 
-  private void closeOperatorStreams() {
+  void closeOperatorStreams() {
     operatorSubscribers.forEach(OperatorSubscriber::close);
     operatorSubscribers.clear();
   }
@@ -390,7 +378,7 @@ public final class SimCluster {
       }
     }
     stepRamp();
-    replaceMissingMarathonTasks();
+    marathon.replaceMissingMarathonTasks();
     SimMaster lead = leader < 0 ? null : masters.get(leader);
     if (lead != null) {
       lead.add(Counter.DROPPED_MESSAGES, droppedPerSecond);
@@ -504,13 +492,13 @@ public final class SimCluster {
     leaderCount(Counter.VALID_STATUS_UPDATES, 2);
   }
 
-  private void fillWithBatchTasks(SimAgent agent) {
+  void fillWithBatchTasks(SimAgent agent) {
     for (int i = 0; i < 64; i++) {
       launchBatchTask(agent);
     }
   }
 
-  private void leaderCount(Counter counter, long n) {
+  void leaderCount(Counter counter, long n) {
     if (leader >= 0) {
       masters.get(leader).add(counter, n);
     }
@@ -577,7 +565,7 @@ public final class SimCluster {
     }
   }
 
-  private void endRamp() {
+  void endRamp() {
     ramp = null;
     for (SimAgent a : agents) {
       int before = a.tasks.size();
@@ -589,117 +577,6 @@ public final class SimCluster {
   }
 
   // ---------------------------------------------------------------- Marathon
-
-  private MarathonApp newApp(int i) {
-    String id =
-        i < APP_NAMES.size()
-            ? APP_NAMES.get(i)
-            : "/team-" + (i / APP_NAMES.size()) + APP_NAMES.get(i % APP_NAMES.size());
-    int instances = 2 + rng.nextInt(4);
-    double cpus = new double[] {0.25, 0.5, 1}[rng.nextInt(3)];
-    double mem = 256 * (1 + rng.nextInt(8));
-    List<Integer> servicePorts =
-        rng.nextInt(4) == 0 ? List.of(10000 + 2 * i, 10001 + 2 * i) : List.of(10000 + 2 * i);
-    boolean checks = rng.nextInt(5) != 0;
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(
-        "HAPROXY_GROUP", id.startsWith("/web") || id.startsWith("/shop") ? "external" : "internal");
-    labels.put("HAPROXY_0_MODE", "http");
-    return new MarathonApp(
-        id,
-        instances,
-        cpus,
-        mem,
-        0,
-        servicePorts,
-        checks,
-        labels,
-        now.minusSeconds(86_400 + rng.nextInt(86_400)).toString());
-  }
-
-  private void placeMarathonTasks() {
-    for (MarathonApp app : apps) {
-      for (int n = 0; n < app.instances; n++) {
-        launchMarathonTask(app);
-      }
-    }
-  }
-
-  private void replaceMissingMarathonTasks() {
-    Map<MarathonApp, Integer> live = new java.util.HashMap<>();
-    for (SimAgent a : agents) {
-      if (a.removed) {
-        continue;
-      }
-      for (SimTask t : a.tasks) {
-        if (t.app != null) {
-          live.merge(t.app, 1, Integer::sum);
-        }
-      }
-    }
-    for (MarathonApp app : apps) {
-      for (int n = live.getOrDefault(app, 0); n < app.instances; n++) {
-        launchMarathonTask(app);
-      }
-    }
-  }
-
-  private void launchMarathonTask(MarathonApp app) {
-    List<SimAgent> candidates = new ArrayList<>();
-    for (SimAgent a : agents) {
-      if (a.active()
-          && !a.deactivated
-          && !a.faults.down
-          && a.fits(app.cpus, app.memMb, app.diskMb)) {
-        candidates.add(a);
-      }
-    }
-    if (candidates.isEmpty()) {
-      return;
-    }
-    SimAgent agent = candidates.get(rng.nextInt(candidates.size()));
-    List<Integer> ports = new ArrayList<>();
-    for (int p = 0; p < app.servicePorts.size(); p++) {
-      ports.add(freePort(agent, ports));
-    }
-    SimTask task =
-        new SimTask(
-            app.taskPrefix() + "." + uuid(rng),
-            marathonFrameworkId,
-            app,
-            app.cpus,
-            app.memMb,
-            app.diskMb,
-            ports,
-            now,
-            false);
-    if (app.healthChecks) {
-      task.firstSuccess = now;
-      task.lastSuccess = now;
-    }
-    agent.tasks.add(task);
-    agent.fetchesSucceeded++;
-    if (!operatorSubscribers.isEmpty()) {
-      operatorEvent(MesosJson.operatorTaskAdded(agent, task));
-      operatorEvent(MesosJson.operatorTaskUpdated(agent, task, "TASK_RUNNING", now));
-    }
-  }
-
-  private static int freePort(SimAgent agent, List<Integer> taken) {
-    for (int port = 31000; port <= 32000; port++) {
-      boolean used = taken.contains(port);
-      for (SimTask t : agent.tasks) {
-        if (t.ports.contains(port)) {
-          used = true;
-          break;
-        }
-      }
-      if (!used) {
-        return port;
-      }
-    }
-    return 31000;
-  }
 
   /** Marathon's view: every task of every app on an agent still in the cluster. */
   synchronized List<Map.Entry<SimAgent, SimTask>> marathonTasks() {
@@ -720,7 +597,7 @@ public final class SimCluster {
 
   // ---------------------------------------------------------------- agents
 
-  private SimAgent newAgent(int index) {
+  SimAgent newAgent(int index) {
     SplittableRandom agentRng = rng.split();
     AgentShape shape = AgentShape.pick(agentRng);
     int rack = 1 + index / 40;
@@ -754,7 +631,7 @@ public final class SimCluster {
   public synchronized FaultRecord inject(FaultSpec spec) {
     long id = nextFaultId++;
     List<String> nodes = new ArrayList<>();
-    String detail = apply(spec, nodes, id);
+    String detail = faultApplier.apply(spec, nodes, id);
     Duration d = spec.duration();
     boolean lasting = d != null && !d.isZero() && !d.isNegative();
     boolean instant = !reverts.containsKey(id);
@@ -811,181 +688,6 @@ public final class SimCluster {
     }
   }
 
-  /** Applies a fault, records the nodes hit, registers its revert, returns a detail line. */
-  private String apply(FaultSpec spec, List<String> nodes, long id) {
-    FaultKind kind = spec.kind();
-    switch (kind.scope()) {
-      case NODE -> {
-        List<NodeFaults> hit = new ArrayList<>();
-        for (Object node : nodeTargets(spec.target())) {
-          if (node instanceof SimAgent a) {
-            hit.add(a.faults);
-            nodes.add(a.id);
-            if (kind == FaultKind.DOWN) {
-              a.downSince = now;
-            }
-          } else if (node instanceof SimMaster m) {
-            hit.add(m.faults);
-            nodes.add(m.hostPort());
-          } else {
-            hit.add(marathonFaults);
-            nodes.add("marathon");
-          }
-        }
-        return applyNodeFault(spec, hit, nodes, id);
-      }
-      case AGENT -> {
-        List<SimAgent> targets = agentTargets(spec.target());
-        for (SimAgent a : targets) {
-          nodes.add(a.id);
-        }
-        return applyAgentFault(spec, targets, id);
-      }
-      case MASTER -> {
-        SimMaster m = masterTarget(spec.target());
-        nodes.add(m.hostPort());
-        m.startedAt = now;
-        if (isElected(m)) {
-          failover(m.index);
-          return "master " + m.hostname + " restarted; leader is now " + leaderName();
-        }
-        return "master " + m.hostname + " restarted";
-      }
-      case APP -> {
-        return applyAppFault(spec, nodes, id);
-      }
-      case CLUSTER -> {
-        return applyClusterFault(spec, nodes, id);
-      }
-      default -> throw new IllegalArgumentException("unknown fault scope " + kind.scope());
-    }
-  }
-
-  private String applyNodeFault(FaultSpec spec, List<NodeFaults> hit, List<String> nodes, long id) {
-    FaultKind kind = spec.kind();
-    for (NodeFaults f : hit) {
-      switch (kind) {
-        case DOWN -> f.down = true;
-        case SLOW -> f.delayMs = spec.longParam("delayMs", 5000);
-        case HUNG -> f.hung = true;
-        case HTTP_ERROR -> f.httpStatus = (int) spec.longParam("status", 500);
-        case MALFORMED_JSON -> f.malformed = true;
-        case PARTIAL_SNAPSHOT -> f.partial = true;
-        default -> throw new IllegalStateException(kind + " is not a node fault");
-      }
-    }
-    String failoverDetail = "";
-    if (kind == FaultKind.DOWN) {
-      for (SimMaster m : masters) {
-        if (m.faults.down && isElected(m)) {
-          failover(m.index);
-          failoverDetail = "; leader is now " + leaderName();
-        }
-      }
-    }
-    reverts.put(
-        id,
-        () -> {
-          for (NodeFaults f : hit) {
-            switch (kind) {
-              case DOWN -> f.down = false;
-              case SLOW -> f.delayMs = 0;
-              case HUNG -> f.hung = false;
-              case HTTP_ERROR -> f.httpStatus = 0;
-              case MALFORMED_JSON -> f.malformed = false;
-              case PARTIAL_SNAPSHOT -> f.partial = false;
-              default -> {}
-            }
-          }
-          if (kind == FaultKind.DOWN) {
-            for (SimAgent a : agents) {
-              if (!a.faults.down && !a.partitioned && a.downSince != null) {
-                reachableAgain(a);
-              }
-            }
-            if (leader < 0 && !noLeaderFaultActive()) {
-              elect(firstAvailableMaster(-1));
-            }
-          }
-        });
-    return kind.description() + " on " + String.join(", ", abbreviate(nodes)) + failoverDetail;
-  }
-
-  private String applyAgentFault(FaultSpec spec, List<SimAgent> targets, long id) {
-    FaultKind kind = spec.kind();
-    for (SimAgent a : targets) {
-      switch (kind) {
-        case AGENT_DISCONNECTED -> a.registered = false;
-        case AGENT_DRAINING -> {
-          a.deactivated = true;
-          a.draining = true;
-        }
-        case AGENT_REMOVED -> removeAgent(a);
-        case AGENT_PARTITIONED -> {
-          a.partitioned = true;
-          a.partitionAnswers = spec.boolParam("agentAnswers", true);
-          if (a.downSince == null) {
-            a.downSince = now;
-          }
-        }
-        case AGENT_RESTART -> a.restart(now);
-        case RECOVERY_ERRORS -> a.recoveryErrors = spec.longParam("count", 3);
-        case TASK_FAILURES -> {
-          long failed = spec.longParam("failed", 8);
-          long lost = spec.longParam("lost", 3);
-          a.tasksFailed += failed;
-          a.tasksLost += lost;
-          a.statusUpdates += 2 * (failed + lost);
-          leaderCount(Counter.TASKS_FAILED, failed);
-          leaderCount(Counter.TASKS_LOST, lost);
-        }
-        case LAUNCH_ERRORS -> a.launchErrorsPerSecond = (int) spec.longParam("perSecond", 1);
-        case HOST_PRESSURE -> a.pressure = true;
-        default -> throw new IllegalStateException(kind + " is not an agent fault");
-      }
-    }
-    if (kind == FaultKind.AGENT_RESTART || kind == FaultKind.TASK_FAILURES) {
-      return kind.description() + " on " + String.join(", ", abbreviate(ids(targets)));
-    }
-    reverts.put(
-        id,
-        () -> {
-          for (SimAgent a : targets) {
-            switch (kind) {
-              case AGENT_DISCONNECTED -> {
-                a.registered = true;
-                a.reregisteredAt = now;
-                leaderCount(Counter.SLAVE_REREGISTRATIONS, 1);
-                agentAdded(a);
-              }
-              case AGENT_DRAINING -> {
-                a.deactivated = false;
-                a.draining = false;
-              }
-              case AGENT_PARTITIONED -> {
-                a.partitioned = false;
-                a.partitionAnswers = true;
-                if (!a.faults.down && a.downSince != null) {
-                  reachableAgain(a);
-                }
-              }
-              case AGENT_REMOVED -> {
-                a.removed = false;
-                a.registeredAt = now;
-                a.restart(now);
-                leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
-                agentAdded(a);
-              }
-              case RECOVERY_ERRORS -> a.recoveryErrors = 0;
-              case LAUNCH_ERRORS -> a.launchErrorsPerSecond = 0;
-              case HOST_PRESSURE -> a.pressure = false;
-              default -> {}
-            }
-          }
-        });
-    return kind.description() + " on " + String.join(", ", abbreviate(ids(targets)));
-  }
-
   /**
    * What a Mesos 1.1+ master does when an agent's pings fail for agent_ping_timeout x
    * max_agent_ping_timeouts: it marks the agent unreachable (no longer in /master/slaves), its
@@ -1006,7 +708,7 @@ public final class SimCluster {
   }
 
   /** The master hears the agent again; an unreachable one re-registers with its tasks. */
-  private void reachableAgain(SimAgent a) {
+  void reachableAgain(SimAgent a) {
     a.downSince = null;
     if (a.unreachable) {
       a.unreachable = false;
@@ -1022,7 +724,7 @@ public final class SimCluster {
     }
   }
 
-  private void removeAgent(SimAgent a) {
+  void removeAgent(SimAgent a) {
     a.removed = true;
     agentRemoved(a);
     for (SimTask t : a.tasks) {
@@ -1037,134 +739,16 @@ public final class SimCluster {
     leaderCount(Counter.SLAVE_REMOVALS, 1);
   }
 
-  private String applyAppFault(FaultSpec spec, List<String> nodes, long id) {
-    if (spec.kind() != FaultKind.HEALTH_CHECK_FAILING) {
-      throw new IllegalStateException(spec.kind() + " is not an app fault");
-    }
-    MarathonApp app = appTarget(spec.target());
-    nodes.add(app.id);
-    app.healthFailing = true;
-    reverts.put(id, () -> app.healthFailing = false);
-    return "health checks of " + app.id + " failing";
-  }
-
-  private String applyClusterFault(FaultSpec spec, List<String> nodes, long id) {
-    switch (spec.kind()) {
-      case AGENT_ADDED -> {
-        SimAgent a = newAgent(agents.size());
-        agents.add(a);
-        fillWithBatchTasks(a);
-        leaderCount(Counter.SLAVE_REGISTRATIONS, 1);
-        agentAdded(a);
-        nodes.add(a.id);
-        reverts.put(id, () -> removeAgent(a));
-        return "agent " + a.id + " (" + a.hostname + ") added at " + a.ip;
-      }
-      case MASTER_FAILOVER -> {
-        String before = leaderName();
-        nodes.add(before);
-        reregisterWithin =
-            Duration.ofSeconds(
-                spec.longParam("reregisterWithinSeconds", DEFAULT_REREGISTER_WITHIN.toSeconds()));
-        reregisterTimeout =
-            Duration.ofSeconds(
-                spec.longParam("reregisterTimeoutSeconds", DEFAULT_REREGISTER_TIMEOUT.toSeconds()));
-        reregisterSlowShare = spec.doubleParam("slowShare", DEFAULT_REREGISTER_SLOW_SHARE);
-        failover(leader < 0 ? -1 : leader);
-        return "leader " + before + " stepped down; leader is now " + leaderName();
-      }
-      case NO_LEADER -> {
-        nodes.add(leaderName());
-        closeOperatorStreams();
-        leader = -1;
-        secondLeader = -1;
-        reverts.put(
-            id,
-            () -> {
-              if (leader < 0) {
-                elect(firstAvailableMaster(-1));
-              }
-            });
-        return "no master elected";
-      }
-      case TWO_LEADERS -> {
-        int second = firstAvailableMaster(leader);
-        if (second < 0 || leader < 0) {
-          throw new IllegalArgumentException("two leaders need two masters and a leader");
-        }
-        secondLeader = second;
-        masters.get(second).resetCounters();
-        nodes.add(masters.get(leader).hostPort());
-        nodes.add(masters.get(second).hostPort());
-        reverts.put(id, () -> secondLeader = -1);
-        return masters.get(second).hostname + " also claims leadership";
-      }
-      case REGISTRAR_LATENCY -> {
-        registrarP99Ms = spec.doubleParam("p99Ms", 2500);
-        nodes.add(leaderName());
-        reverts.put(id, () -> registrarP99Ms = 0);
-        return "registrar p99 " + registrarP99Ms + " ms";
-      }
-      case DROPPED_MESSAGES -> {
-        droppedPerSecond = spec.longParam("perSecond", 5);
-        nodes.add(leaderName());
-        reverts.put(id, () -> droppedPerSecond = 0);
-        return "leader drops " + droppedPerSecond + " messages/s";
-      }
-      case EVENT_QUEUE_BACKLOG -> {
-        eventQueueBacklog = spec.longParam("messages", 5000);
-        nodes.add(leaderName());
-        reverts.put(id, () -> eventQueueBacklog = 0);
-        return "event queue backlog " + eventQueueBacklog;
-      }
-      case FRAMEWORK_DISCONNECTED -> {
-        marathonConnected = false;
-        nodes.add("marathon");
-        reverts.put(id, () -> marathonConnected = true);
-        return "Marathon disconnected";
-      }
-      case CAPACITY_RAMP -> {
-        Duration d =
-            spec.duration() == null || spec.duration().isZero()
-                ? Duration.ofMinutes(10)
-                : spec.duration();
-        double to = spec.doubleParam("targetRatio", 0.97);
-        // the climb may be shorter than the fault: the allocation then holds at the target
-        Duration climb =
-            Duration.ofSeconds(
-                Math.min(spec.longParam("rampSeconds", d.toSeconds()), d.toSeconds()));
-        ramp = new Ramp(cpuUsedRatio(), to, now, climb);
-        nodes.add("cluster:" + config.cluster());
-        reverts.put(id, this::endRamp);
-        return String.format(
-            "CPU allocation ramps from %.2f to %.2f over %s, held until %s",
-            ramp.fromRatio, to, climb, d);
-      }
-      case MARATHON_FAILOVER -> {
-        Duration blank =
-            spec.duration() == null || spec.duration().isZero()
-                ? Duration.ofSeconds(30)
-                : spec.duration();
-        for (Map.Entry<SimAgent, SimTask> e : marathonTasks()) {
-          e.getValue().healthBlankUntil = now.plus(blank);
-        }
-        nodes.add("marathon");
-        return "Marathon failed over; health results blank for " + blank;
-      }
-      default -> throw new IllegalStateException(spec.kind() + " is not a cluster fault");
-    }
-  }
-
-  private boolean noLeaderFaultActive() {
+  boolean noLeaderFaultActive() {
     return faultLog.stream().anyMatch(r -> r.active() && r.kind() == FaultKind.NO_LEADER);
   }
 
-  private String leaderName() {
+  String leaderName() {
     return leader < 0 ? "none" : masters.get(leader).hostPort();
   }
 
   /** The current leader (if any) steps down and restarts; the next available master leads. */
-  private void failover(int from) {
+  void failover(int from) {
     if (from >= 0) {
       masters.get(from).startedAt = now; // a Mesos master that loses leadership exits and restarts
     }
@@ -1174,7 +758,7 @@ public final class SimCluster {
     elect(firstAvailableMaster(from));
   }
 
-  private void elect(int index) {
+  void elect(int index) {
     closeOperatorStreams(); // a master that loses the leadership exits: its streams end
     leader = index;
     if (index >= 0) {
@@ -1231,7 +815,7 @@ public final class SimCluster {
   }
 
   /** The first master after {@code after} (cyclically) that is up; -1 when none is. */
-  private int firstAvailableMaster(int after) {
+  int firstAvailableMaster(int after) {
     for (int step = 1; step <= masters.size(); step++) {
       int i = Math.floorMod(after + step, masters.size());
       if (i != after && !masters.get(i).faults.down) {
@@ -1239,94 +823,6 @@ public final class SimCluster {
       }
     }
     return -1;
-  }
-
-  private List<Object> nodeTargets(String target) {
-    if (target == null) {
-      throw new IllegalArgumentException("this fault needs a target");
-    }
-    if (target.equals("marathon")) {
-      return List.of("marathon");
-    }
-    if (target.equals("leader")
-        || target.equals("random-master")
-        || target.equals("random-follower")) {
-      return List.of(masterTarget(target));
-    }
-    for (SimMaster m : masters) {
-      if (m.hostPort().equals(target) || m.hostname.equals(target) || m.id.equals(target)) {
-        return List.of(m);
-      }
-    }
-    return new ArrayList<>(agentTargets(target));
-  }
-
-  private List<SimAgent> agentTargets(String target) {
-    List<SimAgent> live = new ArrayList<>();
-    for (SimAgent a : agents) {
-      if (!a.removed) {
-        live.add(a);
-      }
-    }
-    if ("all-agents".equals(target)) {
-      return live;
-    }
-    if (target == null || target.equals("random-agent")) {
-      if (live.isEmpty()) {
-        throw new IllegalArgumentException("no agent to pick");
-      }
-      return List.of(live.get(rng.nextInt(live.size())));
-    }
-    return List.of(
-        agent(target)
-            .filter(a -> !a.removed)
-            .orElseThrow(
-                () -> new IllegalArgumentException("no agent or master '" + target + "'")));
-  }
-
-  private SimMaster masterTarget(String target) {
-    if (target == null || target.equals("leader")) {
-      if (leader < 0) {
-        throw new IllegalArgumentException("no elected master");
-      }
-      return masters.get(leader);
-    }
-    if (target.equals("random-master")) {
-      return masters.get(rng.nextInt(masters.size()));
-    }
-    if (target.equals("random-follower")) {
-      List<SimMaster> followers = masters.stream().filter(m -> !isElected(m)).toList();
-      if (followers.isEmpty()) {
-        throw new IllegalArgumentException("no follower master");
-      }
-      return followers.get(rng.nextInt(followers.size()));
-    }
-    return masters.stream()
-        .filter(
-            m -> m.hostPort().equals(target) || m.hostname.equals(target) || m.id.equals(target))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no master '" + target + "'"));
-  }
-
-  private MarathonApp appTarget(String target) {
-    if (apps.isEmpty()) {
-      throw new IllegalArgumentException("no Marathon apps");
-    }
-    if (target == null || target.equals("random-app")) {
-      return apps.get(rng.nextInt(apps.size()));
-    }
-    return apps.stream()
-        .filter(a -> a.id.equals(target) || a.id.equals("/" + target))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no app '" + target + "'"));
-  }
-
-  private static List<String> ids(List<SimAgent> agents) {
-    return agents.stream().map(a -> a.id).toList();
-  }
-
-  private static List<String> abbreviate(List<String> nodes) {
-    return nodes.size() <= 5 ? nodes : List.of(nodes.get(0), "... " + nodes.size() + " nodes");
   }
 
   static String uuid(SplittableRandom rng) {
