@@ -192,9 +192,11 @@ class FailoverReregistrationIT {
                       null,
                       null,
                       Map.of(
-                          "reregisterWithinSeconds", "60",
+                          // three poll intervals to re-register in: long enough for every
+                          // agent to be polled while recovering, short enough for the build
+                          "reregisterWithinSeconds", "30",
                           "slowShare", "0",
-                          "reregisterTimeoutSeconds", "70")));
+                          "reregisterTimeoutSeconds", "40")));
 
           await("agents re-registering, HEALTHY and saying so")
               .atMost(Duration.ofSeconds(30))
