@@ -83,7 +83,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * taken by another process before the broker binds it: the start is then tried again on other
    * ports, three times in all.
    */
-  static EmbeddedKafkaBroker startTemporary(Map<String, String> overrides, IntSupplier ports) {
+  public static EmbeddedKafkaBroker startTemporary(
+      Map<String, String> overrides, IntSupplier ports) {
     for (int attempt = 1; ; attempt++) {
       Path dir;
       try {

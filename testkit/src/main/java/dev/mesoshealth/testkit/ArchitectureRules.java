@@ -3,9 +3,11 @@ package dev.mesoshealth.testkit;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.Path;
 
 /**
  * The layout rules every module keeps: its packages import each other without loops, and its pure
@@ -31,11 +33,12 @@ public final class ArchitectureRules {
 
   private ArchitectureRules() {}
 
-  /** The module's production classes under {@code basePackage}. */
+  /** The module's production classes under {@code basePackage} (its target/classes alone). */
   public static JavaClasses productionClasses(String basePackage) {
     return new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages(basePackage);
+        .importPath(Path.of("target", "classes"))
+        .that(JavaClass.Predicates.resideInAPackage(basePackage + ".."));
   }
 
   /** Fails if the packages directly below {@code basePackage} import each other in a loop. */

@@ -1,7 +1,8 @@
-package dev.mesoshealth.broker;
+package dev.mesoshealth.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
