@@ -165,6 +165,37 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void thePrometheusConfigurationAndAlertRulesPassPromtoolAndTheirOwnTests() throws Exception {
+    java.nio.file.Path promtool =
+        dev.mesoshealth.testkit.Prerequisites.executable("prometheus", "/usr/bin/promtool");
+    java.nio.file.Path dir = ROOT.resolve("deploy/prometheus");
+    for (List<String> args :
+        List.of(
+            List.of("check", "config", "--syntax-only", "prometheus.yml"),
+            List.of("check", "rules", "alerts.yml"),
+            List.of("test", "rules", "alerts.test.yml"))) {
+      List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
+      command.addAll(args);
+      Process p =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("promtool %s:%n%s", args, out).isZero();
+    }
+    // every series the rules use is one the processor exports
+    String rules = Files.readString(dir.resolve("alerts.yml"));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("mesos_health_[a-z_]+").matcher(rules);
+    String exported =
+        Files.readString(
+            ROOT.resolve(
+                "processor/src/main/java/dev/mesoshealth/processor/query/HealthSeries.java"));
+    while (m.find()) {
+      assertThat(exported).as("a rule uses %s", m.group()).contains("\"" + m.group() + "\"");
+    }
+  }
+
+  @Test
   void theHaproxyConfigurationIsValidAndHasABackendForEverySimulatedApp() throws Exception {
     java.nio.file.Path cfg = ROOT.resolve("deploy/haproxy/haproxy.cfg");
     java.nio.file.Path haproxy =

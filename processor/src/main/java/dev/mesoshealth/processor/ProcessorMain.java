@@ -1,5 +1,6 @@
 package dev.mesoshealth.processor;
 
+import dev.mesoshealth.processor.query.HealthSeries;
 import dev.mesoshealth.processor.query.ProcessorApi;
 import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.schemas.topics.TopicCreator;
@@ -75,6 +76,7 @@ public final class ProcessorMain implements AutoCloseable {
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.setStateListener((now, before) -> log.info("processor {} -> {}", before, now));
+    HealthSeries.register(streams, registry);
     GaugeWithCallback.builder()
         .name("mesos_health_processor_running")
         .help("1 while the Kafka Streams application is RUNNING.")
