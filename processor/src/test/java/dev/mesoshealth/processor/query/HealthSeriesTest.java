@@ -3,12 +3,7 @@ package dev.mesoshealth.processor.query;
 import static dev.mesoshealth.processor.topology.TopologyHarness.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mesoshealth.events.AgentInventory;
-import dev.mesoshealth.events.Outcome;
-import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.processor.topology.TopologyHarness;
-import dev.mesoshealth.schemas.topics.Topics;
-import dev.mesoshealth.testkit.SampleEvents;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +12,6 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,31 +35,7 @@ class HealthSeriesTest {
 
   @Test
   void oneSeriesPerNodeInItsCurrentStateAndTheClusterEndpointsAndCapacity() throws Exception {
-    TestInputTopic<String, TaskInventory> tasks =
-        topology.driver.createInputTopic(
-            Topics.TASK_INVENTORY.name(),
-            new StringSerializer(),
-            Topics.TASK_INVENTORY.valueSerde().serializer());
-    for (int round = 0; round < 24; round++) {
-      int s = 5 + 30 * round;
-      topology.mastersRound(t(s));
-      for (String id : List.of("a1", "a2", "a3")) {
-        if (id.equals("a3") && round >= 1) {
-          topology.agentFailed(id, t(s), Outcome.UNREACHABLE, 100, 1);
-        } else {
-          topology.agent(id, t(s), TopologyHarness.healthyAgentMetrics());
-        }
-        AgentInventory a = SampleEvents.agentInventory(id);
-        a.setCluster(TopologyHarness.CLUSTER);
-        a.setUsed(SampleEvents.resources(1 + 0.25 * round, 4096, 1000));
-        a.setObservedAt(t(s));
-        topology.inventory.pipeInput(id, a, t(s));
-      }
-      TaskInventory task = SampleEvents.taskInventory("web.1", "a1");
-      task.setCluster(TopologyHarness.CLUSTER);
-      task.setObservedAt(t(s));
-      tasks.pipeInput("web.1", task, t(s));
-    }
+    TwelveMinutes.feed(topology);
     PrometheusRegistry registry = new PrometheusRegistry();
     HealthSeries.register(
         new DriverStreams(topology.driver, new HostInfo("127.0.0.1", 1)),
@@ -76,14 +45,14 @@ class HealthSeriesTest {
     List<String> series = scrape(registry);
 
     assertThat(series.stream().filter(l -> l.startsWith("mesos_health_node_state{")))
-        .as("one per node: three agents, three masters")
-        .hasSize(6)
+        .as("one per node: four agents, three masters")
+        .hasSize(7)
         .contains(
             "mesos_health_node_state{cluster=\"prod\",node=\"a3\",role=\"AGENT\",state=\"UNREACHABLE\"} 1.0",
             "mesos_health_node_state{cluster=\"prod\",node=\"a1\",role=\"AGENT\",state=\"HEALTHY\"} 1.0");
     assertThat(series)
         .contains(
-            "mesos_health_cluster_agents{cluster=\"prod\",state=\"HEALTHY\"} 2.0",
+            "mesos_health_cluster_agents{cluster=\"prod\",state=\"HEALTHY\"} 3.0",
             "mesos_health_cluster_agents{cluster=\"prod\",state=\"UNREACHABLE\"} 1.0",
             "mesos_health_endpoints{app=\"/web/frontend\",cluster=\"prod\",status=\"UP\"} 1.0");
     assertThat(series.stream().filter(l -> l.startsWith("mesos_health_cluster_state{")))

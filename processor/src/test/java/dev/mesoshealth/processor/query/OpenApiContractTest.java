@@ -4,26 +4,17 @@ import static dev.mesoshealth.processor.topology.TopologyHarness.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mesoshealth.events.AgentInventory;
-import dev.mesoshealth.events.Outcome;
-import dev.mesoshealth.events.TaskInventory;
 import dev.mesoshealth.processor.topology.TopologyHarness;
-import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.HttpApi.Response;
 import dev.mesoshealth.testkit.OpenApiContract;
-import dev.mesoshealth.testkit.SampleEvents;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,33 +70,7 @@ class OpenApiContractTest {
         new ProcessorApi(
                 streams, SELF, null, false, topology.settings, Clock.fixed(t(720), ZoneOffset.UTC))
             .routes();
-    TestInputTopic<String, TaskInventory> tasks =
-        topology.driver.createInputTopic(
-            Topics.TASK_INVENTORY.name(),
-            new StringSerializer(),
-            Topics.TASK_INVENTORY.valueSerde().serializer());
-    for (int round = 0; round < 24; round++) {
-      int s = 5 + 30 * round;
-      topology.mastersRound(t(s));
-      for (String id : List.of("a1", "a2", "a3", "a4")) {
-        if (id.equals("a3") && round >= 1) {
-          topology.agentFailed(id, t(s), Outcome.UNREACHABLE, 100, 1);
-        } else if (id.equals("a4") && round == 23) {
-          topology.agentFailed(id, t(s), Outcome.UNREACHABLE, 100, 1);
-        } else {
-          topology.agent(id, t(s), TopologyHarness.healthyAgentMetrics());
-        }
-        AgentInventory a = SampleEvents.agentInventory(id);
-        a.setCluster(TopologyHarness.CLUSTER);
-        a.setUsed(SampleEvents.resources(1 + 0.25 * round, 4096, 1000));
-        a.setObservedAt(t(s));
-        topology.inventory.pipeInput(id, a, t(s));
-      }
-      TaskInventory task = SampleEvents.taskInventory("web.1", "a1");
-      task.setCluster(TopologyHarness.CLUSTER);
-      task.setObservedAt(t(s));
-      tasks.pipeInput("web.1", task, t(s));
-    }
+    TwelveMinutes.feed(topology);
   }
 
   @AfterEach
@@ -143,15 +108,6 @@ class OpenApiContractTest {
   }
 
   private Response get(String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    Map<String, String> query = new LinkedHashMap<>();
-    if (q >= 0) {
-      for (String pair : pathAndQuery.substring(q + 1).split("&")) {
-        int eq = pair.indexOf('=');
-        query.put(pair.substring(0, eq), pair.substring(eq + 1));
-      }
-    }
-    return api.dispatch("GET", path, query, Map.of(), new byte[0]);
+    return TwelveMinutes.get(api, pathAndQuery);
   }
 }

@@ -16,9 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -233,16 +231,7 @@ class ProcessorApiTest {
   // ------------------------------------------------------------------ helpers
 
   private Response get(String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    Map<String, String> query = new LinkedHashMap<>();
-    if (q >= 0) {
-      for (String pair : pathAndQuery.substring(q + 1).split("&")) {
-        int eq = pair.indexOf('=');
-        query.put(pair.substring(0, eq), pair.substring(eq + 1));
-      }
-    }
-    return api.dispatch("GET", path, query, Map.of(), new byte[0]);
+    return TwelveMinutes.get(api, pathAndQuery);
   }
 
   static JsonNode json(Response r, int status) throws Exception {
