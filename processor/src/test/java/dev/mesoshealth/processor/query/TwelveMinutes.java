@@ -19,8 +19,8 @@ import org.apache.kafka.streams.TestInputTopic;
  * Twelve minutes of a small cluster through the real topology, for the tests that read what the
  * stores hold: a round of masters and agents and their inventory every 30 s, agent a3 failing from
  * the second round (UNREACHABLE), a4 failing once in the last (pending), each agent's used cpus
- * climbing a quarter of a cpu a round (a capacity forecast), and Marathon task web.1 on a1. The
- * wall clock of the answers is {@code t(720)}.
+ * climbing a quarter of a cpu a round (a capacity forecast), and Marathon tasks web.1 on a1 (UP)
+ * and web.2 on a3 (DOWN). The wall clock of the answers is {@code t(720)}.
  */
 final class TwelveMinutes {
   static final List<String> AGENTS = List.of("a1", "a2", "a3", "a4");
@@ -49,10 +49,12 @@ final class TwelveMinutes {
         a.setObservedAt(t(s));
         topology.inventory.pipeInput(id, a, t(s));
       }
-      TaskInventory task = SampleEvents.taskInventory("web.1", "a1");
-      task.setCluster(TopologyHarness.CLUSTER);
-      task.setObservedAt(t(s));
-      tasks.pipeInput("web.1", task, t(s));
+      for (String[] task : new String[][] {{"web.1", "a1"}, {"web.2", "a3"}}) {
+        TaskInventory ti = SampleEvents.taskInventory(task[0], task[1]);
+        ti.setCluster(TopologyHarness.CLUSTER);
+        ti.setObservedAt(t(s));
+        tasks.pipeInput(task[0], ti, t(s));
+      }
     }
   }
 
