@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 public final class ReconcileLoop implements AutoCloseable {
   private static final Duration SETTLE = Duration.ofMillis(200);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration NOT_CAUGHT_UP_RECHECK = Duration.ofMillis(100);
 
   /** Something an updater keeps in step: an HAProxy, etcd. */
   public interface Target {
@@ -120,6 +121,12 @@ public final class ReconcileLoop implements AutoCloseable {
         return;
       }
       if (!caughtUp.getAsBoolean()) {
+        try {
+          // a batch of the topics wakes the loop; reaching their end may come without one
+          changes.poll(NOT_CAUGHT_UP_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          return;
+        }
         continue;
       }
       long now = clock.millis();
