@@ -6,6 +6,7 @@ import dev.mesoshealth.console.ConsoleConfig;
 import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.service.ConfigDocs;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.updaters.alerts.AlerterConfig;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
 import java.util.LinkedHashMap;
@@ -65,6 +66,7 @@ final class ConfigCommand implements Callable<Integer> {
     s.put(
         "etcd-updater",
         new ServiceDefinition(EtcdUpdaterConfig.DEFINITION, SharedConfig.PASS_THROUGH));
+    s.put("alerter", new ServiceDefinition(AlerterConfig.DEFINITION, SharedConfig.PASS_THROUGH));
     s.put("bi-sink", new ServiceDefinition(BiSinkConfig.DEFINITION, SharedConfig.PASS_THROUGH));
     return s;
   }

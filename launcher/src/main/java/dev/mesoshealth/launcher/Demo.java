@@ -15,6 +15,8 @@ import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.PipelineFlags;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.scenario.Scenario;
+import dev.mesoshealth.updaters.alerts.AlerterConfig;
+import dev.mesoshealth.updaters.alerts.AlerterMain;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
 import dev.mesoshealth.updaters.haproxy.HaproxyUpdaterConfig;
@@ -57,6 +59,7 @@ public final class Demo implements AutoCloseable {
    * @param haproxySocket an HAProxy admin socket to run the HAProxy updater against in dry run, or
    *     null
    * @param etcdEndpoints an etcd to run the etcd updater against, or null
+   * @param alertmanager an Alertmanager to run the alerter against, or null
    */
   public record Options(
       int agents,
@@ -72,7 +75,8 @@ public final class Demo implements AutoCloseable {
       int kafkaPort,
       boolean standardSimPorts,
       String haproxySocket,
-      String etcdEndpoints) {}
+      String etcdEndpoints,
+      String alertmanager) {}
 
   private final List<AutoCloseable> parts = new ArrayList<>();
   private EmbeddedKafkaBroker broker;
@@ -204,6 +208,16 @@ public final class Demo implements AutoCloseable {
           EtcdUpdaterMain.start(EtcdUpdaterConfig.from(read(EtcdUpdaterConfig.DEFINITION, e))));
     }
 
+    if (o.alertmanager() != null) {
+      Map<String, String> a = new HashMap<>();
+      a.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+      a.put("alertmanager.urls", o.alertmanager());
+      a.put("console.url", console.url());
+      a.put("processor.url", processor.apiUrl());
+      a.put(SharedConfig.ADMIN_PORT, "0");
+      parts.add(AlerterMain.start(AlerterConfig.from(read(AlerterConfig.DEFINITION, a))));
+    }
+
     out.println();
     out.println(
         "mesos-health demo: "
@@ -242,6 +256,11 @@ public final class Demo implements AutoCloseable {
             + (o.etcdEndpoints() == null
                 ? "etcd off (--etcd URL runs it)"
                 : "etcd records under /mesos-health-demo at " + o.etcdEndpoints()));
+    out.println(
+        "  Alerts:          "
+            + (o.alertmanager() == null
+                ? "off (--alertmanager URL sends them to your Alertmanager)"
+                : "to the Alertmanager at " + o.alertmanager()));
     out.println("Stop with Ctrl-C.");
     out.println();
   }

@@ -104,6 +104,12 @@ final class DemoCommand implements Callable<Integer> {
           "Also run the etcd updater against this etcd (records under /mesos-health-demo).")
   String etcd;
 
+  @Option(
+      names = "--alertmanager",
+      paramLabel = "URL",
+      description = "Also run the alerter, telling this Prometheus Alertmanager what fires.")
+  String alertmanager;
+
   @Override
   public Integer call() throws Exception {
     if (!simPorts.equals("standard") && !simPorts.equals("any")) {
@@ -131,7 +137,8 @@ final class DemoCommand implements Callable<Integer> {
                 kafkaPort,
                 simPorts.equals("standard"),
                 haproxySocket,
-                etcd),
+                etcd,
+                alertmanager),
             System.out);
     return Services.runUntilStopped(
         () -> {

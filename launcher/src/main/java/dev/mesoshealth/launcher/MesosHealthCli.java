@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ConsoleCommand.class,
       HaproxyUpdaterCommand.class,
       EtcdUpdaterCommand.class,
+      AlerterCommand.class,
       BiSinkCommand.class,
       ConfigCommand.class
     })

@@ -107,6 +107,7 @@ class DemoIT {
             kafkaPort,
             false,
             null,
+            null,
             null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 

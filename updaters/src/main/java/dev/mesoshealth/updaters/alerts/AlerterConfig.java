@@ -1,0 +1,109 @@
+package dev.mesoshealth.updaters.alerts;
+
+import dev.mesoshealth.service.ConfigException;
+import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.KafkaClient;
+import dev.mesoshealth.service.ServiceConfig;
+import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.updaters.UpdaterSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** The alerter's configuration. */
+public record AlerterConfig(
+    KafkaClient kafka,
+    List<URI> alertmanagers,
+    Duration timeout,
+    double stormShare,
+    String consoleUrl,
+    String processorUrl,
+    UpdaterSettings updater) {
+
+  public static final ConfigDef DEFINITION = definition();
+
+  private static ConfigDef definition() {
+    ConfigDef d = new ConfigDef();
+    SharedConfig.defineKafka(d, "the consumer");
+    d.define(
+            "alertmanager.urls",
+            Type.LIST,
+            ConfigDef.NO_DEFAULT_VALUE,
+            Importance.HIGH,
+            "Every Alertmanager to tell, e.g. http://am1:9093,http://am2:9093 (an HA pair: all"
+                + " are told).")
+        .define(
+            "alertmanager.timeout",
+            Type.STRING,
+            "5s",
+            Durations.validator(Duration.ofMillis(100)),
+            Importance.MEDIUM,
+            "Deadline for one POST /api/v2/alerts.")
+        .define(
+            "alert.storm.share",
+            Type.DOUBLE,
+            0.5,
+            Range.between(0.0, 1.0),
+            Importance.MEDIUM,
+            "Above this share of a cluster's agents down at once, one cluster alert instead of"
+                + " one per agent (as while its collector is suspect).")
+        .define(
+            "console.url",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "The console's URL, linked from every alert; empty: no link.")
+        .define(
+            "processor.url",
+            Type.STRING,
+            "",
+            Importance.LOW,
+            "The processor's REST API, linked from every alert; empty: no link.");
+    return UpdaterSettings.define(
+        d,
+        "30s",
+        "Send every firing alert again this often (Alertmanager expects a client to resend), and"
+            + " each change at once.",
+        "Log the alerts that would fire and resolve instead of sending them.",
+        "nodes",
+        9104);
+  }
+
+  /**
+   * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
+   */
+  public static AlerterConfig fromFlags(java.util.Map<String, String> flags) {
+    return SharedConfig.fromFlags(DEFINITION, flags, AlerterConfig::from);
+  }
+
+  public static AlerterConfig from(ServiceConfig c) {
+    List<URI> urls =
+        c.getList("alertmanager.urls").stream()
+            .map(
+                u -> {
+                  URI uri = URI.create(u.trim());
+                  if (uri.getHost() == null
+                      || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                    throw new ConfigException(
+                        "alertmanager.urls: '" + u + "' is not a URL like http://am1:9093");
+                  }
+                  return uri;
+                })
+            .toList();
+    if (urls.isEmpty()) {
+      throw new ConfigException("alertmanager.urls needs at least one Alertmanager");
+    }
+    return new AlerterConfig(
+        SharedConfig.kafka(c),
+        urls,
+        c.getDuration("alertmanager.timeout"),
+        c.getDouble("alert.storm.share"),
+        c.getString("console.url").replaceAll("/+$", ""),
+        c.getString("processor.url").replaceAll("/+$", ""),
+        UpdaterSettings.from(c));
+  }
+}

@@ -1,0 +1,116 @@
+package dev.mesoshealth.updaters.alerts;
+
+import dev.mesoshealth.schemas.topics.TopicFollower;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.AdminServer;
+import dev.mesoshealth.service.Durations;
+import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.updaters.ReconcileLoop;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerter service: follows mesos.health.states into an {@link AlertBook}, and one {@link
+ * ReconcileLoop} tells every Alertmanager what fires, on each change and every resend interval,
+ * with backoff (logged once per outage) while one is away. /metrics and /health on the admin port.
+ */
+public final class AlerterMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AlerterMain.class);
+
+  private final TopicFollower follower;
+  private final ReconcileLoop loop;
+  private final AdminServer admin;
+
+  private AlerterMain(TopicFollower follower, ReconcileLoop loop, AdminServer admin) {
+    this.follower = follower;
+    this.loop = loop;
+    this.admin = admin;
+  }
+
+  public static AlerterMain start(AlerterConfig config) {
+    Clock clock = Clock.systemUTC();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    AlertBook book =
+        new AlertBook(
+            config.updater().cluster(),
+            config.stormShare(),
+            config.consoleUrl(),
+            config.processorUrl());
+    Counter sent =
+        Counter.builder()
+            .name("mesos_health_alerts_sent_total")
+            .help("Alerts sent, by Alertmanager and kind (firing, resolved).")
+            .labelNames("alertmanager", "kind")
+            .register(registry);
+    Counter errors =
+        Counter.builder()
+            .name("mesos_health_alertmanager_errors_total")
+            .help("Failed sends, by Alertmanager.")
+            .labelNames("alertmanager")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("mesos_health_alerts_firing")
+        .help("Alerts firing now.")
+        .callback(cb -> cb.call(book.firing().size()))
+        .register(registry);
+    HttpClient http = HttpClient.newHttpClient();
+    List<ReconcileLoop.Target> targets = new ArrayList<>();
+    for (URI url : config.alertmanagers()) {
+      targets.add(
+          new AlertmanagerTarget(
+              "alertmanager-" + (targets.size() + 1) + " " + url,
+              url,
+              book::firing,
+              config.updater().reconcileInterval().multipliedBy(4),
+              config.timeout(),
+              config.updater().dryRun(),
+              http,
+              clock,
+              sent,
+              errors));
+    }
+    ReconcileLoop loop =
+        new ReconcileLoop("alerter", config.updater().reconcileInterval(), clock, log);
+    TopicFollower follower =
+        loop.feed("alerter-feed", config.kafka(), List.of(Topics.HEALTH_STATES), book::accept);
+    AdminServer admin =
+        AdminServer.start(
+            config.updater().admin().host(),
+            config.updater().admin().port(),
+            new HttpApi(),
+            null,
+            follower::caughtUp,
+            registry,
+            2);
+    follower.start();
+    loop.start(targets, follower::caughtUp);
+    log.info(
+        "alerter{} telling {} what fires (resent every {}); metrics at {}/metrics",
+        config.updater().dryRun() ? " (dry run)" : "",
+        config.alertmanagers(),
+        Durations.format(config.updater().reconcileInterval()),
+        admin.url());
+    return new AlerterMain(follower, loop, admin);
+  }
+
+  public String adminUrl() {
+    return admin.url();
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    follower.close();
+    admin.close();
+  }
+}

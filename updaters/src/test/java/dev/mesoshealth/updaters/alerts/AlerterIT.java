@@ -1,0 +1,178 @@
+package dev.mesoshealth.updaters.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.mesoshealth.broker.EmbeddedKafkaBroker;
+import dev.mesoshealth.events.HealthState;
+import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.Prerequisites;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alerter against a real Prometheus Alertmanager, fed health states through a real broker: a
+ * bad node is an alert in Alertmanager with its labels, Alertmanager's own route delivers it to a
+ * webhook receiver, recovery resolves it, and a blind collector is one cluster alert and no agent
+ * alert.
+ */
+class AlerterIT {
+  private static final String CLUSTER = "alerts";
+
+  @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private JsonNode get(String url) throws Exception {
+    return HttpApi.JSON.readTree(
+        http.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  private static void publish(HealthState... states) {
+    List<Map.Entry<String, HealthState>> records = new ArrayList<>();
+    for (HealthState s : states) {
+      records.add(Map.entry(s.getNode().getId(), s));
+    }
+    kafka.produce(Topics.HEALTH_STATES, records);
+  }
+
+  /** The alert names Alertmanager holds as active now, with each one's node (or cluster). */
+  private List<String> active(String alertmanager) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (JsonNode a : get(alertmanager + "/api/v2/alerts")) {
+      if (a.path("status").path("state").asText().equals("active")) {
+        JsonNode l = a.path("labels");
+        out.add(
+            l.path("alertname").asText() + " " + l.path("node").asText(l.path("cluster").asText()));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aBadNodeIsAnAlertItsRouteDeliversRecoveryResolvesAndABlindCollectorIsOneAlert()
+      throws Exception {
+    Path binary =
+        Prerequisites.executable(
+            "prometheus-alertmanager", "/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager");
+    List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/hook",
+        ex -> {
+          notifications.add(HttpApi.JSON.readTree(ex.getRequestBody()));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    hook.start();
+    int port = EmbeddedKafkaBroker.freePort();
+    Files.writeString(
+        dir.resolve("alertmanager.yml"),
+        String.join(
+            "\n",
+            "route:",
+            "  receiver: hook",
+            "  group_by: [alertname, node]",
+            "  group_wait: 1s",
+            "  group_interval: 1s",
+            "  repeat_interval: 1h",
+            "receivers:",
+            "  - name: hook",
+            "    webhook_configs:",
+            "      - url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
+            "        send_resolved: true",
+            ""));
+    Process alertmanager =
+        new ProcessBuilder(
+                binary.toString(),
+                "--config.file=" + dir.resolve("alertmanager.yml"),
+                "--storage.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--cluster.listen-address=")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("alertmanager.log").toFile())
+            .start();
+    String am = "http://127.0.0.1:" + port;
+    kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
+    List<HealthState> calm = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      calm.add(States.agent(CLUSTER, "H" + i, HealthStatus.HEALTHY));
+    }
+    calm.add(States.cluster(CLUSTER, HealthStatus.HEALTHY, null));
+    publish(calm.toArray(HealthState[]::new));
+    publish(States.agent(CLUSTER, "U0", HealthStatus.UNREACHABLE));
+    Map<String, String> flags = new HashMap<>();
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    flags.put("alertmanager.urls", am);
+    flags.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    flags.put(SharedConfig.ADMIN_PORT, "0");
+    flags.put("processor.url", "http://processor:8081");
+    try (AlerterMain alerter = AlerterMain.start(AlerterConfig.fromFlags(flags))) {
+      assertThat(get(alerter.adminUrl() + "/health/live").isMissingNode()).isFalse();
+      await("the unreachable agent is an alert in Alertmanager, with its labels")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> active(am).contains("MesosAgentUnreachable U0"));
+      JsonNode alert = get(am + "/api/v2/alerts").get(0);
+      assertThat(alert.path("labels").path("cluster").asText()).isEqualTo(CLUSTER);
+      assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
+      assertThat(alert.path("labels").path("rule").asText()).isEqualTo("poll.failed");
+      assertThat(alert.path("annotations").path("api").asText())
+          .isEqualTo("http://processor:8081/v1/nodes/U0/health");
+      await("Alertmanager's route delivers it to the webhook")
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  notifications.stream().anyMatch(n -> n.path("status").asText().equals("firing")));
+
+      publish(States.agent(CLUSTER, "U0", HealthStatus.HEALTHY));
+      await("recovery resolves it, in Alertmanager and at the webhook")
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  active(am).isEmpty()
+                      && notifications.stream()
+                          .anyMatch(n -> n.path("status").asText().equals("resolved")));
+
+      List<HealthState> blind = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        blind.add(States.agent(CLUSTER, "H" + i, HealthStatus.UNREACHABLE));
+      }
+      blind.add(States.cluster(CLUSTER, HealthStatus.UNKNOWN, "cluster.collector-suspect"));
+      publish(blind.toArray(HealthState[]::new));
+      await("a blind collector: one cluster alert")
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .until(() -> active(am).equals(List.of("MesosHealthStorm " + CLUSTER)));
+    } finally {
+      alertmanager.destroy();
+      alertmanager.waitFor();
+      hook.stop(0);
+    }
+  }
+}
