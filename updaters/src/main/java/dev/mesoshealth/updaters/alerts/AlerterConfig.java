@@ -13,11 +13,15 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 /** The alerter's configuration. */
 public record AlerterConfig(
     KafkaClient kafka,
     List<URI> alertmanagers,
+    URI webhook,
+    WebhookTarget.Format webhookFormat,
+    Duration webhookMinInterval,
     Duration timeout,
     double stormShare,
     String consoleUrl,
@@ -32,10 +36,33 @@ public record AlerterConfig(
     d.define(
             "alertmanager.urls",
             Type.LIST,
-            ConfigDef.NO_DEFAULT_VALUE,
+            "",
             Importance.HIGH,
             "Every Alertmanager to tell, e.g. http://am1:9093,http://am2:9093 (an HA pair: all"
-                + " are told).")
+                + " are told). This, webhook.url, or both.")
+        .define(
+            "webhook.url",
+            Type.PASSWORD,
+            "",
+            Importance.HIGH,
+            "A webhook for teams without Alertmanager (a Slack incoming webhook, or any HTTP"
+                + " endpoint taking JSON); empty: none. Never logged: such URLs carry a token.")
+        .define(
+            "webhook.format",
+            Type.STRING,
+            "json",
+            ValidString.in(SharedConfig.words(WebhookTarget.Format.class)),
+            Importance.MEDIUM,
+            "json: {cluster, firing, resolved} with each alert's labels and annotations; slack:"
+                + " {text} for a Slack incoming webhook.")
+        .define(
+            "webhook.min.interval",
+            Type.STRING,
+            "1m",
+            Durations.validator(Duration.ZERO),
+            Importance.MEDIUM,
+            "At most one webhook message per cluster this often: what starts and stops firing"
+                + " meanwhile waits for the next message.")
         .define(
             "alertmanager.timeout",
             Type.STRING,
@@ -73,6 +100,12 @@ public record AlerterConfig(
         9104);
   }
 
+  /** Secrets hidden: the webhook's URL carries its token. */
+  @Override
+  public String toString() {
+    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("webhook"));
+  }
+
   /**
    * The configuration from flags alone (key to value) over the defaults, as tests and tools set it.
    */
@@ -94,12 +127,31 @@ public record AlerterConfig(
                   return uri;
                 })
             .toList();
-    if (urls.isEmpty()) {
-      throw new ConfigException("alertmanager.urls needs at least one Alertmanager");
+    String webhook = c.getPassword("webhook.url");
+    URI hook = null;
+    if (webhook != null && !webhook.isBlank()) {
+      try {
+        hook = URI.create(webhook.trim());
+      } catch (IllegalArgumentException e) {
+        hook = null;
+      }
+      if (hook == null
+          || hook.getHost() == null
+          || !(hook.getScheme().equals("http") || hook.getScheme().equals("https"))) {
+        throw new ConfigException("webhook.url is not an http(s) URL (its value is not shown)");
+      }
+    }
+    if (urls.isEmpty() && hook == null) {
+      throw new ConfigException(
+          "nowhere to send alerts: set alertmanager.urls (e.g. http://am1:9093), webhook.url, or"
+              + " both");
     }
     return new AlerterConfig(
         SharedConfig.kafka(c),
         urls,
+        hook,
+        SharedConfig.mode(c, "webhook.format", WebhookTarget.Format.class),
+        c.getDuration("webhook.min.interval"),
         c.getDuration("alertmanager.timeout"),
         c.getDouble("alert.storm.share"),
         c.getString("console.url").replaceAll("/+$", ""),

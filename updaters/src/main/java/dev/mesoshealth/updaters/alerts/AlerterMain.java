@@ -49,14 +49,14 @@ public final class AlerterMain implements AutoCloseable {
     Counter sent =
         Counter.builder()
             .name("mesos_health_alerts_sent_total")
-            .help("Alerts sent, by Alertmanager and kind (firing, resolved).")
-            .labelNames("alertmanager", "kind")
+            .help("Alerts sent, by target (an Alertmanager, the webhook) and kind.")
+            .labelNames("target", "kind")
             .register(registry);
     Counter errors =
         Counter.builder()
-            .name("mesos_health_alertmanager_errors_total")
-            .help("Failed sends, by Alertmanager.")
-            .labelNames("alertmanager")
+            .name("mesos_health_alert_send_errors_total")
+            .help("Failed sends, by target.")
+            .labelNames("target")
             .register(registry);
     GaugeWithCallback.builder()
         .name("mesos_health_alerts_firing")
@@ -72,6 +72,20 @@ public final class AlerterMain implements AutoCloseable {
               url,
               book::firing,
               config.updater().reconcileInterval().multipliedBy(4),
+              config.timeout(),
+              config.updater().dryRun(),
+              http,
+              clock,
+              sent,
+              errors));
+    }
+    if (config.webhook() != null) {
+      targets.add(
+          new WebhookTarget(
+              config.webhook(),
+              config.webhookFormat(),
+              book::firing,
+              config.webhookMinInterval(),
               config.timeout(),
               config.updater().dryRun(),
               http,
@@ -95,9 +109,10 @@ public final class AlerterMain implements AutoCloseable {
     follower.start();
     loop.start(targets, follower::caughtUp);
     log.info(
-        "alerter{} telling {} what fires (resent every {}); metrics at {}/metrics",
+        "alerter{} telling {}{} what fires (resent every {}); metrics at {}/metrics",
         config.updater().dryRun() ? " (dry run)" : "",
-        config.alertmanagers(),
+        config.alertmanagers().isEmpty() ? "no Alertmanager" : config.alertmanagers(),
+        config.webhook() == null ? "" : " and a webhook",
         Durations.format(config.updater().reconcileInterval()),
         admin.url());
     return new AlerterMain(follower, loop, admin);

@@ -131,6 +131,7 @@ class AlerterIT {
     flags.put(SharedConfig.RECONCILE_INTERVAL, "1s");
     flags.put(SharedConfig.ADMIN_PORT, "0");
     flags.put("processor.url", "http://processor:8081");
+    flags.put(SharedConfig.CLUSTER_NAME, CLUSTER); // the other test's cluster shares the topic
     try (AlerterMain alerter = AlerterMain.start(AlerterConfig.fromFlags(flags))) {
       assertThat(get(alerter.adminUrl() + "/health/live").isMissingNode()).isFalse();
       await("the unreachable agent is an alert in Alertmanager, with its labels")
@@ -172,6 +173,58 @@ class AlerterIT {
     } finally {
       alertmanager.destroy();
       alertmanager.waitFor();
+      hook.stop(0);
+    }
+  }
+
+  @Test
+  void withoutAlertmanagerAWebhookGetsOneMessagePerClusterForABadMinute() throws Exception {
+    List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/services/T000/B000/secret",
+        ex -> {
+          messages.add(HttpApi.JSON.readTree(ex.getRequestBody()));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    hook.start();
+    kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
+    String cluster = "hooked";
+    List<HealthState> bad = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      bad.add(
+          States.agent(cluster, "W" + i, i < 3 ? HealthStatus.UNREACHABLE : HealthStatus.HEALTHY));
+    }
+    publish(bad.toArray(HealthState[]::new));
+    Map<String, String> flags = new HashMap<>();
+    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    flags.put(
+        "webhook.url",
+        "http://127.0.0.1:" + hook.getAddress().getPort() + "/services/T000/B000/secret");
+    flags.put("webhook.format", "slack");
+    flags.put("webhook.min.interval", "2s");
+    flags.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    flags.put(SharedConfig.CLUSTER_NAME, cluster);
+    flags.put(SharedConfig.ADMIN_PORT, "0");
+    AlerterConfig config = AlerterConfig.fromFlags(flags);
+    assertThat(config.toString()).doesNotContain("secret");
+    try (AlerterMain alerter = AlerterMain.start(config)) {
+      assertThat(get(alerter.adminUrl() + "/health/live").isMissingNode()).isFalse();
+      await("one Slack message for the three agents down")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !messages.isEmpty());
+      String text = messages.get(0).path("text").asText();
+      assertThat(text).startsWith("*mesos-health, cluster hooked*");
+      assertThat(text.split(":red_circle:")).hasSize(4);
+
+      publish(States.agent(cluster, "W0", HealthStatus.HEALTHY));
+      await("the recovery in the next message")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> messages.size() >= 2);
+      assertThat(messages.get(1).path("text").asText()).contains("resolved: Agent agent-W0");
+      assertThat(messages).as("one message per change, not one per agent").hasSize(2);
+    } finally {
       hook.stop(0);
     }
   }

@@ -1,0 +1,135 @@
+package dev.mesoshealth.updaters.alerts;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.updaters.ReconcileLoop;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A webhook for teams without Alertmanager: one POST per cluster with the alerts that started and
+ * stopped firing since the last, at most one a {@link WebhookBatch} interval per cluster; a generic
+ * JSON body, or a Slack-compatible one ({@code {"text": ...}}).
+ */
+final class WebhookTarget implements ReconcileLoop.Target {
+  private static final Logger log = LoggerFactory.getLogger(WebhookTarget.class);
+
+  /** The body's shape. */
+  public enum Format {
+    JSON,
+    SLACK
+  }
+
+  private final URI url;
+  private final Format format;
+  private final Supplier<List<Alert>> firing;
+  private final WebhookBatch batch;
+  private final Duration timeout;
+  private final boolean dryRun;
+  private final HttpClient http;
+  private final Clock clock;
+  private final Counter sent;
+  private final Counter errors;
+
+  WebhookTarget(
+      URI url,
+      Format format,
+      Supplier<List<Alert>> firing,
+      Duration minInterval,
+      Duration timeout,
+      boolean dryRun,
+      HttpClient http,
+      Clock clock,
+      Counter sent,
+      Counter errors) {
+    this.url = url;
+    this.format = format;
+    this.firing = firing;
+    this.batch = new WebhookBatch(minInterval);
+    this.timeout = timeout;
+    this.dryRun = dryRun;
+    this.http = http;
+    this.clock = clock;
+    this.sent = sent;
+    this.errors = errors;
+  }
+
+  @Override
+  public String name() {
+    return "webhook"; // its URL may carry a secret token (Slack's do): never in a log line
+  }
+
+  @Override
+  public void reconcile(boolean full) throws IOException, InterruptedException {
+    Instant now = clock.instant();
+    for (WebhookBatch.Message m : batch.due(firing.get(), now)) {
+      String body = format == Format.SLACK ? slack(m) : json(m).toString();
+      if (dryRun) {
+        log.info("webhook: dry run: would send {}", body);
+      } else {
+        HttpResponse<String> answer =
+            http.send(
+                HttpRequest.newBuilder(url)
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() / 100 != 2) {
+          throw new IOException("the webhook answered HTTP " + answer.statusCode());
+        }
+        sent.labelValues("webhook", "message").inc();
+      }
+      batch.sent(m, now);
+    }
+  }
+
+  @Override
+  public void failed(Exception e) {
+    errors.labelValues("webhook").inc();
+  }
+
+  private static ObjectNode json(WebhookBatch.Message m) {
+    ObjectNode o = HttpApi.JSON.createObjectNode();
+    o.put("cluster", m.cluster());
+    o.set("firing", alerts(m.firing()));
+    o.set("resolved", alerts(m.resolved()));
+    return o;
+  }
+
+  private static ArrayNode alerts(List<Alert> alerts) {
+    ArrayNode a = HttpApi.JSON.createArrayNode();
+    for (Alert alert : alerts) {
+      ObjectNode o = a.addObject();
+      o.set("labels", HttpApi.JSON.valueToTree(alert.labels()));
+      o.set("annotations", HttpApi.JSON.valueToTree(alert.annotations()));
+      o.put("startsAt", String.valueOf(alert.startsAt()));
+    }
+    return a;
+  }
+
+  private static String slack(WebhookBatch.Message m) {
+    StringBuilder text = new StringBuilder("*mesos-health, cluster " + m.cluster() + "*");
+    m.firing().forEach(a -> text.append("\n:red_circle: ").append(a.annotations().get("summary")));
+    m.resolved()
+        .forEach(
+            a ->
+                text.append("\n:large_green_circle: resolved: ")
+                    .append(a.annotations().get("summary")));
+    ObjectNode o = HttpApi.JSON.createObjectNode();
+    o.put("text", text.toString());
+    return o.toString();
+  }
+}
