@@ -5,20 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.events.HealthState;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
-import dev.mesoshealth.testkit.Prerequisites;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,25 +57,9 @@ class AlerterIT {
     kafka.produce(Topics.HEALTH_STATES, records);
   }
 
-  /** The alert names Alertmanager holds as active now, with each one's node (or cluster). */
-  private List<String> active(String alertmanager) throws Exception {
-    List<String> out = new ArrayList<>();
-    for (JsonNode a : get(alertmanager + "/api/v2/alerts")) {
-      if (a.path("status").path("state").asText().equals("active")) {
-        JsonNode l = a.path("labels");
-        out.add(
-            l.path("alertname").asText() + " " + l.path("node").asText(l.path("cluster").asText()));
-      }
-    }
-    return out;
-  }
-
   @Test
   void aBadNodeIsAnAlertItsRouteDeliversRecoveryResolvesAndABlindCollectorIsOneAlert()
       throws Exception {
-    Path binary =
-        Prerequisites.executable(
-            "prometheus-alertmanager", "/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager");
     List<JsonNode> notifications = new CopyOnWriteArrayList<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hook.createContext(
@@ -89,34 +70,15 @@ class AlerterIT {
           ex.close();
         });
     hook.start();
-    int port = EmbeddedKafkaBroker.freePort();
-    Files.writeString(
-        dir.resolve("alertmanager.yml"),
-        String.join(
-            "\n",
-            "route:",
-            "  receiver: hook",
-            "  group_by: [alertname, node]",
-            "  group_wait: 1s",
-            "  group_interval: 1s",
-            "  repeat_interval: 1h",
-            "receivers:",
-            "  - name: hook",
-            "    webhook_configs:",
-            "      - url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
-            "        send_resolved: true",
-            ""));
-    Process alertmanager =
-        new ProcessBuilder(
-                binary.toString(),
-                "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("alertmanager.log").toFile())
-            .start();
-    String am = "http://127.0.0.1:" + port;
+    AlertmanagerProcess alertmanager =
+        new AlertmanagerProcess(
+            dir,
+            String.join(
+                "\n",
+                "    webhook_configs:",
+                "      - url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
+                "        send_resolved: true"));
+    String am = alertmanager.url();
     kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
     List<HealthState> calm = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
@@ -137,8 +99,8 @@ class AlerterIT {
       await("the unreachable agent is an alert in Alertmanager, with its labels")
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
-          .until(() -> active(am).contains("MesosAgentUnreachable U0"));
-      JsonNode alert = get(am + "/api/v2/alerts").get(0);
+          .until(() -> alertmanager.active().contains("MesosAgentUnreachable U0"));
+      JsonNode alert = alertmanager.alerts().get(0);
       assertThat(alert.path("labels").path("cluster").asText()).isEqualTo(CLUSTER);
       assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
       assertThat(alert.path("labels").path("rule").asText()).isEqualTo("poll.failed");
@@ -156,7 +118,7 @@ class AlerterIT {
           .ignoreExceptions()
           .until(
               () ->
-                  active(am).isEmpty()
+                  alertmanager.active().isEmpty()
                       && notifications.stream()
                           .anyMatch(n -> n.path("status").asText().equals("resolved")));
 
@@ -169,10 +131,9 @@ class AlerterIT {
       await("a blind collector: one cluster alert")
           .atMost(Duration.ofSeconds(15))
           .ignoreExceptions()
-          .until(() -> active(am).equals(List.of("MesosHealthStorm " + CLUSTER)));
+          .until(() -> alertmanager.active().equals(List.of("MesosHealthStorm " + CLUSTER)));
     } finally {
-      alertmanager.destroy();
-      alertmanager.waitFor();
+      alertmanager.close();
       hook.stop(0);
     }
   }

@@ -23,6 +23,9 @@ import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import dev.mesoshealth.updaters.alerts.AlerterConfig;
+import dev.mesoshealth.updaters.alerts.AlerterMain;
+import dev.mesoshealth.updaters.alerts.AlertmanagerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +85,11 @@ class BlindCollectorIT {
 
   /** A sample's value from the updater's /metrics. */
   private double metric(HaproxyUpdaterMain updater, String name) throws Exception {
-    return get(updater.adminUrl() + "/metrics")
+    return metric(updater.adminUrl(), name);
+  }
+
+  private double metric(String adminUrl, String name) throws Exception {
+    return get(adminUrl + "/metrics")
         .lines()
         .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
@@ -158,7 +165,9 @@ class BlindCollectorIT {
                   .append(n + 2)
                   .append(" 0.0.0.0:0 disabled\n"));
       try (HaproxyProcess haproxy = new HaproxyProcess(dir, config.toString());
-          var updater = startUpdater(haproxyStarted(haproxy))) {
+          var updater = startUpdater(haproxyStarted(haproxy));
+          AlertmanagerProcess alertmanager = new AlertmanagerProcess(dir, null);
+          AlerterMain alerter = startAlerter(alertmanager, processor)) {
         RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
         await("every task a server in rotation")
             .atMost(Duration.ofSeconds(30))
@@ -180,6 +189,11 @@ class BlindCollectorIT {
         await("the updater freezes")
             .atMost(Duration.ofSeconds(10))
             .until(() -> metric(updater, "mesos_health_haproxy_frozen") == 1);
+        await("one cluster alert in Alertmanager, no agent alert")
+            .atMost(Duration.ofSeconds(10))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().equals(List.of("MesosHealthStorm blind")));
+        assertThat(metric(alerter.adminUrl(), "mesos_health_alerts_firing")).isEqualTo(1.0);
         System.out.println(
             "blind: suspect and frozen "
                 + Duration.between(blind, Instant.now()).toMillis()
@@ -233,6 +247,48 @@ class BlindCollectorIT {
                 .filter(t -> t.getNode().getRole().name().equals("AGENT"))
                 .toList();
         assertThat(agentTransitions).as("no agent flipped").isEmpty();
+        await("the storm alert resolved once the collector sees again")
+            .atMost(Duration.ofSeconds(15))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().isEmpty());
+
+        // a real fault on one agent: its alert in Alertmanager within detection (K = 2 polls of
+        // 1 s) plus 2 s, with the labels an on-call route needs; resolved when it is back
+        SimAgent sick = cluster.sim().cluster().agents().get(AGENTS - 1);
+        Instant down = Instant.now();
+        FaultRecord fault = cluster.sim().inject(FaultSpec.of(FaultKind.DOWN, sick.id(), null));
+        await("the agent's alert in Alertmanager")
+            .atMost(Duration.ofSeconds(15))
+            .pollInterval(Duration.ofMillis(200))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().contains("MesosAgentUnreachable " + sick.id()));
+        Instant seen = Instant.now();
+        Instant decided =
+            kafka.readAll(Topics.HEALTH_TRANSITIONS).stream()
+                .map(r -> r.value())
+                .filter(t -> t.getNode().getId().equals(sick.id()) && t.getAt().isAfter(down))
+                .filter(t -> t.getTo() == HealthStatus.UNREACHABLE)
+                .map(HealthTransition::getAt)
+                .findFirst()
+                .orElseThrow();
+        System.out.println(
+            "alert: detected "
+                + Duration.between(down, decided).toMillis()
+                + " ms after the agent went down, in Alertmanager "
+                + Duration.between(decided, seen).toMillis()
+                + " ms after that");
+        assertThat(Duration.between(decided, seen))
+            .as("in Alertmanager within 2 s of the deciding poll (seen to 200 ms)")
+            .isLessThanOrEqualTo(Duration.ofMillis(2_200));
+        JsonNode labels = alertmanager.alerts().get(0).path("labels");
+        assertThat(labels.path("cluster").asText()).isEqualTo("blind");
+        assertThat(labels.path("hostname").asText()).isEqualTo(sick.hostname());
+        assertThat(labels.path("severity").asText()).isEqualTo("critical");
+        cluster.sim().clear(fault.id());
+        await("its alert resolved when it is back")
+            .atMost(Duration.ofSeconds(15))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().isEmpty());
 
         // then a planned outage: a maintenance window on one agent's machine, an hour ahead
         String victimId = endpoints.values().iterator().next().getAgentId();
@@ -294,6 +350,17 @@ class BlindCollectorIT {
   private static HaproxyProcess haproxyStarted(HaproxyProcess haproxy) throws Exception {
     haproxy.start();
     return haproxy;
+  }
+
+  private AlerterMain startAlerter(AlertmanagerProcess alertmanager, ProcessorMain processor) {
+    Map<String, String> c = new HashMap<>();
+    c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    c.put("alertmanager.urls", alertmanager.url());
+    c.put("processor.url", processor.apiUrl());
+    c.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+    c.put(SharedConfig.ADMIN_PORT, "0");
+    c.put(SharedConfig.CLUSTER_NAME, "blind");
+    return AlerterMain.start(AlerterConfig.fromFlags(c));
   }
 
   private HaproxyUpdaterMain startUpdater(HaproxyProcess haproxy) {
