@@ -22,6 +22,7 @@ import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.PrometheusProcess;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import dev.mesoshealth.updaters.alerts.AlerterConfig;
 import dev.mesoshealth.updaters.alerts.AlerterMain;
@@ -167,7 +168,12 @@ class BlindCollectorIT {
       try (HaproxyProcess haproxy = new HaproxyProcess(dir, config.toString());
           var updater = startUpdater(haproxyStarted(haproxy));
           AlertmanagerProcess alertmanager = new AlertmanagerProcess(dir, null);
-          AlerterMain alerter = startAlerter(alertmanager, processor)) {
+          AlerterMain alerter = startAlerter(alertmanager, processor);
+          PrometheusProcess prometheus =
+              new PrometheusProcess(
+                  dir,
+                  List.of(URI.create(processor.apiUrl()).getAuthority()),
+                  Path.of("..", "deploy", "prometheus", "alerts.yml"))) {
         RuntimeApi api = new RuntimeApi(haproxy.socket(), Duration.ofSeconds(2));
         await("every task a server in rotation")
             .atMost(Duration.ofSeconds(30))
@@ -284,6 +290,10 @@ class BlindCollectorIT {
         assertThat(labels.path("cluster").asText()).isEqualTo("blind");
         assertThat(labels.path("hostname").asText()).isEqualTo(sick.hostname());
         assertThat(labels.path("severity").asText()).isEqualTo("critical");
+        await("the shipped Prometheus rule fires too, on the processor's own series")
+            .atMost(PrometheusProcess.READY)
+            .ignoreExceptions()
+            .until(() -> prometheus.firing().contains("MesosAgentUnreachable " + sick.id()));
         cluster.sim().clear(fault.id());
         await("its alert resolved when it is back")
             .atMost(Duration.ofSeconds(15))
