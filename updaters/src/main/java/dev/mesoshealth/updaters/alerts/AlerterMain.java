@@ -6,6 +6,7 @@ import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.updaters.ReconcileLoop;
+import dev.mesoshealth.updaters.UpdaterRun;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -26,14 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class AlerterMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlerterMain.class);
 
-  private final TopicFollower follower;
-  private final ReconcileLoop loop;
-  private final AdminServer admin;
+  private final UpdaterRun run;
 
-  private AlerterMain(TopicFollower follower, ReconcileLoop loop, AdminServer admin) {
-    this.follower = follower;
-    this.loop = loop;
-    this.admin = admin;
+  private AlerterMain(UpdaterRun run) {
+    this.run = run;
   }
 
   public static AlerterMain start(AlerterConfig config) {
@@ -115,17 +112,15 @@ public final class AlerterMain implements AutoCloseable {
         config.webhook() == null ? "" : " and a webhook",
         Durations.format(config.updater().reconcileInterval()),
         admin.url());
-    return new AlerterMain(follower, loop, admin);
+    return new AlerterMain(new UpdaterRun(follower, loop, null, admin));
   }
 
   public String adminUrl() {
-    return admin.url();
+    return run.adminUrl();
   }
 
   @Override
   public void close() {
-    loop.close();
-    follower.close();
-    admin.close();
+    run.close();
   }
 }

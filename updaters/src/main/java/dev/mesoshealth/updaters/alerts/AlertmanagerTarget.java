@@ -8,8 +8,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,18 +99,7 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
       told = firingNow;
       return;
     }
-    HttpResponse<String> answer =
-        http.send(
-            HttpRequest.newBuilder(alerts)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (answer.statusCode() / 100 != 2) {
-      throw new IOException(
-          name + " refused the alerts: HTTP " + answer.statusCode() + " " + answer.body());
-    }
+    JsonPost.send(http, alerts, timeout, body.toString(), name);
     firingNow.values().stream()
         .filter(a -> !told.containsKey(a.labels()))
         .forEach(a -> log.info("{}: firing {}", name, a.labels()));

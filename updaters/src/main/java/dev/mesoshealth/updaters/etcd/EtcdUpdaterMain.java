@@ -6,6 +6,7 @@ import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.updaters.ReconcileLoop;
+import dev.mesoshealth.updaters.UpdaterRun;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -22,17 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class EtcdUpdaterMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdUpdaterMain.class);
 
-  private final TopicFollower follower;
-  private final ReconcileLoop loop;
-  private final RecordStore store;
-  private final AdminServer admin;
+  private final UpdaterRun run;
 
-  private EtcdUpdaterMain(
-      TopicFollower follower, ReconcileLoop loop, RecordStore store, AdminServer admin) {
-    this.follower = follower;
-    this.loop = loop;
-    this.store = store;
-    this.admin = admin;
+  private EtcdUpdaterMain(UpdaterRun run) {
+    this.run = run;
   }
 
   public static EtcdUpdaterMain start(EtcdUpdaterConfig config) {
@@ -80,19 +74,16 @@ public final class EtcdUpdaterMain implements AutoCloseable {
         config.prefix(),
         Durations.format(config.leaseTtl()),
         admin.url());
-    return new EtcdUpdaterMain(follower, loop, store, admin);
+    return new EtcdUpdaterMain(new UpdaterRun(follower, loop, store, admin));
   }
 
   public String adminUrl() {
-    return admin.url();
+    return run.adminUrl();
   }
 
   /** Stops; the lease is revoked so the records vanish now rather than after the TTL. */
   @Override
   public void close() {
-    loop.close();
-    follower.close();
-    store.close();
-    admin.close();
+    run.close();
   }
 }

@@ -6,6 +6,7 @@ import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.updaters.ReconcileLoop;
+import dev.mesoshealth.updaters.UpdaterRun;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -24,14 +25,10 @@ import org.slf4j.LoggerFactory;
 public final class HaproxyUpdaterMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HaproxyUpdaterMain.class);
 
-  private final TopicFollower follower;
-  private final ReconcileLoop loop;
-  private final AdminServer admin;
+  private final UpdaterRun run;
 
-  private HaproxyUpdaterMain(TopicFollower follower, ReconcileLoop loop, AdminServer admin) {
-    this.follower = follower;
-    this.loop = loop;
-    this.admin = admin;
+  private HaproxyUpdaterMain(UpdaterRun run) {
+    this.run = run;
   }
 
   public static HaproxyUpdaterMain start(HaproxyUpdaterConfig config) {
@@ -75,17 +72,15 @@ public final class HaproxyUpdaterMain implements AutoCloseable {
         Math.round(config.maxOutShare() * 100),
         Durations.format(config.updater().reconcileInterval()),
         admin.url());
-    return new HaproxyUpdaterMain(follower, loop, admin);
+    return new HaproxyUpdaterMain(new UpdaterRun(follower, loop, null, admin));
   }
 
   public String adminUrl() {
-    return admin.url();
+    return run.adminUrl();
   }
 
   @Override
   public void close() {
-    loop.close();
-    follower.close();
-    admin.close();
+    run.close();
   }
 }
