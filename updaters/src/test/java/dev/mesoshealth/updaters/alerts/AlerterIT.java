@@ -49,6 +49,21 @@ class AlerterIT {
             .body());
   }
 
+  /** Firing alerts an alerter has sent, from its /metrics. */
+  private double sentFiring(AlerterMain alerter) throws Exception {
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(alerter.adminUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return metrics
+        .lines()
+        .filter(
+            l -> l.startsWith("mesos_health_alerts_sent_total{") && l.contains("kind=\"firing\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   private static void publish(HealthState... states) {
     List<Map.Entry<String, HealthState>> records = new ArrayList<>();
     for (HealthState s : states) {
@@ -70,70 +85,85 @@ class AlerterIT {
           ex.close();
         });
     hook.start();
-    AlertmanagerProcess alertmanager =
+    try (AlertmanagerProcess alertmanager =
         new AlertmanagerProcess(
             dir,
             String.join(
                 "\n",
                 "    webhook_configs:",
                 "      - url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
-                "        send_resolved: true"));
-    String am = alertmanager.url();
-    kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
-    List<HealthState> calm = new ArrayList<>();
-    for (int i = 0; i < 9; i++) {
-      calm.add(States.agent(CLUSTER, "H" + i, HealthStatus.HEALTHY));
-    }
-    calm.add(States.cluster(CLUSTER, HealthStatus.HEALTHY, null));
-    publish(calm.toArray(HealthState[]::new));
-    publish(States.agent(CLUSTER, "U0", HealthStatus.UNREACHABLE));
-    Map<String, String> flags = new HashMap<>();
-    flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    flags.put("alertmanager.urls", am);
-    flags.put(SharedConfig.RECONCILE_INTERVAL, "1s");
-    flags.put(SharedConfig.ADMIN_PORT, "0");
-    flags.put("processor.url", "http://processor:8081");
-    flags.put(SharedConfig.CLUSTER_NAME, CLUSTER); // the other test's cluster shares the topic
-    try (AlerterMain alerter = AlerterMain.start(AlerterConfig.fromFlags(flags))) {
-      assertThat(get(alerter.adminUrl() + "/health/live").isMissingNode()).isFalse();
-      await("the unreachable agent is an alert in Alertmanager, with its labels")
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .until(() -> alertmanager.active().contains("MesosAgentUnreachable U0"));
-      JsonNode alert = alertmanager.alerts().get(0);
-      assertThat(alert.path("labels").path("cluster").asText()).isEqualTo(CLUSTER);
-      assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
-      assertThat(alert.path("labels").path("rule").asText()).isEqualTo("poll.failed");
-      assertThat(alert.path("annotations").path("api").asText())
-          .isEqualTo("http://processor:8081/v1/nodes/U0/health");
-      await("Alertmanager's route delivers it to the webhook")
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () ->
-                  notifications.stream().anyMatch(n -> n.path("status").asText().equals("firing")));
-
-      publish(States.agent(CLUSTER, "U0", HealthStatus.HEALTHY));
-      await("recovery resolves it, in Alertmanager and at the webhook")
-          .atMost(Duration.ofSeconds(15))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  alertmanager.active().isEmpty()
-                      && notifications.stream()
-                          .anyMatch(n -> n.path("status").asText().equals("resolved")));
-
-      List<HealthState> blind = new ArrayList<>();
+                "        send_resolved: true"))) {
+      String am = alertmanager.url();
+      kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
+      List<HealthState> calm = new ArrayList<>();
       for (int i = 0; i < 9; i++) {
-        blind.add(States.agent(CLUSTER, "H" + i, HealthStatus.UNREACHABLE));
+        calm.add(States.agent(CLUSTER, "H" + i, HealthStatus.HEALTHY));
       }
-      blind.add(States.cluster(CLUSTER, HealthStatus.UNKNOWN, "cluster.collector-suspect"));
-      publish(blind.toArray(HealthState[]::new));
-      await("a blind collector: one cluster alert")
-          .atMost(Duration.ofSeconds(15))
-          .ignoreExceptions()
-          .until(() -> alertmanager.active().equals(List.of("MesosHealthStorm " + CLUSTER)));
+      calm.add(States.cluster(CLUSTER, HealthStatus.HEALTHY, null));
+      publish(calm.toArray(HealthState[]::new));
+      publish(States.agent(CLUSTER, "U0", HealthStatus.UNREACHABLE));
+      Map<String, String> flags = new HashMap<>();
+      flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      flags.put("alertmanager.urls", am);
+      flags.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+      flags.put(SharedConfig.ADMIN_PORT, "0");
+      flags.put("processor.url", "http://processor:8081");
+      flags.put(SharedConfig.CLUSTER_NAME, CLUSTER); // the other test's cluster shares the topic
+      AlerterMain first = AlerterMain.start(AlerterConfig.fromFlags(flags));
+      try {
+        assertThat(get(first.adminUrl() + "/health/live").isMissingNode()).isFalse();
+        await("the unreachable agent is an alert in Alertmanager, with its labels")
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().contains("MesosAgentUnreachable U0"));
+        JsonNode alert = alertmanager.alerts().get(0);
+        assertThat(alert.path("labels").path("cluster").asText()).isEqualTo(CLUSTER);
+        assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
+        assertThat(alert.path("labels").path("rule").asText()).isEqualTo("poll.failed");
+        assertThat(alert.path("annotations").path("api").asText())
+            .isEqualTo("http://processor:8081/v1/nodes/U0/health");
+        await("Alertmanager's route delivers it to the webhook")
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () ->
+                    notifications.stream()
+                        .anyMatch(n -> n.path("status").asText().equals("firing")));
+      } finally {
+        first.close();
+      }
+      // a restart: the new alerter reads the compacted states topic again, so the alert still
+      // fires, is sent again, and nobody is told anything new
+      int told = notifications.size();
+      try (AlerterMain alerter = AlerterMain.start(AlerterConfig.fromFlags(flags))) {
+        await("after a restart the firing alert is sent again")
+            .atMost(Duration.ofSeconds(15))
+            .ignoreExceptions()
+            .until(() -> sentFiring(alerter) >= 2);
+        assertThat(alertmanager.active()).containsExactly("MesosAgentUnreachable U0");
+        assertThat(notifications).as("not resolved, not notified again").hasSize(told);
+
+        publish(States.agent(CLUSTER, "U0", HealthStatus.HEALTHY));
+        await("recovery resolves it, in Alertmanager and at the webhook")
+            .atMost(Duration.ofSeconds(15))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    alertmanager.active().isEmpty()
+                        && notifications.stream()
+                            .anyMatch(n -> n.path("status").asText().equals("resolved")));
+
+        List<HealthState> blind = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+          blind.add(States.agent(CLUSTER, "H" + i, HealthStatus.UNREACHABLE));
+        }
+        blind.add(States.cluster(CLUSTER, HealthStatus.UNKNOWN, "cluster.collector-suspect"));
+        publish(blind.toArray(HealthState[]::new));
+        await("a blind collector: one cluster alert")
+            .atMost(Duration.ofSeconds(15))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().equals(List.of("MesosHealthStorm " + CLUSTER)));
+      }
     } finally {
-      alertmanager.close();
       hook.stop(0);
     }
   }
