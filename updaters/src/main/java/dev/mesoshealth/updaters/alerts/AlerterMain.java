@@ -60,7 +60,14 @@ public final class AlerterMain implements AutoCloseable {
         .help("Alerts firing now.")
         .callback(cb -> cb.call(book.firing().size()))
         .register(registry);
-    HttpClient http = HttpClient.newHttpClient();
+    Delivery delivery =
+        new Delivery(
+            HttpClient.newHttpClient(),
+            config.timeout(),
+            config.updater().dryRun(),
+            clock,
+            sent,
+            errors);
     List<ReconcileLoop.Target> targets = new ArrayList<>();
     for (URI url : config.alertmanagers()) {
       targets.add(
@@ -69,12 +76,7 @@ public final class AlerterMain implements AutoCloseable {
               url,
               book::firing,
               config.updater().reconcileInterval().multipliedBy(4),
-              config.timeout(),
-              config.updater().dryRun(),
-              http,
-              clock,
-              sent,
-              errors));
+              delivery));
     }
     if (config.webhook() != null) {
       targets.add(
@@ -83,12 +85,7 @@ public final class AlerterMain implements AutoCloseable {
               config.webhookFormat(),
               book::firing,
               config.webhookMinInterval(),
-              config.timeout(),
-              config.updater().dryRun(),
-              http,
-              clock,
-              sent,
-              errors));
+              delivery));
     }
     ReconcileLoop loop =
         new ReconcileLoop("alerter", config.updater().reconcileInterval(), clock, log);

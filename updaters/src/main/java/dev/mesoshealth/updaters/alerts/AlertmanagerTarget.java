@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.updaters.ReconcileLoop;
-import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +29,8 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
   private final String name;
   private final URI alerts;
   private final Supplier<List<Alert>> firing;
+  private final Delivery delivery;
   private final Duration holdFor;
-  private final boolean dryRun;
-  private final Clock clock;
-  private final HttpClient http;
-  private final Duration timeout;
-  private final Counter sent;
-  private final Counter errors;
   private Map<SortedMap<String, String>, Alert> told = new HashMap<>();
 
   /**
@@ -49,22 +41,12 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
       URI alertmanager,
       Supplier<List<Alert>> firing,
       Duration holdFor,
-      Duration timeout,
-      boolean dryRun,
-      HttpClient http,
-      Clock clock,
-      Counter sent,
-      Counter errors) {
+      Delivery delivery) {
     this.name = name;
     this.alerts = alertmanager.resolve("/api/v2/alerts");
     this.firing = firing;
     this.holdFor = holdFor;
-    this.timeout = timeout;
-    this.dryRun = dryRun;
-    this.http = http;
-    this.clock = clock;
-    this.sent = sent;
-    this.errors = errors;
+    this.delivery = delivery;
   }
 
   @Override
@@ -75,7 +57,7 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
   /** Sends every firing alert, and the ones that stopped firing since the last success. */
   @Override
   public void reconcile(boolean full) throws IOException, InterruptedException {
-    Instant now = clock.instant();
+    Instant now = delivery.clock().instant();
     Map<SortedMap<String, String>, Alert> firingNow = new HashMap<>();
     firing.get().forEach(a -> firingNow.put(a.labels(), a));
     List<Alert> resolved = new ArrayList<>();
@@ -91,7 +73,7 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
     ArrayNode body = HttpApi.JSON.createArrayNode();
     firingNow.values().forEach(a -> body.add(json(a, now.plus(holdFor))));
     resolved.forEach(a -> body.add(json(a, now)));
-    if (dryRun) {
+    if (delivery.dryRun()) {
       resolved.forEach(a -> log.info("{}: dry run: would resolve {}", name, a.labels()));
       firingNow.values().stream()
           .filter(a -> !told.containsKey(a.labels()))
@@ -99,19 +81,19 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
       told = firingNow;
       return;
     }
-    JsonPost.send(http, alerts, timeout, body.toString(), name);
+    JsonPost.send(delivery.http(), alerts, delivery.timeout(), body.toString(), name);
     firingNow.values().stream()
         .filter(a -> !told.containsKey(a.labels()))
         .forEach(a -> log.info("{}: firing {}", name, a.labels()));
     resolved.forEach(a -> log.info("{}: resolved {}", name, a.labels()));
-    sent.labelValues(name, "firing").inc(firingNow.size());
-    sent.labelValues(name, "resolved").inc(resolved.size());
+    delivery.sent().labelValues(name, "firing").inc(firingNow.size());
+    delivery.sent().labelValues(name, "resolved").inc(resolved.size());
     told = firingNow;
   }
 
   @Override
   public void failed(Exception e) {
-    errors.labelValues(name).inc();
+    delivery.errors().labelValues(name).inc();
   }
 
   private static ObjectNode json(Alert a, Instant endsAt) {

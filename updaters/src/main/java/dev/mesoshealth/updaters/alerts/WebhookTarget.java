@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.updaters.ReconcileLoop;
-import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,35 +30,20 @@ final class WebhookTarget implements ReconcileLoop.Target {
   private final URI url;
   private final Format format;
   private final Supplier<List<Alert>> firing;
+  private final Delivery delivery;
   private final WebhookBatch batch;
-  private final Duration timeout;
-  private final boolean dryRun;
-  private final HttpClient http;
-  private final Clock clock;
-  private final Counter sent;
-  private final Counter errors;
 
   WebhookTarget(
       URI url,
       Format format,
       Supplier<List<Alert>> firing,
       Duration minInterval,
-      Duration timeout,
-      boolean dryRun,
-      HttpClient http,
-      Clock clock,
-      Counter sent,
-      Counter errors) {
+      Delivery delivery) {
     this.url = url;
     this.format = format;
     this.firing = firing;
     this.batch = new WebhookBatch(minInterval);
-    this.timeout = timeout;
-    this.dryRun = dryRun;
-    this.http = http;
-    this.clock = clock;
-    this.sent = sent;
-    this.errors = errors;
+    this.delivery = delivery;
   }
 
   @Override
@@ -71,14 +53,19 @@ final class WebhookTarget implements ReconcileLoop.Target {
 
   @Override
   public void reconcile(boolean full) throws IOException, InterruptedException {
-    Instant now = clock.instant();
+    Instant now = delivery.clock().instant();
     for (WebhookBatch.Message m : batch.due(firing.get(), now)) {
       String body = format == Format.SLACK ? slack(m) : json(m).toString();
-      if (dryRun) {
+      if (delivery.dryRun()) {
         log.info("webhook: dry run: would send {}", body);
       } else {
-        JsonPost.send(http, url, timeout, body, "the webhook"); // never its URL: a secret
-        sent.labelValues("webhook", "message").inc();
+        JsonPost.send(
+            delivery.http(),
+            url,
+            delivery.timeout(),
+            body,
+            "the webhook"); // never its URL: a secret
+        delivery.sent().labelValues("webhook", "message").inc();
       }
       batch.sent(m, now);
     }
@@ -86,7 +73,7 @@ final class WebhookTarget implements ReconcileLoop.Target {
 
   @Override
   public void failed(Exception e) {
-    errors.labelValues("webhook").inc();
+    delivery.errors().labelValues("webhook").inc();
   }
 
   private static ObjectNode json(WebhookBatch.Message m) {

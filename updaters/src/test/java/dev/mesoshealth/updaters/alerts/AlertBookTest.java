@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mesoshealth.events.HealthStatus;
 import dev.mesoshealth.schemas.topics.TopicFollower;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.updaters.HealthEvents;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,10 +17,10 @@ class AlertBookTest {
   private static List<TopicFollower.Event> agents(int healthy, int unreachable) {
     List<TopicFollower.Event> out = new ArrayList<>();
     for (int i = 0; i < healthy; i++) {
-      out.add(States.event(States.agent("prod", "H" + i, HealthStatus.HEALTHY)));
+      out.add(HealthEvents.event(HealthEvents.agent("prod", "H" + i, HealthStatus.HEALTHY)));
     }
     for (int i = 0; i < unreachable; i++) {
-      out.add(States.event(States.agent("prod", "U" + i, HealthStatus.UNREACHABLE)));
+      out.add(HealthEvents.event(HealthEvents.agent("prod", "U" + i, HealthStatus.UNREACHABLE)));
     }
     return out;
   }
@@ -27,7 +28,8 @@ class AlertBookTest {
   @Test
   void aNodeInABadStateIsOneLabelledAlertAndHealthyOnesNone() {
     book.accept(agents(8, 1));
-    book.accept(List.of(States.event(States.agent("prod", "D1", HealthStatus.DEGRADED))));
+    book.accept(
+        List.of(HealthEvents.event(HealthEvents.agent("prod", "D1", HealthStatus.DEGRADED))));
 
     List<Alert> firing = book.firing();
 
@@ -51,7 +53,8 @@ class AlertBookTest {
   @Test
   void aNodeBackToHealthyOrForgottenStopsFiring() {
     book.accept(agents(8, 1));
-    book.accept(List.of(States.event(States.agent("prod", "U0", HealthStatus.HEALTHY))));
+    book.accept(
+        List.of(HealthEvents.event(HealthEvents.agent("prod", "U0", HealthStatus.HEALTHY))));
     assertThat(book.firing()).isEmpty();
 
     book.accept(agents(0, 1));
@@ -64,8 +67,8 @@ class AlertBookTest {
     book.accept(agents(2, 8));
     book.accept(
         List.of(
-            States.event(
-                States.cluster("prod", HealthStatus.UNKNOWN, "cluster.collector-suspect"))));
+            HealthEvents.event(
+                HealthEvents.cluster("prod", HealthStatus.UNKNOWN, "cluster.collector-suspect"))));
 
     List<Alert> firing = book.firing();
 
@@ -83,7 +86,8 @@ class AlertBookTest {
     book.accept(agents(4, 6));
     book.accept(
         List.of(
-            States.event(States.cluster("prod", HealthStatus.UNHEALTHY, "cluster.agents-down"))));
+            HealthEvents.event(
+                HealthEvents.cluster("prod", HealthStatus.UNHEALTHY, "cluster.agents-down"))));
 
     List<Alert> firing = book.firing();
 
@@ -100,7 +104,8 @@ class AlertBookTest {
     calm.accept(agents(9, 1));
     calm.accept(
         List.of(
-            States.event(States.cluster("prod", HealthStatus.UNHEALTHY, "cluster.agents-down"))));
+            HealthEvents.event(
+                HealthEvents.cluster("prod", HealthStatus.UNHEALTHY, "cluster.agents-down"))));
     assertThat(calm.firing())
         .extracting(a -> a.labels().get("alertname"))
         .containsExactlyInAnyOrder("MesosAgentUnreachable", "MesosClusterUnhealthy");
@@ -111,8 +116,8 @@ class AlertBookTest {
     AlertBook prodOnly = new AlertBook("prod", 0.5, "", "");
     prodOnly.accept(
         List.of(
-            States.event(States.agent("prod", "A", HealthStatus.UNREACHABLE)),
-            States.event(States.agent("stage", "B", HealthStatus.UNREACHABLE))));
+            HealthEvents.event(HealthEvents.agent("prod", "A", HealthStatus.UNREACHABLE)),
+            HealthEvents.event(HealthEvents.agent("stage", "B", HealthStatus.UNREACHABLE))));
     assertThat(prodOnly.firing())
         .singleElement()
         .satisfies(a -> assertThat(a.annotations()).doesNotContainKeys("api", "console"))

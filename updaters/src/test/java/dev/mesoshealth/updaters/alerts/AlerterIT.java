@@ -11,6 +11,7 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.updaters.HealthEvents;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,11 +98,11 @@ class AlerterIT {
       kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
       List<HealthState> calm = new ArrayList<>();
       for (int i = 0; i < 9; i++) {
-        calm.add(States.agent(CLUSTER, "H" + i, HealthStatus.HEALTHY));
+        calm.add(HealthEvents.agent(CLUSTER, "H" + i, HealthStatus.HEALTHY));
       }
-      calm.add(States.cluster(CLUSTER, HealthStatus.HEALTHY, null));
+      calm.add(HealthEvents.cluster(CLUSTER, HealthStatus.HEALTHY, null));
       publish(calm.toArray(HealthState[]::new));
-      publish(States.agent(CLUSTER, "U0", HealthStatus.UNREACHABLE));
+      publish(HealthEvents.agent(CLUSTER, "U0", HealthStatus.UNREACHABLE));
       Map<String, String> flags = new HashMap<>();
       flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       flags.put("alertmanager.urls", am);
@@ -142,7 +143,7 @@ class AlerterIT {
         assertThat(alertmanager.active()).containsExactly("MesosAgentUnreachable U0");
         assertThat(notifications).as("not resolved, not notified again").hasSize(told);
 
-        publish(States.agent(CLUSTER, "U0", HealthStatus.HEALTHY));
+        publish(HealthEvents.agent(CLUSTER, "U0", HealthStatus.HEALTHY));
         await("recovery resolves it, in Alertmanager and at the webhook")
             .atMost(Duration.ofSeconds(15))
             .ignoreExceptions()
@@ -154,9 +155,9 @@ class AlerterIT {
 
         List<HealthState> blind = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-          blind.add(States.agent(CLUSTER, "H" + i, HealthStatus.UNREACHABLE));
+          blind.add(HealthEvents.agent(CLUSTER, "H" + i, HealthStatus.UNREACHABLE));
         }
-        blind.add(States.cluster(CLUSTER, HealthStatus.UNKNOWN, "cluster.collector-suspect"));
+        blind.add(HealthEvents.cluster(CLUSTER, HealthStatus.UNKNOWN, "cluster.collector-suspect"));
         publish(blind.toArray(HealthState[]::new));
         await("a blind collector: one cluster alert")
             .atMost(Duration.ofSeconds(15))
@@ -185,7 +186,8 @@ class AlerterIT {
     List<HealthState> bad = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       bad.add(
-          States.agent(cluster, "W" + i, i < 3 ? HealthStatus.UNREACHABLE : HealthStatus.HEALTHY));
+          HealthEvents.agent(
+              cluster, "W" + i, i < 3 ? HealthStatus.UNREACHABLE : HealthStatus.HEALTHY));
     }
     publish(bad.toArray(HealthState[]::new));
     Map<String, String> flags = new HashMap<>();
@@ -209,7 +211,7 @@ class AlerterIT {
       assertThat(text).startsWith("*mesos-health, cluster hooked*");
       assertThat(text.split(":red_circle:")).hasSize(4);
 
-      publish(States.agent(cluster, "W0", HealthStatus.HEALTHY));
+      publish(HealthEvents.agent(cluster, "W0", HealthStatus.HEALTHY));
       await("the recovery in the next message")
           .atMost(Duration.ofSeconds(20))
           .until(() -> messages.size() >= 2);

@@ -3,6 +3,7 @@ package dev.mesoshealth.updaters.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.updaters.HealthEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,8 @@ class WebhookBatchTest {
   private static List<Alert> firing(String cluster, String... unreachable) {
     AlertBook book = new AlertBook("", 1.0, "", ""); // never a storm: every agent its own alert
     for (String id : unreachable) {
-      book.accept(List.of(States.event(States.agent(cluster, id, HealthStatus.UNREACHABLE))));
+      book.accept(
+          List.of(HealthEvents.event(HealthEvents.agent(cluster, id, HealthStatus.UNREACHABLE))));
     }
     return book.firing();
   }

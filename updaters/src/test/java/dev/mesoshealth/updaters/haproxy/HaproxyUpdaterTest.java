@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mesoshealth.events.EndpointHealth;
 import dev.mesoshealth.events.EndpointStatus;
-import dev.mesoshealth.events.HealthReason;
-import dev.mesoshealth.events.HealthState;
 import dev.mesoshealth.events.HealthStatus;
-import dev.mesoshealth.events.NodeRef;
-import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.schemas.topics.TopicFollower;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
+import dev.mesoshealth.updaters.HealthEvents;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.io.IOException;
@@ -43,16 +40,10 @@ class HaproxyUpdaterTest {
   }
 
   private static TopicFollower.Event cluster(boolean collectorSuspect) {
-    HealthState s = SampleEvents.healthState("c");
-    s.setNode(new NodeRef("prod", NodeRole.CLUSTER, "cluster:prod", "prod", ""));
-    s.setState(collectorSuspect ? HealthStatus.UNKNOWN : HealthStatus.HEALTHY);
-    s.setReasons(
+    return HealthEvents.event(
         collectorSuspect
-            ? List.of(
-                new HealthReason(
-                    "cluster.collector-suspect", HealthStatus.UNKNOWN, "", 0.0, 0.0, "blind"))
-            : List.of());
-    return new TopicFollower.Event(Topics.HEALTH_STATES.name(), "cluster:prod", s, 0);
+            ? HealthEvents.cluster("prod", HealthStatus.UNKNOWN, "cluster.collector-suspect")
+            : HealthEvents.cluster("prod", HealthStatus.HEALTHY, null));
   }
 
   private double counter(String name, String... labels) {

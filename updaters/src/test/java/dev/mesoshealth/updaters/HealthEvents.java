@@ -1,4 +1,4 @@
-package dev.mesoshealth.updaters.alerts;
+package dev.mesoshealth.updaters;
 
 import dev.mesoshealth.events.HealthReason;
 import dev.mesoshealth.events.HealthState;
@@ -10,11 +10,11 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
 import java.util.List;
 
-/** Health states as the processor publishes them, for the alerter's tests. */
-final class States {
-  private States() {}
+/** Health states as the processor publishes them, for the updaters' and the alerter's tests. */
+public final class HealthEvents {
+  private HealthEvents() {}
 
-  static HealthState agent(String cluster, String id, HealthStatus state) {
+  public static HealthState agent(String cluster, String id, HealthStatus state) {
     HealthState s = SampleEvents.healthState(id);
     s.setNode(new NodeRef(cluster, NodeRole.AGENT, id, "agent-" + id, "10.0.0.1:5051"));
     s.setState(state);
@@ -25,7 +25,7 @@ final class States {
     return s;
   }
 
-  static HealthState cluster(String cluster, HealthStatus state, String rule) {
+  public static HealthState cluster(String cluster, HealthStatus state, String rule) {
     HealthState s = SampleEvents.healthState("c");
     s.setNode(new NodeRef(cluster, NodeRole.CLUSTER, "cluster:" + cluster, cluster, ""));
     s.setState(state);
@@ -34,7 +34,7 @@ final class States {
     return s;
   }
 
-  static TopicFollower.Event event(HealthState s) {
+  public static TopicFollower.Event event(HealthState s) {
     return new TopicFollower.Event(Topics.HEALTH_STATES.name(), s.getNode().getId(), s, 0);
   }
 }
