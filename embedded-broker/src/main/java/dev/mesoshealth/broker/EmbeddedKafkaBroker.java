@@ -92,8 +92,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
       }
+      int port = ports.getAsInt();
+      int controllerPort = ports.getAsInt();
+      while (controllerPort == port) { // two random picks can meet: the listeners must differ
+        controllerPort = ports.getAsInt();
+      }
       EmbeddedKafkaBroker broker =
-          new EmbeddedKafkaBroker(dir, true, ports.getAsInt(), ports.getAsInt(), overrides);
+          new EmbeddedKafkaBroker(dir, true, port, controllerPort, overrides);
       try {
         broker.start();
         return broker;
@@ -311,6 +316,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
     throw new UncheckedIOException(new IOException("no free port on 127.0.0.1 below " + floor));
+  }
+
+  /** A free port, as {@link #freePort()}, other than {@code taken}. */
+  public static int freePortOtherThan(int taken) {
+    int port = freePort();
+    while (port == taken) {
+      port = freePort();
+    }
+    return port;
   }
 
   /** The lowest port of the kernel's ephemeral range (32768 where it cannot be read). */

@@ -127,7 +127,8 @@ public final class Demo implements AutoCloseable {
 
     if (o.bootstrapServers() == null) {
       int kafkaPort = o.kafkaPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.kafkaPort();
-      int controllerPort = o.kafkaPort() == 0 ? EmbeddedKafkaBroker.freePort() : o.kafkaPort() + 1;
+      int controllerPort =
+          o.kafkaPort() == 0 ? EmbeddedKafkaBroker.freePortOtherThan(kafkaPort) : o.kafkaPort() + 1;
       if (o.kafkaPort() != 0) {
         requireFree("127.0.0.1", kafkaPort, "the embedded Kafka broker", "--kafka-port");
         requireFree(
