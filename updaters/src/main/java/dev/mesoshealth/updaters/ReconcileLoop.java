@@ -88,6 +88,15 @@ public final class ReconcileLoop implements AutoCloseable {
       Consumer<List<TopicFollower.Event>> accept) {
     Map<Topic<String, ?>, Start> follow = new LinkedHashMap<>();
     topics.forEach(t -> follow.put(t, Start.beginning()));
+    return feed(name, kafka, follow, accept);
+  }
+
+  /** As {@link #feed(String, KafkaClient, List, Consumer)}, each topic from its own start. */
+  public TopicFollower feed(
+      String name,
+      KafkaClient kafka,
+      Map<Topic<String, ?>, Start> follow,
+      Consumer<List<TopicFollower.Event>> accept) {
     return new TopicFollower(
         name,
         kafka.properties(),

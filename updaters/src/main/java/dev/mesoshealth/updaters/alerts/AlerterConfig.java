@@ -23,9 +23,7 @@ public record AlerterConfig(
     WebhookTarget.Format webhookFormat,
     Duration webhookMinInterval,
     Duration timeout,
-    double stormShare,
-    String consoleUrl,
-    String processorUrl,
+    AlertPolicy policy,
     UpdaterSettings updater) {
 
   public static final ConfigDef DEFINITION = definition();
@@ -78,6 +76,30 @@ public record AlerterConfig(
             Importance.MEDIUM,
             "Above this share of a cluster's agents down at once, one cluster alert instead of"
                 + " one per agent (as while its collector is suspect).")
+        .define(
+            "alert.endpoints.share",
+            Type.DOUBLE,
+            0.5,
+            Range.between(0.0, 1.0),
+            Importance.MEDIUM,
+            "An app alerts when at least this share of its endpoints is out of rotation (DRAIN or"
+                + " DOWN): critical when none is left UP. 0: no app alerts.")
+        .define(
+            "alert.flap.count",
+            Type.INT,
+            4,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "A node alerts as flapping after turning bad this many times within"
+                + " alert.flap.window, even when each bad spell is short. 0: never.")
+        .define(
+            "alert.flap.window",
+            Type.STRING,
+            "30m",
+            Durations.validator(Duration.ofMinutes(1)),
+            Importance.LOW,
+            "How far back turns to a bad state count as flapping; read again from the"
+                + " transitions topic after a restart.")
         .define(
             "console.url",
             Type.STRING,
@@ -153,9 +175,14 @@ public record AlerterConfig(
         SharedConfig.mode(c, "webhook.format", WebhookTarget.Format.class),
         c.getDuration("webhook.min.interval"),
         c.getDuration("alertmanager.timeout"),
-        c.getDouble("alert.storm.share"),
-        c.getString("console.url").replaceAll("/+$", ""),
-        c.getString("processor.url").replaceAll("/+$", ""),
+        new AlertPolicy(
+            c.getString(SharedConfig.CLUSTER_NAME),
+            c.getDouble("alert.storm.share"),
+            c.getDouble("alert.endpoints.share"),
+            c.getInt("alert.flap.count"),
+            c.getDuration("alert.flap.window"),
+            c.getString("console.url").replaceAll("/+$", ""),
+            c.getString("processor.url").replaceAll("/+$", "")),
         UpdaterSettings.from(c));
   }
 }

@@ -1,7 +1,6 @@
 package dev.mesoshealth.updaters.alerts;
 
 import dev.mesoshealth.schemas.topics.TopicFollower;
-import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.HttpApi;
@@ -20,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The alerter service: follows mesos.health.states into an {@link AlertBook}, and one {@link
+ * The alerter service: follows what the {@link AlertBook} reads into it, and one {@link
  * ReconcileLoop} tells every Alertmanager what fires, on each change and every resend interval,
  * with backoff (logged once per outage) while one is away. /metrics and /health on the admin port.
  */
@@ -37,12 +36,7 @@ public final class AlerterMain implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    AlertBook book =
-        new AlertBook(
-            config.updater().cluster(),
-            config.stormShare(),
-            config.consoleUrl(),
-            config.processorUrl());
+    AlertBook book = new AlertBook(config.policy(), clock);
     Counter sent =
         Counter.builder()
             .name("mesos_health_alerts_sent_total")
@@ -90,7 +84,7 @@ public final class AlerterMain implements AutoCloseable {
     ReconcileLoop loop =
         new ReconcileLoop("alerter", config.updater().reconcileInterval(), clock, log);
     TopicFollower follower =
-        loop.feed("alerter-feed", config.kafka(), List.of(Topics.HEALTH_STATES), book::accept);
+        loop.feed("alerter-feed", config.kafka(), book.sources(), book::accept);
     AdminServer admin =
         AdminServer.start(
             config.updater().admin().host(),

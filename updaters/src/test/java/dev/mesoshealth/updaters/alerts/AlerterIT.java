@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.mesoshealth.events.EndpointStatus;
 import dev.mesoshealth.events.HealthState;
 import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.schemas.topics.Topic;
+import dev.mesoshealth.schemas.topics.TopicFollower;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.HttpApi;
 import dev.mesoshealth.service.SharedConfig;
@@ -19,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +33,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The alerter against a real Prometheus Alertmanager, fed health states through a real broker: a
- * bad node is an alert in Alertmanager with its labels, Alertmanager's own route delivers it to a
- * webhook receiver, recovery resolves it, and a blind collector is one cluster alert and no agent
- * alert.
+ * The alerter against a real Prometheus Alertmanager, fed health states, endpoints and transitions
+ * through a real broker: a bad node, an app with most endpoints out of rotation and a flapping node
+ * are alerts in Alertmanager with their labels, Alertmanager's own route delivers them to a webhook
+ * receiver, a restart keeps them, recovery resolves them, and a blind collector is one cluster
+ * alert and no agent alert.
  */
 class AlerterIT {
   private static final String CLUSTER = "alerts";
@@ -65,6 +70,20 @@ class AlerterIT {
         .sum();
   }
 
+  private static final String BAD_NODE = "MesosAgentUnreachable U0";
+  private static final String BAD_APP = "MesosAppEndpointsDown /shop";
+  private static final String FLAPPING = "MesosNodeFlapping H8";
+
+  private static <V> void publishEvents(Topic<String, V> topic, TopicFollower.Event... events) {
+    List<Map.Entry<String, V>> records = new ArrayList<>();
+    for (TopicFollower.Event e : events) {
+      @SuppressWarnings("unchecked")
+      V value = (V) e.value();
+      records.add(Map.entry(e.key(), value));
+    }
+    kafka.produce(topic, records);
+  }
+
   private static void publish(HealthState... states) {
     List<Map.Entry<String, HealthState>> records = new ArrayList<>();
     for (HealthState s : states) {
@@ -95,7 +114,8 @@ class AlerterIT {
                 "      - url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
                 "        send_resolved: true"))) {
       String am = alertmanager.url();
-      kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
+      kafka.createTopics(
+          List.of(Topics.HEALTH_STATES, Topics.ENDPOINT_HEALTH, Topics.HEALTH_TRANSITIONS), 1);
       List<HealthState> calm = new ArrayList<>();
       for (int i = 0; i < 9; i++) {
         calm.add(HealthEvents.agent(CLUSTER, "H" + i, HealthStatus.HEALTHY));
@@ -103,6 +123,25 @@ class AlerterIT {
       calm.add(HealthEvents.cluster(CLUSTER, HealthStatus.HEALTHY, null));
       publish(calm.toArray(HealthState[]::new));
       publish(HealthEvents.agent(CLUSTER, "U0", HealthStatus.UNREACHABLE));
+      // an app with two of its three endpoints out of rotation
+      publishEvents(
+          Topics.ENDPOINT_HEALTH,
+          HealthEvents.endpoint(CLUSTER, "/shop", "s1", EndpointStatus.UP),
+          HealthEvents.endpoint(CLUSTER, "/shop", "s2", EndpointStatus.DOWN),
+          HealthEvents.endpoint(CLUSTER, "/shop", "s3", EndpointStatus.DRAIN));
+      // an agent that turned bad four times in the last ten minutes, healthy now
+      Instant now = Instant.now();
+      List<TopicFollower.Event> turns = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Instant at = now.minus(Duration.ofMinutes(10 - 2 * i));
+        turns.add(
+            HealthEvents.transition(
+                CLUSTER, "H8", HealthStatus.HEALTHY, HealthStatus.UNHEALTHY, at));
+        turns.add(
+            HealthEvents.transition(
+                CLUSTER, "H8", HealthStatus.UNHEALTHY, HealthStatus.HEALTHY, at.plusSeconds(30)));
+      }
+      publishEvents(Topics.HEALTH_TRANSITIONS, turns.toArray(TopicFollower.Event[]::new));
       Map<String, String> flags = new HashMap<>();
       flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       flags.put("alertmanager.urls", am);
@@ -116,19 +155,27 @@ class AlerterIT {
         await("the unreachable agent is an alert in Alertmanager, with its labels")
             .atMost(Duration.ofSeconds(30))
             .ignoreExceptions()
-            .until(() -> alertmanager.active().contains("MesosAgentUnreachable U0"));
-        JsonNode alert = alertmanager.alerts().get(0);
+            .until(() -> alertmanager.active().containsAll(List.of(BAD_NODE, BAD_APP, FLAPPING)));
+        JsonNode alert =
+            java.util.stream.StreamSupport.stream(alertmanager.alerts().spliterator(), false)
+                .filter(a -> a.path("labels").path("node").asText().equals("U0"))
+                .findFirst()
+                .orElseThrow();
         assertThat(alert.path("labels").path("cluster").asText()).isEqualTo(CLUSTER);
         assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
         assertThat(alert.path("labels").path("rule").asText()).isEqualTo("poll.failed");
         assertThat(alert.path("annotations").path("api").asText())
             .isEqualTo("http://processor:8081/v1/nodes/U0/health");
-        await("Alertmanager's route delivers it to the webhook")
+        await("Alertmanager's route delivers each to the webhook")
             .atMost(Duration.ofSeconds(15))
             .until(
                 () ->
                     notifications.stream()
-                        .anyMatch(n -> n.path("status").asText().equals("firing")));
+                            .filter(n -> n.path("status").asText().equals("firing"))
+                            .map(n -> n.path("groupLabels").path("alertname").asText())
+                            .distinct()
+                            .count()
+                        == 3);
       } finally {
         first.close();
       }
@@ -140,16 +187,21 @@ class AlerterIT {
             .atMost(Duration.ofSeconds(15))
             .ignoreExceptions()
             .until(() -> sentFiring(alerter) >= 2);
-        assertThat(alertmanager.active()).containsExactly("MesosAgentUnreachable U0");
+        assertThat(alertmanager.active())
+            .as("the flapping node's turns are read again from the transitions topic")
+            .containsExactlyInAnyOrder(BAD_NODE, BAD_APP, FLAPPING);
         assertThat(notifications).as("not resolved, not notified again").hasSize(told);
 
         publish(HealthEvents.agent(CLUSTER, "U0", HealthStatus.HEALTHY));
-        await("recovery resolves it, in Alertmanager and at the webhook")
+        publishEvents(
+            Topics.ENDPOINT_HEALTH,
+            HealthEvents.endpoint(CLUSTER, "/shop", "s3", EndpointStatus.UP));
+        await("recovery resolves them, in Alertmanager and at the webhook; the flapping stays")
             .atMost(Duration.ofSeconds(15))
             .ignoreExceptions()
             .until(
                 () ->
-                    alertmanager.active().isEmpty()
+                    alertmanager.active().equals(List.of(FLAPPING))
                         && notifications.stream()
                             .anyMatch(n -> n.path("status").asText().equals("resolved")));
 

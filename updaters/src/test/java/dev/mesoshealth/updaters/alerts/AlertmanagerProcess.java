@@ -92,7 +92,9 @@ public final class AlertmanagerProcess implements AutoCloseable {
       if (a.path("status").path("state").asText().equals("active")) {
         JsonNode l = a.path("labels");
         out.add(
-            l.path("alertname").asText() + " " + l.path("node").asText(l.path("cluster").asText()));
+            l.path("alertname").asText()
+                + " "
+                + l.path("node").asText(l.path("app").asText(l.path("cluster").asText())));
       }
     }
     return out;

@@ -14,7 +14,10 @@ class WebhookBatchTest {
   private static final Instant T = Instant.parse("2026-12-07T03:00:00Z");
 
   private static List<Alert> firing(String cluster, String... unreachable) {
-    AlertBook book = new AlertBook("", 1.0, "", ""); // never a storm: every agent its own alert
+    AlertBook book =
+        new AlertBook(
+            AlertPolicy.defaults().withStormShare(1.0),
+            java.time.Clock.systemUTC()); // never a storm: every agent its own alert
     for (String id : unreachable) {
       book.accept(
           List.of(HealthEvents.event(HealthEvents.agent(cluster, id, HealthStatus.UNREACHABLE))));
