@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.mesoshealth.collector.core.PollResult;
 import dev.mesoshealth.events.Outcome;
+import dev.mesoshealth.service.TlsContexts;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

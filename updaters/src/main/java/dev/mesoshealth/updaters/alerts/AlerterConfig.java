@@ -7,7 +7,11 @@ import dev.mesoshealth.service.ServiceConfig;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.updaters.UpdaterSettings;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -15,10 +19,17 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
-/** The alerter's configuration. */
+/**
+ * The alerter's configuration.
+ *
+ * @param alertmanagerAuthorization the Authorization header sent to every Alertmanager; null: none
+ * @param caFile the CAs trusted for https Alertmanagers and webhooks; null: the JVM's
+ */
 public record AlerterConfig(
     KafkaClient kafka,
     List<URI> alertmanagers,
+    String alertmanagerAuthorization,
+    Path caFile,
     URI webhook,
     WebhookTarget.Format webhookFormat,
     Duration webhookMinInterval,
@@ -38,6 +49,27 @@ public record AlerterConfig(
             Importance.HIGH,
             "Every Alertmanager to tell, e.g. http://am1:9093,http://am2:9093 (an HA pair: all"
                 + " are told). This, webhook.url, or both.")
+        .define(
+            "alertmanager.auth",
+            Type.STRING,
+            "none",
+            ValidString.in(SharedConfig.words(Auth.class)),
+            Importance.MEDIUM,
+            "How to authenticate to Alertmanager (its --web.config.file): none, basic"
+                + " (alertmanager.auth.secret is user:password) or bearer (a token, e.g. behind"
+                + " an authenticating proxy).")
+        .define(
+            "alertmanager.auth.secret",
+            Type.PASSWORD,
+            "",
+            Importance.MEDIUM,
+            "user:password for basic, the token for bearer. Never logged.")
+        .define(
+            "tls.ca.file",
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "PEM bundle of CAs to trust for https Alertmanagers and webhooks; empty: the JVM's.")
         .define(
             "webhook.url",
             Type.PASSWORD,
@@ -122,10 +154,18 @@ public record AlerterConfig(
         9104);
   }
 
+  /** How the alerter authenticates to Alertmanager. */
+  public enum Auth {
+    NONE,
+    BASIC,
+    BEARER
+  }
+
   /** Secrets hidden: the webhook's URL carries its token. */
   @Override
   public String toString() {
-    return dev.mesoshealth.service.Redacted.toString(this, java.util.Set.of("webhook"));
+    return dev.mesoshealth.service.Redacted.toString(
+        this, java.util.Set.of("webhook", "alertmanagerAuthorization"));
   }
 
   /**
@@ -168,9 +208,17 @@ public record AlerterConfig(
           "nowhere to send alerts: set alertmanager.urls (e.g. http://am1:9093), webhook.url, or"
               + " both");
     }
+    String caFile = c.getString("tls.ca.file");
+    if (!caFile.isEmpty() && !Files.isReadable(Path.of(caFile))) {
+      throw new ConfigException("tls.ca.file: cannot read '" + caFile + "'");
+    }
     return new AlerterConfig(
         SharedConfig.kafka(c),
         urls,
+        authorization(
+            SharedConfig.mode(c, "alertmanager.auth", Auth.class),
+            c.getPassword("alertmanager.auth.secret")),
+        caFile.isEmpty() ? null : Path.of(caFile),
         hook,
         SharedConfig.mode(c, "webhook.format", WebhookTarget.Format.class),
         c.getDuration("webhook.min.interval"),
@@ -184,5 +232,23 @@ public record AlerterConfig(
             c.getString("console.url").replaceAll("/+$", ""),
             c.getString("processor.url").replaceAll("/+$", "")),
         UpdaterSettings.from(c));
+  }
+
+  private static String authorization(Auth mode, String secret) {
+    if (mode == Auth.NONE) {
+      return null;
+    }
+    if (secret == null || secret.isEmpty()) {
+      throw new ConfigException(
+          "alertmanager.auth=" + SharedConfig.word(mode) + " needs alertmanager.auth.secret");
+    }
+    if (mode == Auth.BEARER) {
+      return "Bearer " + secret;
+    }
+    if (!secret.contains(":")) {
+      throw new ConfigException(
+          "alertmanager.auth.secret: basic auth takes user:password (the value is not shown)");
+    }
+    return "Basic " + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
   }
 }

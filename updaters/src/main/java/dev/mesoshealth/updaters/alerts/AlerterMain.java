@@ -4,6 +4,7 @@ import dev.mesoshealth.schemas.topics.TopicFollower;
 import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.service.TlsContexts;
 import dev.mesoshealth.updaters.ReconcileLoop;
 import dev.mesoshealth.updaters.UpdaterRun;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -56,7 +57,9 @@ public final class AlerterMain implements AutoCloseable {
         .register(registry);
     Delivery delivery =
         new Delivery(
-            HttpClient.newHttpClient(),
+            config.caFile() == null
+                ? HttpClient.newHttpClient()
+                : HttpClient.newBuilder().sslContext(TlsContexts.trusting(config.caFile())).build(),
             config.timeout(),
             config.updater().dryRun(),
             clock,
@@ -68,6 +71,7 @@ public final class AlerterMain implements AutoCloseable {
           new AlertmanagerTarget(
               "alertmanager-" + (targets.size() + 1) + " " + url,
               url,
+              config.alertmanagerAuthorization(),
               book::firing,
               config.updater().reconcileInterval().multipliedBy(4),
               delivery));

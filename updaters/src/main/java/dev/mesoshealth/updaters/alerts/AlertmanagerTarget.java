@@ -28,22 +28,26 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
 
   private final String name;
   private final URI alerts;
+  private final String authorization;
   private final Supplier<List<Alert>> firing;
   private final Delivery delivery;
   private final Duration holdFor;
   private Map<SortedMap<String, String>, Alert> told = new HashMap<>();
 
   /**
+   * @param authorization the Authorization header; null: none
    * @param holdFor how long a firing alert lasts unless sent again (a few reconcile intervals)
    */
   AlertmanagerTarget(
       String name,
       URI alertmanager,
+      String authorization,
       Supplier<List<Alert>> firing,
       Duration holdFor,
       Delivery delivery) {
     this.name = name;
     this.alerts = alertmanager.resolve("/api/v2/alerts");
+    this.authorization = authorization;
     this.firing = firing;
     this.holdFor = holdFor;
     this.delivery = delivery;
@@ -81,7 +85,8 @@ final class AlertmanagerTarget implements ReconcileLoop.Target {
       told = firingNow;
       return;
     }
-    JsonPost.send(delivery.http(), alerts, delivery.timeout(), body.toString(), name);
+    JsonPost.send(
+        delivery.http(), alerts, authorization, delivery.timeout(), body.toString(), name);
     firingNow.values().stream()
         .filter(a -> !told.containsKey(a.labels()))
         .forEach(a -> log.info("{}: firing {}", name, a.labels()));

@@ -62,6 +62,7 @@ final class WebhookTarget implements ReconcileLoop.Target {
         JsonPost.send(
             delivery.http(),
             url,
+            null,
             delivery.timeout(),
             body,
             "the webhook"); // never its URL: a secret

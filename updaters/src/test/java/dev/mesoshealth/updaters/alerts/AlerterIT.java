@@ -55,8 +55,8 @@ class AlerterIT {
             .body());
   }
 
-  /** Firing alerts an alerter has sent, from its /metrics. */
-  private double sentFiring(AlerterMain alerter) throws Exception {
+  /** The sum of an alerter's samples of {@code name} with {@code label} (e.g. kind="firing"). */
+  private double metric(AlerterMain alerter, String name, String label) throws Exception {
     String metrics =
         http.send(
                 HttpRequest.newBuilder(URI.create(alerter.adminUrl() + "/metrics")).build(),
@@ -64,10 +64,14 @@ class AlerterIT {
             .body();
     return metrics
         .lines()
-        .filter(
-            l -> l.startsWith("mesos_health_alerts_sent_total{") && l.contains("kind=\"firing\""))
+        .filter(l -> l.startsWith(name + "{") && l.contains(label))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /** Firing alerts an alerter has sent. */
+  private double sentFiring(AlerterMain alerter) throws Exception {
+    return metric(alerter, "mesos_health_alerts_sent_total", "kind=\"firing\"");
   }
 
   private static final String BAD_NODE = "MesosAgentUnreachable U0";
@@ -271,6 +275,42 @@ class AlerterIT {
       assertThat(messages).as("one message per change, not one per agent").hasSize(2);
     } finally {
       hook.stop(0);
+    }
+  }
+
+  @Test
+  void anAlertmanagerBehindTlsAndBasicAuthIsToldWithTheRightCredentialsOnly() throws Exception {
+    String cluster = "secured";
+    kafka.createTopics(List.of(Topics.HEALTH_STATES), 1);
+    publish(HealthEvents.agent(cluster, "T0", HealthStatus.UNREACHABLE));
+    try (AlertmanagerProcess alertmanager =
+        AlertmanagerProcess.secured(dir, null, "alerter", "am-secret")) {
+      Map<String, String> flags = new HashMap<>();
+      flags.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      flags.put("alertmanager.urls", alertmanager.url());
+      flags.put("alertmanager.auth", "basic");
+      flags.put("alertmanager.auth.secret", "alerter:wrong");
+      flags.put("tls.ca.file", alertmanager.caFile().toString());
+      flags.put(SharedConfig.RECONCILE_INTERVAL, "1s");
+      flags.put(SharedConfig.CLUSTER_NAME, cluster);
+      flags.put(SharedConfig.ADMIN_PORT, "0");
+      try (AlerterMain refused = AlerterMain.start(AlerterConfig.fromFlags(flags))) {
+        await("a wrong password is a failed send")
+            .atMost(Duration.ofSeconds(20))
+            .ignoreExceptions()
+            .until(() -> metric(refused, "mesos_health_alert_send_errors_total", "target=") >= 1);
+        assertThat(alertmanager.active()).isEmpty();
+      }
+      flags.put("alertmanager.auth.secret", "alerter:am-secret");
+      AlerterConfig config = AlerterConfig.fromFlags(flags);
+      assertThat(config.toString()).doesNotContain("am-secret");
+      try (AlerterMain alerter = AlerterMain.start(config)) {
+        await("the right one is heard over TLS")
+            .atMost(Duration.ofSeconds(20))
+            .ignoreExceptions()
+            .until(() -> alertmanager.active().equals(List.of("MesosAgentUnreachable T0")));
+        assertThat(metric(alerter, "mesos_health_alert_send_errors_total", "target=")).isZero();
+      }
     }
   }
 }

@@ -5,37 +5,57 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.service.TlsContexts;
 import dev.mesoshealth.testkit.Prerequisites;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.mindrot.jbcrypt.BCrypt;
 
 /**
  * A real Prometheus Alertmanager (Debian's prometheus-alertmanager) started by a test, alone (no
- * cluster gossip), with one route to the given receiver.
+ * cluster gossip), with one route to the given receiver; plain, or behind TLS and basic auth.
  */
 public final class AlertmanagerProcess implements AutoCloseable {
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
   private final String url;
+  private final String authorization;
+  private final Path caFile;
   private final Process process;
 
   /**
    * @param receiver the receiver named {@code main}, as YAML lines under {@code receivers:}, e.g. a
    *     webhook; null: one that sends nowhere
    */
-  public AlertmanagerProcess(Path dir, String receiver) throws IOException {
+  public AlertmanagerProcess(Path dir, String receiver) throws Exception {
+    this(dir, receiver, null, null);
+  }
+
+  /**
+   * Alertmanager behind TLS (a certificate for 127.0.0.1 made with openssl, its PEM in {@link
+   * #caFile()}) and basic auth with one user, as its {@code --web.config.file} sets them.
+   */
+  public static AlertmanagerProcess secured(Path dir, String receiver, String user, String password)
+      throws Exception {
+    return new AlertmanagerProcess(dir, receiver, user, password);
+  }
+
+  private AlertmanagerProcess(Path dir, String receiver, String user, String password)
+      throws Exception {
     Path binary =
         Prerequisites.executable(
             "prometheus-alertmanager", "/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager");
     int port = EmbeddedKafkaBroker.freePort();
-    url = "http://127.0.0.1:" + port;
     Files.writeString(
         dir.resolve("alertmanager.yml"),
         String.join(
@@ -50,13 +70,68 @@ public final class AlertmanagerProcess implements AutoCloseable {
             "  - name: main",
             receiver == null ? "" : receiver,
             ""));
-    process =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 binary.toString(),
                 "--config.file=" + dir.resolve("alertmanager.yml"),
                 "--storage.path=" + dir.resolve("alertmanager-data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=")
+                "--cluster.listen-address="));
+    if (user == null) {
+      url = "http://127.0.0.1:" + port;
+      authorization = null;
+      caFile = null;
+      http = HttpClient.newHttpClient();
+    } else {
+      caFile = dir.resolve("alertmanager-cert.pem");
+      Path key = dir.resolve("alertmanager-key.pem");
+      Process openssl =
+          new ProcessBuilder(
+                  Prerequisites.executable("openssl", "/usr/bin/openssl").toString(),
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "ec",
+                  "-pkeyopt",
+                  "ec_paramgen_curve:prime256v1",
+                  "-nodes",
+                  "-days",
+                  "1",
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1",
+                  "-keyout",
+                  key.toString(),
+                  "-out",
+                  caFile.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("openssl.log").toFile())
+              .start();
+      if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+        throw new IOException("openssl failed: " + Files.readString(dir.resolve("openssl.log")));
+      }
+      Files.writeString(
+          dir.resolve("web.yml"),
+          String.join(
+              "\n",
+              "tls_server_config:",
+              "  cert_file: " + caFile,
+              "  key_file: " + key,
+              "basic_auth_users:",
+              "  " + user + ": " + BCrypt.hashpw(password, BCrypt.gensalt(4)),
+              ""));
+      command.add("--web.config.file=" + dir.resolve("web.yml"));
+      url = "https://127.0.0.1:" + port;
+      authorization =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      http = HttpClient.newBuilder().sslContext(TlsContexts.trusting(caFile)).build();
+    }
+    process =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("alertmanager.log").toFile())
             .start();
@@ -65,11 +140,21 @@ public final class AlertmanagerProcess implements AutoCloseable {
         .ignoreExceptions()
         .until(
             () ->
-                http.send(
-                            HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
+                http.send(request("/-/ready"), HttpResponse.BodyHandlers.discarding()).statusCode()
                     == 200);
+  }
+
+  private HttpRequest request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return b.build();
+  }
+
+  /** The certificate a secured Alertmanager serves, to trust; null when plain. */
+  public Path caFile() {
+    return caFile;
   }
 
   public String url() {
@@ -79,10 +164,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
   /** Every alert Alertmanager holds. */
   public JsonNode alerts() throws Exception {
     return HttpApi.JSON.readTree(
-        http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v2/alerts")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
+        http.send(request("/api/v2/alerts"), HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** The active alerts, each as "alertname node" (or "alertname cluster" without a node). */

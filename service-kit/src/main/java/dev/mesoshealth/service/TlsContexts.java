@@ -1,4 +1,4 @@
-package dev.mesoshealth.collector.http;
+package dev.mesoshealth.service;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS trust for Mesos and Marathon endpoints signed by a private CA (e.g. the DC/OS CA). */
+/** TLS trust for HTTPS endpoints signed by a private CA (the DC/OS CA, a company CA). */
 public final class TlsContexts {
   private TlsContexts() {}
 
