@@ -239,8 +239,33 @@ class DeploymentFilesTest {
     assertThat(pom).contains("<outputDirectory>${project.build.directory}/dist</outputDirectory>");
     assertThat(launcher).contains("launcher/target/dist/mesos-health.jar");
     assertThat(dockerfile)
-        .contains("FROM eclipse-temurin:17-jre")
+        .containsPattern("FROM eclipse-temurin:17\\.\\d+\\.\\d+_\\d+-jre\n")
         .contains("COPY --from=build /src/launcher/target/dist /opt/mesos-health")
         .contains("\"-jar\", \"/opt/mesos-health/mesos-health.jar\"");
+  }
+
+  @Test
+  void everyImageIsPinnedToARelease() throws IOException {
+    List<String> images = new ArrayList<>();
+    Files.readString(ROOT.resolve("Dockerfile"))
+        .lines()
+        .filter(l -> l.startsWith("FROM "))
+        .forEach(l -> images.add(l.split("\\s+")[1]));
+    new ObjectMapper(new YAMLFactory())
+        .readTree(ROOT.resolve("docker-compose.yml").toFile())
+        .path("services")
+        .forEach(s -> images.add(s.path("image").asText()));
+    assertThat(images)
+        .filteredOn(i -> !i.equals("mesos-health:latest")) // built from this repository
+        .isNotEmpty()
+        .allSatisfy(
+            i ->
+                assertThat(i)
+                    .as("a floating tag changes under a deployment")
+                    .matches(
+                        // PostgreSQL's releases are major.minor (16.6); everyone else's x.y.z
+                        i.startsWith("postgres:")
+                            ? "postgres:\\d+\\.\\d+"
+                            : ".+:v?\\d+\\.\\d+\\.\\d+([._-].+)?"));
   }
 }

@@ -1,0 +1,246 @@
+package dev.mesoshealth.launcher.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.testkit.Prerequisites;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * docker-compose.yml, booted process by process ({@link ComposeBoot}) because no Docker engine runs
+ * here: every service comes up in the file's order with its own command, environment and mounted
+ * configuration, every health check passes, no service keeps state off its volumes, and an agent
+ * taken down in the simulator reaches everything downstream: HAProxy drains its server, etcd
+ * records it, the BI table in PostgreSQL gets the transition, Prometheus scrapes it from the
+ * processors and Alertmanager gets the alerter's alert.
+ */
+class ComposeBootIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration FAST_POLL = Duration.ofSeconds(2);
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed boot leaves every service's log
+  Path dir;
+
+  private static String get(String url) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private String post(String url, String body) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void theComposeFileComesUpAndAnAgentFaultReachesEveryConsumer() throws Exception {
+    for (String[] tool :
+        new String[][] {
+          {"haproxy", "/usr/sbin/haproxy"},
+          {"etcd-server", "/usr/bin/etcd"},
+          {"etcd-client", "/usr/bin/etcdctl"},
+          {"postgresql", "/usr/bin/psql"},
+          {"prometheus", "/usr/bin/prometheus"},
+          {"prometheus-alertmanager", "/usr/bin/prometheus-alertmanager"},
+          {"curl", "/usr/bin/curl"},
+          {"wget", "/usr/bin/wget"}
+        }) {
+      Prerequisites.executable(tool[0], tool[1]);
+    }
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    // as a docker-compose.override.yml would: poll every 2 s instead of 10 s, so the test waits
+    // less
+    Map<String, String> fast = Map.of("MESOS_HEALTH_POLL_INTERVAL", FAST_POLL.toSeconds() + "s");
+    try (ComposeBoot boot =
+        new ComposeBoot(
+            repo.resolve("docker-compose.yml"),
+            Path.of("target/dist").toAbsolutePath(),
+            dir,
+            Map.of("collector", fast, "processor-1", fast, "processor-2", fast))) {
+      assertThat(boot.notRun()).as("services with no stand-in here").containsOnlyKeys("grafana");
+      assertThat(boot.dataOffVolumes())
+          .as("state a re-created container would lose: it is on no volume")
+          .isEmpty();
+
+      boot.up(Duration.ofMinutes(3));
+
+      for (String service :
+          List.of(
+              "kafka",
+              "mesos-sim",
+              "collector",
+              "processor-1",
+              "processor-2",
+              "console",
+              "haproxy",
+              "haproxy-updater",
+              "etcd",
+              "etcd-updater",
+              "alerter",
+              "postgres",
+              "connect",
+              "prometheus",
+              "alertmanager")) {
+        assertThat(boot.healthy(service)).as(service + "'s health check").isTrue();
+      }
+
+      String api = "http://" + boot.ip("processor-1") + ":8081";
+      String stats = "http://" + boot.ip("haproxy") + ":8404/;csv";
+      // an UP endpoint whose app HAProxy balances, and its agent
+      JsonNode endpoint =
+          await("endpoints UP in an HAProxy backend")
+              .atMost(Duration.ofSeconds(60))
+              .ignoreExceptions()
+              .until(
+                  () -> {
+                    String csv = get(stats);
+                    for (JsonNode e :
+                        JSON.readTree(get(api + "/v1/endpoints?status=UP")).path("endpoints")) {
+                      if (csv.contains("\n" + e.path("backend").asText() + ",")) {
+                        return e;
+                      }
+                    }
+                    return null;
+                  },
+                  e -> e != null);
+      String agent = endpoint.path("agentId").asText();
+      String backend = endpoint.path("backend").asText();
+      String address =
+          JSON.readTree(get(api + "/v1/nodes/" + agent + "/health"))
+              .path("node")
+              .path("address")
+              .asText()
+              .replaceFirst(":\\d+$", "");
+      // in rotation: "no check" (the slots have no health check of their own) or UP
+      await("HAProxy serves " + address + " in " + backend + " before the fault")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> serverStatus(boot, backend, address).matches("UP.*|no check"));
+
+      post(
+          "http://" + boot.ip("mesos-sim") + ":5099/v1/faults",
+          "{\"kind\":\"DOWN\",\"target\":\"" + agent + "\",\"duration\":\"10m\"}");
+
+      String prometheus = "http://" + boot.ip("prometheus") + ":9090";
+      String query =
+          URLEncoder.encode(
+              "mesos_health_node_state{node=\"" + agent + "\",state=\"UNREACHABLE\"}",
+              StandardCharsets.UTF_8);
+      await("the agent's fault reaches HAProxy, etcd, PostgreSQL, Prometheus and Alertmanager")
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(serverStatus(boot, backend, address))
+                    .as("HAProxy")
+                    .matches("MAINT.*|DRAIN.*");
+                assertThat(etcd(boot, "/mesos-health/health/agents/" + agent))
+                    .as("etcd")
+                    .contains("\"state\":\"UNREACHABLE\"");
+                assertThat(
+                        psql(
+                            boot,
+                            "SELECT count(*) FROM health_transitions WHERE node_id = '"
+                                + agent
+                                + "' AND to_state = 'UNREACHABLE'"))
+                    .as("PostgreSQL")
+                    .isNotEqualTo("0");
+                assertThat(
+                        JSON.readTree(get(prometheus + "/api/v1/query?query=" + query))
+                            .path("data")
+                            .path("result"))
+                    .as("Prometheus")
+                    .isNotEmpty();
+                assertThat(get("http://" + boot.ip("alertmanager") + ":9093/api/v2/alerts"))
+                    .as("Alertmanager")
+                    .contains("\"node\":\"" + agent + "\"");
+              });
+    }
+  }
+
+  /**
+   * The status, on HAProxy's stats page (its CSV), of the server in {@code backend} whose address
+   * is {@code host}; the page leaves addresses out for servers without checks, so the server is
+   * found through the Runtime API's {@code show servers state}, as an operator would.
+   */
+  private static String serverStatus(ComposeBoot boot, String backend, String host)
+      throws Exception {
+    String name = null;
+    try (Socket runtime = new Socket(boot.ip("haproxy"), 9999)) {
+      runtime.getOutputStream().write(("show servers state " + backend + "\n").getBytes());
+      String state = new String(runtime.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : state.lines().toList()) {
+        String[] f = line.split(" "); // be_id be_name srv_id srv_name srv_addr ...
+        if (f.length > 4 && f[1].equals(backend) && f[4].equals(host)) {
+          name = f[3];
+        }
+      }
+    }
+    String csv = get("http://" + boot.ip("haproxy") + ":8404/;csv");
+    List<String> lines = csv.lines().toList();
+    List<String> header = List.of(lines.get(0).replaceFirst("^# ", "").split(","));
+    int status = header.indexOf("status");
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (f.length > status && f[0].equals(backend) && f[1].equals(name)) {
+        return f[status];
+      }
+    }
+    return "absent";
+  }
+
+  /** A key's value in etcd, through its JSON gateway. */
+  private String etcd(ComposeBoot boot, String key) throws Exception {
+    String b64 = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    JsonNode kvs =
+        JSON.readTree(
+                post(
+                    "http://" + boot.ip("etcd") + ":2379/v3/kv/range", "{\"key\":\"" + b64 + "\"}"))
+            .path("kvs");
+    return kvs.isEmpty()
+        ? ""
+        : new String(
+            Base64.getDecoder().decode(kvs.get(0).path("value").asText()), StandardCharsets.UTF_8);
+  }
+
+  /** One value from PostgreSQL, as the BI user of the compose file. */
+  private static String psql(ComposeBoot boot, String sql) throws Exception {
+    ProcessBuilder b =
+        new ProcessBuilder(
+                "psql", "-h", boot.ip("postgres"), "-U", "mesos", "-d", "mesos_health", "-tAc", sql)
+            .redirectErrorStream(true);
+    b.environment().put("PGPASSWORD", "mesos");
+    Process p = b.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+}
