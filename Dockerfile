@@ -2,12 +2,12 @@
 #   docker run mesos-health collector | processor | sim | demo | ...   (see `--help`)
 # Build: docker build -t mesos-health .
 
-FROM eclipse-temurin:17-jdk AS build
+FROM eclipse-temurin:17.0.13_11-jdk AS build
 WORKDIR /src
 COPY . .
 RUN ./mvnw -B -q package -DskipTests
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17.0.13_11-jre
 # curl for the health checks in docker-compose.yml
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
