@@ -555,7 +555,8 @@ final class ComposeBoot implements AutoCloseable {
    * service that exits or never gets healthy fails this with its log's tail.
    */
   void up(Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long begin = System.nanoTime();
+    long deadline = begin + timeout.toNanos();
     Map<String, CompletableFuture<Void>> started = new HashMap<>();
     Map<String, CompletableFuture<Void>> healthy = new HashMap<>();
     Map<String, CompletableFuture<Void>> completed = new HashMap<>();
@@ -583,9 +584,13 @@ final class ComposeBoot implements AutoCloseable {
                     }
                     which.get(d.service()).get(remaining(deadline), TimeUnit.NANOSECONDS);
                   }
+                  long t0 = System.nanoTime();
                   run(name, deadline, started.get(name), completed.get(name));
                   awaitHealthy(name, deadline);
                   healthy.get(name).complete(null);
+                  System.out.printf(
+                      "compose: %s up after %.1f s (%.1f s since its dependencies were)%n",
+                      name, (System.nanoTime() - begin) / 1e9, (System.nanoTime() - t0) / 1e9);
                 } catch (Throwable e) {
                   Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                   started.get(name).completeExceptionally(cause);
