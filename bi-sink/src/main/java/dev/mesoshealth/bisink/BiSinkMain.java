@@ -80,6 +80,8 @@ public final class BiSinkMain implements AutoCloseable {
     w.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     w.put("offset.storage.file.filename", c.offsetsFile().toAbsolutePath().toString());
     w.put("plugin.path", c.pluginPath().toAbsolutePath().toString());
+    // every plugin we load declares itself to the ServiceLoader: no classpath scan at start
+    w.put("plugin.discovery", "service_load");
     w.put("listeners", "http://" + c.restHost() + ":" + c.restPort());
     w.put("offset.flush.interval.ms", "5000");
     return w;

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -763,6 +765,12 @@ final class ComposeBoot implements AutoCloseable {
     List<String> argv = new ArrayList<>(c.translate(check.argv(), true));
     if (argv.get(0).equals("sh") && argv.size() == 3) {
       String line = argv.get(2);
+      Matcher server = Pattern.compile("--bootstrap-server\\s+([^\\s:]+):(\\d+)").matcher(line);
+      if (KAFKA_TOOLS.keySet().stream().anyMatch(line::contains)
+          && server.find()
+          && !accepts(server.group(1), Integer.parseInt(server.group(2)))) {
+        return false; // not listening yet: no need to start a JVM to hear that
+      }
       for (Map.Entry<String, String> t : KAFKA_TOOLS.entrySet()) {
         line =
             line.replace(
@@ -773,6 +781,15 @@ final class ComposeBoot implements AutoCloseable {
     }
     Map<String, String> env = new HashMap<>(launches.get(name).checkEnv());
     return exec(argv, env, check.timeout()) == 0;
+  }
+
+  private static boolean accepts(String host, int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private int exec(List<String> argv, Map<String, String> env, Duration timeout)
