@@ -758,6 +758,21 @@ final class ComposeBoot implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a service is healthy as compose judges it: its check passes before it has failed {@code
+   * retries} times in a row (a check may fail once under load without making it unhealthy).
+   */
+  boolean healthyNow(String name) throws Exception {
+    int retries = containers.get(name).service().healthcheck().retries();
+    for (int i = 0; i < retries; i++) {
+      if (healthy(name)) {
+        return true;
+      }
+      TimeUnit.SECONDS.sleep(1); // the health check's interval, shortened
+    }
+    return false;
+  }
+
   /** Runs a service's own health check once, in its container's view; true when it passes. */
   boolean healthy(String name) throws Exception {
     Container c = containers.get(name);

@@ -107,7 +107,7 @@ class ComposeBootIT {
               "connect",
               "prometheus",
               "alertmanager")) {
-        assertThat(boot.healthy(service)).as(service + "'s health check").isTrue();
+        assertThat(boot.healthyNow(service)).as(service + "'s health check").isTrue();
       }
 
       String api = "http://" + boot.ip("processor-1") + ":8081";

@@ -21,8 +21,11 @@ record ComposeFile(Map<String, Service> services) {
   /** A volume: a named one ({@code source} is its name) or a bind mount of a path in the repo. */
   record Volume(String source, String target, boolean named) {}
 
-  /** A health check: {@code CMD} argv, or a {@code CMD-SHELL} line (as {@code sh -c}). */
-  record HealthCheck(List<String> argv, Duration timeout) {}
+  /**
+   * A health check: {@code CMD} argv, or a {@code CMD-SHELL} line (as {@code sh -c}); unhealthy
+   * after {@code retries} failures in a row.
+   */
+  record HealthCheck(List<String> argv, Duration timeout, int retries) {}
 
   /** How a service waits for another: service_started, service_healthy, ... */
   record Dependency(String service, String condition) {}
@@ -86,7 +89,9 @@ record ComposeFile(Map<String, Service> services) {
             case "CMD-SHELL" -> List.of("sh", "-c", test.get(1));
             default -> List.of("sh", "-c", String.join(" ", test));
           };
-      check = new HealthCheck(argv, duration(h.path("timeout").asText("30s")));
+      check =
+          new HealthCheck(
+              argv, duration(h.path("timeout").asText("30s")), h.path("retries").asInt(3));
     }
     List<Dependency> deps = new ArrayList<>();
     JsonNode d = s.path("depends_on");
