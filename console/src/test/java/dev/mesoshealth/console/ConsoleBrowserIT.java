@@ -76,7 +76,8 @@ class ConsoleBrowserIT {
   }
 
   private static void click(By what) {
-    waitUpTo(5)
+    // live updates re-render the tiles: retry until a click lands (long on a loaded machine)
+    waitUpTo(15)
         .until(
             d -> {
               d.findElement(what).click();
