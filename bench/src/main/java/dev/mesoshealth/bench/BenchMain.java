@@ -105,6 +105,15 @@ public final class BenchMain implements Runnable {
     boolean sharedAgentSocket;
 
     @Option(
+        names = "--fault-kinds",
+        split = ",",
+        defaultValue = "DOWN",
+        description =
+            "Faults to take turns with (default ${DEFAULT-VALUE}): DOWN (refused), HUNG (never"
+                + " answers) must be detected; BLIP (refused for 1.5 s) must not be.")
+    java.util.List<dev.mesoshealth.sim.cluster.FaultKind> faultKinds;
+
+    @Option(
         names = "--collector-set",
         paramLabel = "KEY=VALUE",
         description = "A collector setting, e.g. --collector-set http.max.concurrency=256.")
@@ -131,7 +140,8 @@ public final class BenchMain implements Runnable {
                       bootstrapServers,
                       seed,
                       sharedAgentSocket,
-                      collectorSettings))
+                      collectorSettings,
+                      faultKinds))
               .run();
       System.out.println(r.markdown());
       return r.lossless() ? 0 : 1;

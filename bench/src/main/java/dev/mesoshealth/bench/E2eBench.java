@@ -68,12 +68,24 @@ public final class E2eBench {
       String bootstrapServers,
       long seed,
       boolean sharedAgentSocket,
-      Map<String, String> collectorSettings) {
+      Map<String, String> collectorSettings,
+      List<FaultKind> faultKinds) {
 
     public Options {
       collectorSettings = collectorSettings == null ? Map.of() : Map.copyOf(collectorSettings);
+      faultKinds =
+          faultKinds == null || faultKinds.isEmpty()
+              ? List.of(FaultKind.DOWN)
+              : List.copyOf(faultKinds);
     }
   }
+
+  /**
+   * Detection of one kind of fault: DOWN (refused) and HUNG (accepts, never answers) must be
+   * detected; a BLIP (refused for 1.5 s) must not be, and {@code alarms} counts those that were.
+   */
+  public record KindDetection(
+      FaultKind kind, int faults, int detected, long p50Ms, long p99Ms, long maxMs, long alarms) {}
 
   /** What one run measured. */
   public record Result(
@@ -102,7 +114,8 @@ public final class E2eBench {
       double scheduleLagP50Seconds,
       double scheduleLagP99Seconds,
       double agentPollP99Seconds,
-      long pollsSkipped) {
+      long pollsSkipped,
+      List<KindDetection> byKind) {
 
     public boolean lossless() {
       return snapshotsMade == snapshotsOnTopic && snapshotsOnTopic == snapshotsEvaluated;
@@ -157,6 +170,26 @@ public final class E2eBench {
               Durations.format(floor),
               Durations.format(floor.plusSeconds(2)),
               Durations.format(mesosUnreachableAfter)));
+      if (options.faultKinds().size() > 1 || options.faultKinds().get(0) != FaultKind.DOWN) {
+        out.append(
+            String.format(
+                "| fault kind | faults | detected | latency p50 | p99 | max | alarms |%n"
+                    + "|---|---:|---:|---:|---:|---:|---:|%n"));
+        for (KindDetection k : byKind) {
+          boolean blip = k.kind() == FaultKind.BLIP;
+          out.append(
+              String.format(
+                  "| %s | %d | %s | %s | %s | %s | %d |%n",
+                  k.kind(),
+                  k.faults(),
+                  blip ? "(must not be)" : String.valueOf(k.detected()),
+                  blip ? "" : String.format("%,d ms", k.p50Ms()),
+                  blip ? "" : String.format("%,d ms", k.p99Ms()),
+                  blip ? "" : String.format("%,d ms", k.maxMs()),
+                  k.alarms()));
+        }
+        out.append(String.format("%n"));
+      }
       out.append("| component | CPU (cores) | per 1,000 agents |\n|---|---:|---:|\n");
       cpuCores.forEach(
           (component, cores) ->
@@ -216,7 +249,8 @@ public final class E2eBench {
   private record Loss(long made, long onTopic, long evaluated, long replayed) {}
 
   /** Fault start (ground truth) to the transition on the topic, and the pipeline's own part. */
-  private record Detection(int injected, List<Long> latencies, List<Long> pipeline) {}
+  private record Detection(
+      int injected, List<Long> latencies, List<Long> pipeline, List<KindDetection> byKind) {}
 
   public Result run() throws Exception {
     try (Rig rig = start()) {
@@ -238,7 +272,7 @@ public final class E2eBench {
           w.polls() / w.seconds(),
           d.injected(),
           d.latencies().size(),
-          rig.watch().falseAlarms(victimIds(w.faults()), w.start()),
+          rig.watch().falseAlarms(detectable(w.faults()), w.start()),
           rig.watch().startupAlarms(w.start()),
           percentile(d.latencies(), 0.50),
           percentile(d.latencies(), 0.95),
@@ -254,7 +288,8 @@ public final class E2eBench {
           w.lag().quantile(0.50),
           w.lag().quantile(0.99),
           w.took().quantile(0.99),
-          w.skipped());
+          w.skipped(),
+          d.byKind());
     }
   }
 
@@ -330,15 +365,22 @@ public final class E2eBench {
               return;
             }
             SimAgent victim = next.next();
+            FaultKind kind;
+            synchronized (faults) {
+              kind = o.faultKinds().get(faults.size() % o.faultKinds().size());
+            }
             // the ground truth is now: the simulator's own record carries its time, which moves in
             // one-second ticks, so it can be up to a second before the agent actually went down
             Instant at = Instant.now();
             rig.sim()
                 .inject(
                     new FaultSpec(
-                        FaultKind.DOWN, victim.id(), o.pollInterval().multipliedBy(6), Map.of()));
+                        kind,
+                        victim.id(),
+                        kind == FaultKind.BLIP ? null : o.pollInterval().multipliedBy(6),
+                        Map.of()));
             synchronized (faults) {
-              faults.add(new Injected(victim.id(), at));
+              faults.add(new Injected(victim.id(), at, kind));
             }
           },
           o.faultEvery().toMillis(),
@@ -408,14 +450,29 @@ public final class E2eBench {
     List<Injected> injected = faults.stream().filter(f -> f.at().isBefore(cutoff)).toList();
     List<Long> latencies = new ArrayList<>();
     List<Long> pipeline = new ArrayList<>();
+    Map<FaultKind, List<Long>> byKind = new java.util.EnumMap<>(FaultKind.class);
+    Map<FaultKind, Integer> count = new java.util.EnumMap<>(FaultKind.class);
+    Map<FaultKind, Long> alarms = new java.util.EnumMap<>(FaultKind.class);
     for (Injected f : injected) {
+      count.merge(f.kind(), 1, Integer::sum);
+      byKind.computeIfAbsent(f.kind(), k -> new ArrayList<>());
       TransitionWatch.Seen seen = watch.firstAfter(f.agent(), HealthStatus.UNREACHABLE, f.at());
+      if (f.kind() == FaultKind.BLIP) {
+        if (seen != null) {
+          alarms.merge(f.kind(), 1L, Long::sum);
+          log("ALARM for a blip on " + f.agent() + " at " + f.at());
+        }
+        continue;
+      }
       if (seen != null) {
-        latencies.add(Duration.between(f.at(), seen.arrived()).toMillis());
+        long latency = Duration.between(f.at(), seen.arrived()).toMillis();
+        latencies.add(latency);
+        byKind.get(f.kind()).add(latency);
         pipeline.add(Duration.between(seen.decidedAt(), seen.arrived()).toMillis());
         log(
             String.format(
-                "fault on %s at %s: deciding poll after %,d ms, then %,d ms to the topic",
+                "%s on %s at %s: deciding poll after %,d ms, then %,d ms to the topic",
+                f.kind(),
                 f.agent(),
                 f.at(),
                 Duration.between(f.at(), seen.decidedAt()).toMillis(),
@@ -424,7 +481,22 @@ public final class E2eBench {
     }
     latencies.sort(Long::compare);
     pipeline.sort(Long::compare);
-    return new Detection(injected.size(), latencies, pipeline);
+    List<KindDetection> kinds = new ArrayList<>();
+    for (FaultKind k : o.faultKinds()) {
+      List<Long> l = byKind.getOrDefault(k, new ArrayList<>());
+      l.sort(Long::compare);
+      kinds.add(
+          new KindDetection(
+              k,
+              count.getOrDefault(k, 0),
+              l.size(),
+              percentile(l, 0.50),
+              percentile(l, 0.99),
+              l.isEmpty() ? 0 : l.get(l.size() - 1),
+              alarms.getOrDefault(k, 0L)));
+    }
+    int detectable = (int) injected.stream().filter(f -> f.kind() != FaultKind.BLIP).count();
+    return new Detection(detectable, latencies, pipeline, kinds);
   }
 
   /**
@@ -496,11 +568,17 @@ public final class E2eBench {
   }
 
   /** A fault the run injected: the agent it took down, and when. */
-  private record Injected(String agent, Instant at) {}
+  private record Injected(String agent, Instant at, FaultKind kind) {}
 
-  private static java.util.Set<String> victimIds(List<Injected> faults) {
+  /**
+   * Agents of faults that must be detected: an alarm on any other agent, blips included, is false.
+   */
+  private static java.util.Set<String> detectable(List<Injected> faults) {
     synchronized (faults) {
-      return faults.stream().map(Injected::agent).collect(java.util.stream.Collectors.toSet());
+      return faults.stream()
+          .filter(f -> f.kind() != FaultKind.BLIP)
+          .map(Injected::agent)
+          .collect(java.util.stream.Collectors.toSet());
     }
   }
 

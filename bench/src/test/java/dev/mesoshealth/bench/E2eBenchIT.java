@@ -2,7 +2,9 @@ package dev.mesoshealth.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesoshealth.sim.cluster.FaultKind;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,8 @@ class E2eBenchIT {
                     null,
                     5,
                     false,
-                    Map.of()))
+                    Map.of(),
+                    List.of(FaultKind.DOWN, FaultKind.HUNG)))
             .run();
     System.out.println(r.markdown());
 
@@ -49,5 +52,11 @@ class E2eBenchIT {
     assertThat(r.latencyMaxMs()).as("slowest detection, ms").isLessThan(15_000);
     assertThat(r.cpuCores()).containsKeys("simulator", "collector", "processor", "whole process");
     assertThat(r.markdown()).contains("| 12 | 1s |");
+    assertThat(r.byKind())
+        .extracting(E2eBench.KindDetection::kind)
+        .containsExactly(FaultKind.DOWN, FaultKind.HUNG);
+    assertThat(r.byKind())
+        .as("refused and hung agents alike are detected")
+        .allSatisfy(k -> assertThat(k.detected()).isEqualTo(k.faults()));
   }
 }

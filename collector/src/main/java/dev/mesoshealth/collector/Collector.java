@@ -70,6 +70,7 @@ public final class Collector implements AutoCloseable {
   private final MarathonRound marathon;
   private final MaintenanceReader maintenance;
   private final PollScheduler scheduler;
+  private final Confirmations confirmations;
   private final ScheduledExecutorService rounds;
   private final AtomicInteger snapshotPollsInFlight = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean inventoryRequested =
@@ -106,6 +107,30 @@ public final class Collector implements AutoCloseable {
               Thread t = new Thread(r, "collector-rounds");
               t.setDaemon(true);
               return t;
+            });
+    this.confirmations =
+        new Confirmations(
+            config.confirm().after(),
+            config.confirm().maxPerSecond(),
+            this::pollAgent,
+            (task, nanos) -> {
+              try {
+                rounds.schedule(task, nanos, TimeUnit.NANOSECONDS);
+              } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+              }
+            },
+            System::nanoTime,
+            new Confirmations.Counted() {
+              @Override
+              public void started() {
+                metrics.confirmations.labelValues("started").inc();
+              }
+
+              @Override
+              public void skipped() {
+                metrics.confirmations.labelValues("skipped").inc();
+              }
             });
   }
 
@@ -451,6 +476,8 @@ public final class Collector implements AutoCloseable {
     NodeRef node =
         new NodeRef(config.cluster(), NodeRole.AGENT, id, target.hostname(), target.address());
     Instant polledAt = clock.instant();
+    CompletableFuture<Boolean> confirmable = new CompletableFuture<>();
+    confirmations.watch(id, System.nanoTime(), confirmable);
     return tracked(
         http.get(target.snapshotUrl(), config.http().maxResponseBytes())
             .thenAccept(
@@ -460,14 +487,17 @@ public final class Collector implements AutoCloseable {
                           && (f.outcome() == Outcome.UNREACHABLE
                               || f.outcome() == Outcome.TIMEOUT
                               || f.outcome() == Outcome.HTTP_ERROR);
-                  if (failed && !unlisted.contains(id)) {
+                  boolean failing = failed && !unlisted.contains(id);
+                  if (failing) {
                     failingAgents.add(id);
                   } else {
                     failingAgents.remove(id);
                   }
                   metrics.agentsFailing.set(failingAgents.size());
                   publish(node, polledAt, result, target.version());
-                }));
+                  confirmable.complete(failing);
+                })
+            .whenComplete((r, e) -> confirmable.complete(false)));
   }
 
   private MetricSnapshot publish(

@@ -25,6 +25,7 @@ public record CollectorConfig(
     String collectorId,
     Mesos mesos,
     Duration pollInterval,
+    Confirm confirm,
     Duration inventoryInterval,
     Duration unlistedRetention,
     Http http,
@@ -67,6 +68,15 @@ public record CollectorConfig(
       String scheme,
       boolean operatorApi,
       List<URI> marathon) {}
+
+  /**
+   * Confirming a failed agent poll before the agent's next slot.
+   *
+   * @param after after a failed poll, poll again this long after it started, then after the next
+   *     delay, until a success or every delay is spent; empty: never
+   * @param maxPerSecond confirmations started in one second at most (the rest wait for the slot)
+   */
+  public record Confirm(List<Duration> after, int maxPerSecond) {}
 
   /** The HTTP client's limits, and the CAs it trusts (null: the JVM's). */
   public record Http(
@@ -154,6 +164,24 @@ public record CollectorConfig(
             Durations.validator(Duration.ofMillis(500)),
             Importance.HIGH,
             "How often every master and agent is polled.")
+        .define(
+            "poll.confirm.after",
+            Type.LIST,
+            "2500ms",
+            Importance.MEDIUM,
+            "After an agent's poll fails (or is still unanswered), poll it again this long after"
+                + " that poll started, then after each further delay listed, until it answers or"
+                + " the list is spent; each is one more snapshot the processor counts towards"
+                + " health.enter.after. Longer than the blips to ignore (an agent restarting its"
+                + " HTTP server); empty: wait for the next interval.")
+        .define(
+            "poll.confirm.max.per.second",
+            Type.INT,
+            200,
+            Range.atLeast(1),
+            Importance.LOW,
+            "At most this many confirmations start in one second; the rest are confirmed at"
+                + " their next slot (bounds the extra load when many agents fail at once).")
         .define(
             "inventory.interval",
             Type.STRING,
@@ -275,6 +303,28 @@ public record CollectorConfig(
     return SharedConfig.fromFlags(DEFINITION, flags, CollectorConfig::from);
   }
 
+  private static List<Duration> confirmDelays(ServiceConfig c) {
+    List<Duration> out = new java.util.ArrayList<>();
+    for (String d : c.getList("poll.confirm.after")) {
+      Duration delay;
+      try {
+        delay = Durations.parse(d.trim());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "poll.confirm.after: '"
+                + d
+                + "' is not a duration like 2500ms or 3s ("
+                + c.sourceOf("poll.confirm.after")
+                + ")");
+      }
+      if (delay.isNegative() || delay.isZero()) {
+        throw new ConfigException("poll.confirm.after: delays must be positive, got '" + d + "'");
+      }
+      out.add(delay);
+    }
+    return List.copyOf(out);
+  }
+
   public static CollectorConfig from(ServiceConfig c) {
     String zk = c.getString("mesos.zk");
     List<URI> masters = uris(c.getList("mesos.masters"), "mesos.masters");
@@ -311,6 +361,7 @@ public record CollectorConfig(
             c.getBoolean("mesos.operator.api"),
             uris(c.getList("marathon.urls"), "marathon.urls")),
         c.getDuration(SharedConfig.POLL_INTERVAL),
+        new Confirm(confirmDelays(c), c.getInt("poll.confirm.max.per.second")),
         c.getDuration("inventory.interval"),
         c.getDuration("inventory.unlisted.retention"),
         new Http(

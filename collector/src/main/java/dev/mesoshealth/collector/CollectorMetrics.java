@@ -15,6 +15,7 @@ public final class CollectorMetrics {
   final Gauge agentsTracked;
   final Gauge agentsFailing;
   final Counter skippedRounds;
+  final Counter confirmations;
   final Counter inventoryFetches;
   final Counter leaderChanges;
   final Gauge mastersElected;
@@ -60,6 +61,14 @@ public final class CollectorMetrics {
         Counter.builder()
             .name("mesos_health_collector_skipped_polls_total")
             .help("Agent polls skipped because the previous ones were more than an interval late.")
+            .register(registry);
+    confirmations =
+        Counter.builder()
+            .name("mesos_health_collector_confirmations_total")
+            .help(
+                "Confirmations of failed agent polls (poll.confirm.after): started, or skipped by"
+                    + " poll.confirm.max.per.second.")
+            .labelNames("result")
             .register(registry);
     inventoryFetches =
         Counter.builder()

@@ -141,6 +141,43 @@ class CollectorTest {
   }
 
   @Test
+  void aFailedAgentPollIsConfirmedAfterTheDelayNotAtTheNextSlot() {
+    SimAgent victim = sim.cluster().agents().get(0);
+    SimAgent healthy = sim.cluster().agents().get(1);
+    sim.inject(FaultSpec.of(FaultKind.DOWN, victim.id(), null));
+    CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
+    collector =
+        CollectorMain.build(
+            config(Map.of(SharedConfig.POLL_INTERVAL, "4s", "poll.confirm.after", "400ms")),
+            sink,
+            metrics,
+            threads);
+    collector.start();
+
+    await("the failure and its confirmation, before the next slot")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> failures(victim.id()).size() >= 2);
+    List<MetricSnapshot> failed = failures(victim.id());
+    Duration apart = Duration.between(failed.get(0).getPolledAt(), failed.get(1).getPolledAt());
+    assertThat(apart).isBetween(Duration.ofMillis(400), Duration.ofMillis(1_500));
+    assertThat(metrics.confirmations.labelValues("started").get()).isEqualTo(1.0);
+
+    await("the victim's next slot")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> failures(victim.id()).size() >= 3);
+    assertThat(failures(victim.id())).as("confirmed once: the slots carry on").hasSize(3);
+    assertThat(metrics.confirmations.labelValues("started").get()).isEqualTo(1.0);
+    List<MetricSnapshot> fine = sink.snapshotsOf(healthy.id());
+    assertThat(fine).as("a healthy agent is polled at its slots only").hasSizeLessThanOrEqualTo(3);
+  }
+
+  private List<MetricSnapshot> failures(String agent) {
+    return sink.snapshotsOf(agent).stream()
+        .filter(s -> s.getOutcome() == Outcome.UNREACHABLE)
+        .toList();
+  }
+
+  @Test
   void followsAFailoverWithinOneInterval() {
     collector(Map.of()).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> collector.leadership().leader().isPresent());

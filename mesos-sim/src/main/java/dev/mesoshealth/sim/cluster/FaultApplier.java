@@ -27,7 +27,7 @@ final class FaultApplier {
           if (node instanceof SimAgent a) {
             hit.add(a.faults);
             nodes.add(a.id);
-            if (kind == FaultKind.DOWN) {
+            if (kind == FaultKind.DOWN || kind == FaultKind.BLIP) {
               a.downSince = c.now;
             }
           } else if (node instanceof SimMaster m) {
@@ -71,7 +71,7 @@ final class FaultApplier {
     FaultKind kind = spec.kind();
     for (NodeFaults f : hit) {
       switch (kind) {
-        case DOWN -> f.down = true;
+        case DOWN, BLIP -> f.down = true;
         case SLOW -> f.delayMs = spec.longParam("delayMs", 5000);
         case HUNG -> f.hung = true;
         case HTTP_ERROR -> f.httpStatus = (int) spec.longParam("status", 500);
@@ -94,7 +94,7 @@ final class FaultApplier {
         () -> {
           for (NodeFaults f : hit) {
             switch (kind) {
-              case DOWN -> f.down = false;
+              case DOWN, BLIP -> f.down = false;
               case SLOW -> f.delayMs = 0;
               case HUNG -> f.hung = false;
               case HTTP_ERROR -> f.httpStatus = 0;
@@ -103,7 +103,7 @@ final class FaultApplier {
               default -> {}
             }
           }
-          if (kind == FaultKind.DOWN) {
+          if (kind == FaultKind.DOWN || kind == FaultKind.BLIP) {
             for (SimAgent a : c.agents) {
               if (!a.faults.down && !a.partitioned && a.downSince != null) {
                 c.reachableAgain(a);

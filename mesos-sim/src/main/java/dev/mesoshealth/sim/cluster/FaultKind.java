@@ -7,6 +7,11 @@ package dev.mesoshealth.sim.cluster;
 public enum FaultKind {
   /** Connection refused. On the leading master, also a failover. */
   DOWN(Scope.NODE, "connection refused"),
+  /**
+   * Connection refused for a moment (1.5 s unless a duration is given), as when an agent restarts
+   * its HTTP server: a blip that must not raise an alarm.
+   */
+  BLIP(Scope.NODE, "refuses connections for a moment"),
   /** Answers after a delay (param delayMs, default 5000). */
   SLOW(Scope.NODE, "answers late"),
   /** Accepts and never answers. */

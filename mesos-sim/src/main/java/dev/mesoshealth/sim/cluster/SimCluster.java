@@ -633,6 +633,9 @@ public final class SimCluster {
     List<String> nodes = new ArrayList<>();
     String detail = faultApplier.apply(spec, nodes, id);
     Duration d = spec.duration();
+    if (spec.kind() == FaultKind.BLIP && (d == null || d.isZero() || d.isNegative())) {
+      d = Duration.ofMillis(1500);
+    }
     boolean lasting = d != null && !d.isZero() && !d.isNegative();
     boolean instant = !reverts.containsKey(id);
     Instant plannedEnd = lasting ? now.plus(d) : null;

@@ -164,6 +164,21 @@ class SimClusterTest {
   }
 
   @Test
+  void aBlipRefusesForASecondAndAHalfAndTheMasterNeverNotices() {
+    SimCluster c = cluster(2, 10);
+    SimAgent victim = c.agents().get(4);
+    FaultRecord blip = c.inject(FaultSpec.of(FaultKind.BLIP, victim.id(), null));
+    assertThat(victim.faults().down).isTrue();
+    assertThat(blip.plannedEnd()).isEqualTo(blip.startedAt().plusMillis(1500));
+
+    advance(c, Duration.ofSeconds(1));
+    assertThat(victim.faults().down).as("still refusing after a second").isTrue();
+    advance(c, Duration.ofSeconds(1));
+    assertThat(victim.faults().down).as("answering again by the next tick").isFalse();
+    assertThat(c.masterMetrics(c.leader().orElseThrow()).get("master/slaves_unreachable")).isZero();
+  }
+
+  @Test
   void agentDownForThePingTimeoutBecomesUnreachableAndComesBack() {
     SimCluster c = cluster(2, 10);
     SimAgent victim = c.agents().get(3);

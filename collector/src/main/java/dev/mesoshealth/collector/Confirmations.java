@@ -1,0 +1,120 @@
+package dev.mesoshealth.collector;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Confirms a failed agent poll before the agent's next slot (poll.confirm.after), so that the
+ * processor's K failures in a row take seconds, not K intervals. After a poll fails, the agent is
+ * polled again the first delay after that poll started, then the next delay after that one, until a
+ * poll succeeds or the delays are spent; a poll still unanswered after the first delay (a hung
+ * agent) is confirmed then, without waiting for its timeout. A delay longer than a blip (an agent
+ * restarting its HTTP server) keeps the blip from counting twice. At most {@code maxPerSecond}
+ * confirmations start in any second; the others fall back to the agent's next slot.
+ */
+final class Confirmations {
+  /** Runs a task after a delay. */
+  interface Later {
+    void run(Runnable task, long delayNanos);
+  }
+
+  /** What became of a confirmation that was due. */
+  interface Counted {
+    void started();
+
+    void skipped();
+  }
+
+  private final List<Duration> after;
+  private final int maxPerSecond;
+  private final Consumer<String> poll;
+  private final Later later;
+  private final LongSupplier nanoTime;
+  private final Counted counted;
+
+  /** Per agent being confirmed, how many confirmations were started; gone after a success. */
+  private final Map<String, Integer> steps = new ConcurrentHashMap<>();
+
+  private long second = Long.MIN_VALUE;
+  private int startedThisSecond;
+
+  Confirmations(
+      List<Duration> after,
+      int maxPerSecond,
+      Consumer<String> poll,
+      Later later,
+      LongSupplier nanoTime,
+      Counted counted) {
+    this.after = after;
+    this.maxPerSecond = maxPerSecond;
+    this.poll = poll;
+    this.later = later;
+    this.nanoTime = nanoTime;
+    this.counted = counted;
+  }
+
+  /**
+   * A poll of {@code agent} started at {@code startedNanos}; {@code failed} completes with whether
+   * it failed.
+   */
+  void watch(String agent, long startedNanos, CompletableFuture<Boolean> failed) {
+    if (after.isEmpty()) {
+      return;
+    }
+    boolean first = !steps.containsKey(agent);
+    failed.thenAccept(
+        f -> {
+          if (f) {
+            next(agent, startedNanos);
+          } else {
+            steps.remove(agent);
+          }
+        });
+    if (first) {
+      later.run(
+          () -> {
+            if (!failed.isDone()) {
+              next(agent, startedNanos); // unanswered this long: confirm now, not after its timeout
+            }
+          },
+          Math.max(0, startedNanos + after.get(0).toNanos() - nanoTime.getAsLong()));
+    }
+  }
+
+  private void next(String agent, long startedNanos) {
+    int step;
+    synchronized (this) {
+      step = steps.getOrDefault(agent, 0);
+      if (step >= after.size()) {
+        return;
+      }
+      if (!allowed()) {
+        counted.skipped();
+        return;
+      }
+      steps.put(agent, step + 1);
+    }
+    counted.started();
+    long due = startedNanos + after.get(step).toNanos() - nanoTime.getAsLong();
+    later.run(() -> poll.accept(agent), Math.max(0, due));
+  }
+
+  private boolean allowed() {
+    long now = nanoTime.getAsLong() / 1_000_000_000L;
+    if (now != second) {
+      second = now;
+      startedThisSecond = 0;
+    }
+    return startedThisSecond++ < maxPerSecond;
+  }
+
+  /** Agents being confirmed now. */
+  int confirming() {
+    return steps.size();
+  }
+}
