@@ -45,6 +45,17 @@ class FaultKindsTest {
               .isInstanceOf(ConnectException.class);
         });
     CHECKS.put(
+        FaultKind.BLIP,
+        t -> {
+          t.injectOnAgent(FaultKind.BLIP, Map.of());
+          assertThatThrownBy(() -> Http.get(t.agentUrl() + "/metrics/snapshot"))
+              .isInstanceOf(ConnectException.class);
+          t.advance(Duration.ofSeconds(2));
+          assertThat(Http.get(t.agentUrl() + "/metrics/snapshot").statusCode())
+              .as("answering again once the blip is over")
+              .isEqualTo(200);
+        });
+    CHECKS.put(
         FaultKind.SLOW,
         t -> {
           t.injectOnAgent(FaultKind.SLOW, Map.of("delayMs", "400"));
