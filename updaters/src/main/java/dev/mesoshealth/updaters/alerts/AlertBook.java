@@ -13,6 +13,8 @@ import dev.mesoshealth.schemas.topics.TopicFollower;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.updaters.ClusterGuard;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -198,15 +200,18 @@ public final class AlertBook {
     return new Alert(labels, annotations, c == null ? null : c.getSince());
   }
 
+  /** A Marathon app of a cluster. */
+  private record App(String cluster, String id) {}
+
   /** One alert per app with at least the policy's share of its endpoints out of rotation. */
   private List<Alert> apps(Map<String, String> storms) {
     if (policy.endpointsShare() <= 0) {
       return List.of();
     }
-    Map<List<String>, List<EndpointHealth>> byApp =
-        new TreeMap<>(Comparator.comparing(String::valueOf));
+    Map<App, List<EndpointHealth>> byApp =
+        new TreeMap<>(Comparator.comparing(App::cluster).thenComparing(App::id));
     for (EndpointHealth h : endpoints.values()) {
-      byApp.computeIfAbsent(List.of(h.getCluster(), h.getAppId()), k -> new ArrayList<>()).add(h);
+      byApp.computeIfAbsent(new App(h.getCluster(), h.getAppId()), k -> new ArrayList<>()).add(h);
     }
     List<Alert> out = new ArrayList<>();
     byApp.forEach(
@@ -216,63 +221,52 @@ public final class AlertBook {
                   .filter(h -> h.getStatus() != EndpointStatus.UP)
                   .sorted(Comparator.comparing(EndpointHealth::getTaskId))
                   .toList();
-          if (away.isEmpty()
-              || (double) away.size() / all.size() < policy.endpointsShare()
-              || storms.containsKey(app.get(0))) {
-            return;
+          if (!away.isEmpty()
+              && (double) away.size() / all.size() >= policy.endpointsShare()
+              && !storms.containsKey(app.cluster())) {
+            out.add(appAlert(app, all.size(), away));
           }
-          SortedMap<String, String> labels = new TreeMap<>();
-          labels.put("alertname", "MesosAppEndpointsDown");
-          labels.put("cluster", app.get(0));
-          labels.put("app", app.get(1));
-          labels.put("severity", away.size() == all.size() ? "critical" : "warning");
-          SortedMap<String, String> annotations = new TreeMap<>();
-          annotations.put(
-              "summary",
-              "App "
-                  + app.get(1)
-                  + " in "
-                  + app.get(0)
-                  + ": "
-                  + away.size()
-                  + " of "
-                  + all.size()
-                  + " endpoints out of rotation");
-          String named =
-              away.stream()
-                  .limit(ENDPOINTS_NAMED)
-                  .map(
-                      h ->
-                          h.getTaskId()
-                              + " on "
-                              + h.getHost()
-                              + " "
-                              + h.getStatus()
-                              + (h.getReasons().isEmpty()
-                                  ? ""
-                                  : " (" + String.join(", ", h.getReasons()) + ")"))
-                  .collect(Collectors.joining("; "));
-          annotations.put(
-              "description",
-              named
-                  + (away.size() > ENDPOINTS_NAMED
-                      ? "; and " + (away.size() - ENDPOINTS_NAMED) + " more"
-                      : ""));
-          links(
-              annotations,
-              "/v1/endpoints?cluster="
-                  + app.get(0)
-                  + "&app="
-                  + java.net.URLEncoder.encode(
-                      app.get(1), java.nio.charset.StandardCharsets.UTF_8));
-          Instant since =
-              away.stream()
-                  .map(EndpointHealth::getEvaluatedAt)
-                  .min(Comparator.naturalOrder())
-                  .get();
-          out.add(new Alert(labels, annotations, since));
         });
     return out;
+  }
+
+  private Alert appAlert(App app, int endpoints, List<EndpointHealth> away) {
+    SortedMap<String, String> labels = new TreeMap<>();
+    labels.put("alertname", "MesosAppEndpointsDown");
+    labels.put("cluster", app.cluster());
+    labels.put("app", app.id());
+    labels.put("severity", away.size() == endpoints ? "critical" : "warning");
+    SortedMap<String, String> annotations = new TreeMap<>();
+    annotations.put(
+        "summary",
+        String.format(
+            "App %s in %s: %d of %d endpoints out of rotation",
+            app.id(), app.cluster(), away.size(), endpoints));
+    String named =
+        away.stream()
+            .limit(ENDPOINTS_NAMED)
+            .map(
+                h ->
+                    h.getTaskId()
+                        + " on "
+                        + h.getHost()
+                        + " "
+                        + h.getStatus()
+                        + (h.getReasons().isEmpty()
+                            ? ""
+                            : " (" + String.join(", ", h.getReasons()) + ")"))
+            .collect(Collectors.joining("; "));
+    int more = away.size() - ENDPOINTS_NAMED;
+    annotations.put("description", more > 0 ? named + "; and " + more + " more" : named);
+    links(
+        annotations,
+        "/v1/endpoints?cluster="
+            + app.cluster()
+            + "&app="
+            + URLEncoder.encode(app.id(), StandardCharsets.UTF_8));
+    Instant since =
+        away.stream().map(EndpointHealth::getEvaluatedAt).min(Comparator.naturalOrder()).get();
+    return new Alert(labels, annotations, since);
   }
 
   /** One alert per node that turned bad the policy's count of times within its window. */
