@@ -27,10 +27,11 @@ import java.util.regex.Pattern;
  * as compose orders them. A service's health check is its own command, run as compose runs it.
  *
  * <p>Where this differs from Docker, on purpose: health checks are polled every second instead of
- * their interval (the test waits less); JVMs run with C1 only and the serial GC (eleven JVMs start
- * on two cores); PostgreSQL runs with fsync off; services whose image user this machine has
- * (haproxy, postgres, nobody) run as that user when the test runs as root, the others as the test's
- * user. Images with no stand-in here are listed by {@link #notRun()}, with why.
+ * their interval and Prometheus scrapes every 2 s (the test waits less); JVMs run with C1 only and
+ * the serial GC (eleven JVMs start on two cores); PostgreSQL runs with fsync off; services whose
+ * image user this machine has (haproxy, postgres, nobody) run as that user when the test runs as
+ * root, the others as the test's user. Images with no stand-in here are listed by {@link
+ * #notRun()}, with why.
  */
 final class ComposeBoot implements AutoCloseable {
   private final ComposeFile compose;

@@ -90,6 +90,10 @@ class ComposeBootIT {
 
       boot.up(Duration.ofMinutes(3));
 
+      // every health check at once: each is its own command, as each container runs its own
+      java.util.concurrent.ExecutorService checks =
+          java.util.concurrent.Executors.newCachedThreadPool();
+      Map<String, java.util.concurrent.Future<Boolean>> healthy = new java.util.LinkedHashMap<>();
       for (String service :
           List.of(
               "kafka",
@@ -107,8 +111,12 @@ class ComposeBootIT {
               "connect",
               "prometheus",
               "alertmanager")) {
-        assertThat(boot.healthyNow(service)).as(service + "'s health check").isTrue();
+        healthy.put(service, checks.submit(() -> boot.healthyNow(service)));
       }
+      for (Map.Entry<String, java.util.concurrent.Future<Boolean>> h : healthy.entrySet()) {
+        assertThat(h.getValue().get()).as(h.getKey() + "'s health check").isTrue();
+      }
+      checks.shutdown();
 
       String api = "http://" + boot.ip("processor-1") + ":8081";
       String stats = "http://" + boot.ip("haproxy") + ":8404/;csv";
