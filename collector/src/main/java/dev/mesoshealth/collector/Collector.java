@@ -463,6 +463,7 @@ public final class Collector implements AutoCloseable {
     failingAgents.retainAll(mine.keySet());
     baselines.keySet().removeIf(id -> !id.startsWith("master:") && !mine.containsKey(id));
     scheduler.setTargets(mine.keySet());
+    confirmations.retain(mine.keySet());
     metrics.agentsFailing.set(failingAgents.size());
   }
 

@@ -113,6 +113,11 @@ final class Confirmations {
     return startedThisSecond++ < maxPerSecond;
   }
 
+  /** Forgets agents no longer polled (one that left while failing would stay forever). */
+  void retain(java.util.Collection<String> agents) {
+    steps.keySet().retainAll(agents);
+  }
+
   /** Agents being confirmed now. */
   int confirming() {
     return steps.size();

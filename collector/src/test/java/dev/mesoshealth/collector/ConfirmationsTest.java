@@ -167,4 +167,17 @@ class ConfirmationsTest {
     advanceTo(now + 30 * S);
     assertThat(polled).hasSize(2);
   }
+
+  @Test
+  void anAgentThatLeftIsForgotten() {
+    Confirmations c = confirmations(100, Duration.ofMillis(2500));
+    for (String agent : List.of("stays", "left")) {
+      CompletableFuture<Boolean> f = new CompletableFuture<>();
+      c.watch(agent, now, f);
+      f.complete(true);
+    }
+    assertThat(c.confirming()).isEqualTo(2);
+    c.retain(List.of("stays"));
+    assertThat(c.confirming()).isEqualTo(1);
+  }
 }
