@@ -392,10 +392,11 @@ final class ComposeBoot implements AutoCloseable {
       p.descendants().forEach(ProcessHandle::destroy);
       p.destroy();
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // compose's grace, for all
     for (String name : order) {
       Process p = processes.get(name);
       try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        if (!p.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
           p.descendants().forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
