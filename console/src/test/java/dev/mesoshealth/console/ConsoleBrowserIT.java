@@ -150,7 +150,8 @@ class ConsoleBrowserIT {
     waitUpTo(100)
         .withMessage("the capacity chart of the cluster")
         .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-cpus polyline")));
-    waitUpTo(5)
+    // live updates re-render the chart: on a loaded machine its text can take a while to settle
+    waitUpTo(20)
         .until(
             d ->
                 !d.findElement(By.cssSelector(".chart[data-resource='cpus'] .forecast"))

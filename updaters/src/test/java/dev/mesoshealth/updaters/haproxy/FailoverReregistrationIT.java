@@ -52,10 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A master failover as real Mesos does it, under the whole pipeline, a real HAProxy and a real
  * etcd: the new leader knows its 1,000 agents from the registry only (recovered_slaves) and they
- * re-register over a minute (here 20 s), each disconnected (slave/registered 0) until then. No
- * agent may go GONE or bad, no server leave rotation, no etcd service record change; the one agent
- * that is down never re-registers, is removed by the master when agent_reregister_timeout runs out,
- * and only then is GONE.
+ * re-register over a minute, each disconnected (slave/registered 0) until then. No agent may go
+ * GONE or bad, no server leave rotation, no etcd service record change; the one agent that is down
+ * never re-registers, is removed by the master when agent_reregister_timeout runs out, and only
+ * then is GONE.
  */
 class FailoverReregistrationIT {
   /**
@@ -192,11 +192,11 @@ class FailoverReregistrationIT {
                       null,
                       null,
                       Map.of(
-                          // two poll intervals to re-register in: most agents are polled
-                          // while recovering, and the build waits no longer than it must
-                          "reregisterWithinSeconds", "20",
+                          // three poll intervals to re-register in: long enough for every
+                          // agent to be polled while recovering, short enough for the build
+                          "reregisterWithinSeconds", "30",
                           "slowShare", "0",
-                          "reregisterTimeoutSeconds", "25")));
+                          "reregisterTimeoutSeconds", "40")));
 
           await("agents re-registering, HEALTHY and saying so")
               .atMost(Duration.ofSeconds(30))
