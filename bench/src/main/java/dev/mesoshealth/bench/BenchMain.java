@@ -119,8 +119,39 @@ public final class BenchMain implements Runnable {
         description = "A collector setting, e.g. --collector-set http.max.concurrency=256.")
     java.util.Map<String, String> collectorSettings = java.util.Map.of();
 
+    @Option(
+        names = "--collectors",
+        defaultValue = "1",
+        description =
+            "Collectors, each in a JVM of its own sharing the agents through their Kafka group"
+                + " (shard=kafka), when more than one of them or of the processors (default"
+                + " ${DEFAULT-VALUE}: everything in this JVM). Such a run also kills the"
+                + " collector polling the masters (SIGKILL), then starts one more.")
+    int collectors;
+
+    @Option(
+        names = "--processors",
+        defaultValue = "1",
+        description = "Processors, each in a JVM of its own (default ${DEFAULT-VALUE}).")
+    int processors;
+
+    @Option(
+        names = "--session-timeout",
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description =
+            "With --collectors: the collectors' shard.session.timeout (default ${DEFAULT-VALUE}).")
+    Duration sessionTimeout;
+
     @Override
     public Integer call() throws Exception {
+      if (collectors < 1 || processors < 1) {
+        System.err.println("bench e2e: --collectors and --processors must be at least 1");
+        return 2;
+      }
+      if (collectors > 1 || processors > 1) {
+        return scaleOut();
+      }
       int most = sharedAgentSocket ? SimConfig.MAX_AGENTS : 15_000;
       if (agents < 1 || agents > most) {
         System.err.println(
@@ -142,6 +173,29 @@ public final class BenchMain implements Runnable {
                       sharedAgentSocket,
                       collectorSettings,
                       faultKinds))
+              .run();
+      System.out.println(r.markdown());
+      return r.lossless() ? 0 : 1;
+    }
+
+    private int scaleOut() throws Exception {
+      java.util.List<String> jvm = new java.util.ArrayList<>(java.util.List.of("-Xmx1g"));
+      if (Runtime.getRuntime().availableProcessors() <= 2) {
+        // as bin/mesos-health does on small machines (docs/design.md)
+        jvm.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+      }
+      ScaleOutBench.Result r =
+          new ScaleOutBench(
+                  new ScaleOutBench.Options(
+                      agents,
+                      collectors,
+                      processors,
+                      pollInterval,
+                      sessionTimeout,
+                      duration,
+                      faultEvery,
+                      jvm,
+                      seed))
               .run();
       System.out.println(r.markdown());
       return r.lossless() ? 0 : 1;

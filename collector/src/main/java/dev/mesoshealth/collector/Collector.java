@@ -1,5 +1,6 @@
 package dev.mesoshealth.collector;
 
+import dev.mesoshealth.collector.core.AgentShare;
 import dev.mesoshealth.collector.core.InvalidResponseException;
 import dev.mesoshealth.collector.core.InventoryTracker;
 import dev.mesoshealth.collector.core.KeyBaseline;
@@ -58,6 +59,7 @@ public final class Collector implements AutoCloseable {
   private final EventSink sink;
   private final Clock clock;
   private final CollectorMetrics metrics;
+  private final AgentShare share;
   private final SnapshotAssembler assembler = new SnapshotAssembler(MetricCatalogue.standard());
   private final Map<String, KeyBaseline> baselines = new ConcurrentHashMap<>();
   private final Map<URI, String> masterVersions = new ConcurrentHashMap<>();
@@ -75,6 +77,10 @@ public final class Collector implements AutoCloseable {
   private final AtomicInteger snapshotPollsInFlight = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean inventoryRequested =
       new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean shareChanged =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean pollingMasters =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private OperatorStream operatorStream;
   private volatile long lastInventoryRound = System.nanoTime();
 
@@ -88,7 +94,22 @@ public final class Collector implements AutoCloseable {
       EventSink sink,
       Clock clock,
       CollectorMetrics metrics) {
+    this(config, http, discovery, sink, clock, metrics, config.sharing().fixed());
+  }
+
+  /**
+   * @param share which agents to poll: a fixed shard, or a {@link ShardGroup}
+   */
+  public Collector(
+      CollectorConfig config,
+      MesosClient http,
+      MasterDiscovery discovery,
+      EventSink sink,
+      Clock clock,
+      CollectorMetrics metrics,
+      AgentShare share) {
     this.config = config;
+    this.share = share;
     this.unlisted = new UnlistedAgents(config.unlistedRetention());
     this.http = http;
     this.discovery = discovery;
@@ -139,16 +160,26 @@ public final class Collector implements AutoCloseable {
     discovery.start();
     long poll = config.pollInterval().toMillis();
     long inventory = config.inventoryInterval().toMillis();
-    if (config.shard().pollsMasters()) {
+    // asked each time: with shard=kafka, the collector holding slot 0 polls them, and that moves
+    rounds.scheduleAtFixedRate(
+        () -> {
+          if (share.pollsMasters()) {
+            guard("master round", this::masterRound);
+          }
+        },
+        0,
+        poll,
+        TimeUnit.MILLISECONDS);
+    if (!config.mesos().marathon().isEmpty()) {
       rounds.scheduleAtFixedRate(
-          () -> guard("master round", this::masterRound), 0, poll, TimeUnit.MILLISECONDS);
-      if (!config.mesos().marathon().isEmpty()) {
-        rounds.scheduleAtFixedRate(
-            () -> guard("Marathon round", this::marathonRound),
-            0,
-            inventory,
-            TimeUnit.MILLISECONDS);
-      }
+          () -> {
+            if (share.pollsMasters()) {
+              guard("Marathon round", this::marathonRound);
+            }
+          },
+          0,
+          inventory,
+          TimeUnit.MILLISECONDS);
     }
     rounds.scheduleAtFixedRate(
         () -> guard("inventory round", this::inventoryRound), 0, inventory, TimeUnit.MILLISECONDS);
@@ -205,6 +236,26 @@ public final class Collector implements AutoCloseable {
   }
 
   /**
+   * The group moved slots to or from this collector: the agents are sorted again from a fresh
+   * /master/slaves at once, and those taken over polled within a second (their last poll, by the
+   * collector that held them, can be an interval old and more).
+   */
+  void shareChanged() {
+    shareChanged.set(true);
+    boolean mastersNow = share.pollsMasters();
+    boolean mastersBefore = pollingMasters.getAndSet(mastersNow);
+    try {
+      rounds.execute(() -> guard("inventory round", this::inventoryRound));
+      if (mastersNow && !mastersBefore) {
+        // the masters were the collector's that left: poll them now, not at the next tick
+        rounds.execute(() -> guard("master round", this::masterRound));
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /**
    * The leader's event stream says it removed an agent: it is unlisted now, and polled at once, so
    * whether it still answers (cut off from the master) or not (shut down, or lost) is known in
    * milliseconds instead of at the next round.
@@ -215,7 +266,7 @@ public final class Collector implements AutoCloseable {
       return;
     }
     log.info("the leader removed agent {} ({})", agentId, unlistedNow.getHostname());
-    if (config.shard().pollsMasters()) {
+    if (share.pollsMasters()) {
       sink.agent(agentId, unlistedNow);
     }
     failingAgents.remove(agentId);
@@ -338,7 +389,7 @@ public final class Collector implements AutoCloseable {
               }
               Instant observedAt = clock.instant();
               CompletableFuture<MaintenanceParser.Schedule> schedule =
-                  config.shard().pollsMasters()
+                  share.pollsMasters()
                       ? maintenance.read(lead.get())
                       : CompletableFuture.completedFuture(MaintenanceParser.NONE);
               return fetchSlaves(lead.get(), true)
@@ -401,10 +452,10 @@ public final class Collector implements AutoCloseable {
     Map<String, AgentTarget> mine = new ConcurrentHashMap<>();
     for (AgentInventory a : parsed.agents()) {
       ids.add(a.getAgentId());
-      if (config.shard().pollsMasters()) {
+      if (share.pollsMasters()) {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
-      if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
+      if (share.accepts(a.getAgentId()) && a.getAddress() != null) {
         URI url =
             URI.create(config.mesos().scheme() + "://" + a.getAddress() + "/metrics/snapshot");
         mine.put(
@@ -421,10 +472,10 @@ public final class Collector implements AutoCloseable {
         a.setAddress(known.address());
         a.setVersion(known.version());
       }
-      if (config.shard().pollsMasters()) {
+      if (share.pollsMasters()) {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
-      if (config.shard().accepts(a.getAgentId()) && a.getAddress() != null) {
+      if (share.accepts(a.getAgentId()) && a.getAddress() != null) {
         mine.put(
             a.getAgentId(),
             known != null
@@ -444,7 +495,7 @@ public final class Collector implements AutoCloseable {
     parsed.recovered().forEach(a -> recoveredIds.add(a.getAgentId()));
     for (AgentInventory a : unlisted.update(parsed.agents(), recoveredIds, observedAt)) {
       ids.add(a.getAgentId());
-      if (config.shard().pollsMasters()) {
+      if (share.pollsMasters()) {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       AgentTarget known = agents.get(a.getAgentId());
@@ -454,7 +505,7 @@ public final class Collector implements AutoCloseable {
       }
     }
     for (String gone : agentInventory.update(ids)) {
-      if (config.shard().pollsMasters()) {
+      if (share.pollsMasters()) {
         sink.agent(gone, null);
       }
     }
@@ -462,7 +513,7 @@ public final class Collector implements AutoCloseable {
     agents.keySet().retainAll(mine.keySet());
     failingAgents.retainAll(mine.keySet());
     baselines.keySet().removeIf(id -> !id.startsWith("master:") && !mine.containsKey(id));
-    scheduler.setTargets(mine.keySet());
+    scheduler.setTargets(mine.keySet(), shareChanged.getAndSet(false));
     confirmations.retain(mine.keySet());
     metrics.agentsFailing.set(failingAgents.size());
   }
@@ -506,10 +557,10 @@ public final class Collector implements AutoCloseable {
     CollectorRef ref =
         new CollectorRef(
             config.collectorId(),
-            config.shard().toString(),
+            share.toString(),
             agents.size() - unlisted.size(),
             failingAgents.size(),
-            config.shard().pollsMasters() ? discovery.masters().size() : 0);
+            share.pollsMasters() ? discovery.masters().size() : 0);
     SnapshotAssembler.Assembly a =
         assembler.assemble(
             node,

@@ -29,12 +29,23 @@ public record CollectorConfig(
     Duration inventoryInterval,
     Duration unlistedRetention,
     Http http,
-    Shard shard,
+    Sharing sharing,
     Auth auth,
     AdminAddress admin,
     KafkaClient kafka,
     long bufferBytes,
     TopicCreation topics) {
+
+  /**
+   * Which agents this collector polls when several share a cluster.
+   *
+   * @param byGroup the collectors share the agents through a Kafka consumer group ({@code
+   *     shard=kafka}), which moves a dead collector's share to the others after {@code
+   *     sessionTimeout}
+   * @param fixed the shard {@code shard=i/n} names; all of it with {@code shard=kafka} (a one-off
+   *     {@code --once} run polls everything)
+   */
+  public record Sharing(boolean byGroup, Shard fixed, Duration sessionTimeout) {}
 
   /** How masters are found. */
   public enum Discovery {
@@ -238,7 +249,18 @@ public record CollectorConfig(
             Type.STRING,
             "0/1",
             Importance.MEDIUM,
-            "Shard i/n: poll only the agents whose id hashes to i; shard 0 also polls masters, inventory and Marathon.")
+            "Shard i/n: poll only the agents whose id hashes to i; shard 0 also polls masters, inventory and Marathon."
+                + " 'kafka': the collectors of the cluster share its agents through a Kafka consumer group"
+                + " and take over from one that dies.")
+        .define(
+            "shard.session.timeout",
+            Type.STRING,
+            "10s",
+            Durations.validator(Duration.ofSeconds(1)),
+            Importance.LOW,
+            "With shard=kafka: a collector silent this long is out of the group and its agents move to"
+                + " the others (the broker's group.min.session.timeout.ms, 6s by default, is the least it"
+                + " takes).")
         .define(
             "auth.mode",
             Type.STRING,
@@ -340,11 +362,16 @@ public record CollectorConfig(
       throw new ConfigException(
           "no masters to poll: set mesos.masters (e.g. http://m1:5050) or mesos.zk");
     }
-    Shard shard;
-    try {
-      shard = Shard.parse(c.getString("shard"));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage() + " (" + c.sourceOf("shard") + ")");
+    Sharing sharing;
+    Duration session = c.getDuration("shard.session.timeout");
+    if (c.getString("shard").trim().equals("kafka")) {
+      sharing = new Sharing(true, Shard.ALL, session);
+    } else {
+      try {
+        sharing = new Sharing(false, Shard.parse(c.getString("shard")), session);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage() + ", or 'kafka' (" + c.sourceOf("shard") + ")");
+      }
     }
     String id = c.getString("collector.id");
     if (id.isBlank()) {
@@ -371,7 +398,7 @@ public record CollectorConfig(
             c.getLong("http.max.inventory.bytes"),
             c.getInt("http.max.idle.connections"),
             pathOrNull(c.getString("tls.ca.file"))),
-        shard,
+        sharing,
         auth(c),
         SharedConfig.admin(c),
         SharedConfig.kafka(c),

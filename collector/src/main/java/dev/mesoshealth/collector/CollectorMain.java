@@ -1,5 +1,6 @@
 package dev.mesoshealth.collector;
 
+import dev.mesoshealth.collector.core.AgentShare;
 import dev.mesoshealth.collector.discovery.MasterDiscovery;
 import dev.mesoshealth.collector.discovery.ZkDiscovery;
 import dev.mesoshealth.collector.http.Credentials;
@@ -40,18 +41,21 @@ public final class CollectorMain implements AutoCloseable {
   private final EventSink sink;
   private final AdminServer admin;
   private final ExecutorService httpThreads;
+  private final ShardGroup group;
 
   private CollectorMain(
       Collector collector,
       CollectorMetrics metrics,
       EventSink sink,
       AdminServer admin,
-      ExecutorService httpThreads) {
+      ExecutorService httpThreads,
+      ShardGroup group) {
     this.collector = collector;
     this.metrics = metrics;
     this.sink = sink;
     this.admin = admin;
     this.httpThreads = httpThreads;
+    this.group = group;
   }
 
   /** Starts a collector publishing to Kafka, with its admin port. */
@@ -63,10 +67,17 @@ public final class CollectorMain implements AutoCloseable {
     JvmMetrics.builder().register(registry);
     CollectorMetrics metrics = new CollectorMetrics(registry);
     Map<String, Object> kafka = kafkaConfig(config);
+    boolean byGroup = config.sharing().byGroup();
     if (config.topics().create()) {
       TopicCreator.ensure(
           kafka,
-          List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY),
+          byGroup
+              ? List.of(
+                  Topics.METRIC_SNAPSHOTS,
+                  Topics.AGENT_INVENTORY,
+                  Topics.TASK_INVENTORY,
+                  Topics.COLLECTOR_SHARDS)
+              : List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY),
           config.topics().partitions(),
           config.topics().replicationFactor());
     }
@@ -74,7 +85,13 @@ public final class CollectorMain implements AutoCloseable {
     producer.put(ProducerConfig.CLIENT_ID_CONFIG, "mesos-health-collector-" + config.collectorId());
     KafkaEventSink sink = new KafkaEventSink(producer, config.bufferBytes(), metrics);
     ExecutorService httpThreads = httpThreads();
-    Collector collector = build(config, sink, metrics, httpThreads);
+    ShardGroup group =
+        byGroup
+            ? new ShardGroup(
+                kafka, config.cluster(), config.collectorId(), config.sharing().sessionTimeout())
+            : null;
+    Collector collector =
+        build(config, sink, metrics, httpThreads, byGroup ? group : config.sharing().fixed());
     AdminServer admin =
         AdminServer.start(
             config.admin().host(),
@@ -85,15 +102,22 @@ public final class CollectorMain implements AutoCloseable {
             registry,
             2);
     collector.start();
+    if (group != null) {
+      group.start(
+          () -> {
+            metrics.shardSlots.set(group.slots().size());
+            collector.shareChanged();
+          });
+    }
     log.info(
         "collector {} (shard {}) polling {} every {}, publishing to {}; metrics at {}/metrics",
         config.collectorId(),
-        config.shard(),
+        byGroup ? "from the Kafka group" : config.sharing().fixed(),
         describeDiscovery(config),
         config.pollInterval(),
         config.kafka().bootstrapServers(),
         admin.url());
-    return new CollectorMain(collector, metrics, sink, admin, httpThreads);
+    return new CollectorMain(collector, metrics, sink, admin, httpThreads, group);
   }
 
   /**
@@ -121,7 +145,9 @@ public final class CollectorMain implements AutoCloseable {
   private static int once(CollectorConfig config, EventSink sink, PrintStream err) {
     CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
     ExecutorService httpThreads = httpThreads();
-    try (Collector collector = build(config, sink, metrics, httpThreads)) {
+    // a one-off run polls its fixed shard; with shard=kafka, everything
+    try (Collector collector =
+        build(config, sink, metrics, httpThreads, config.sharing().fixed())) {
       Collector.OnceReport report = collector.runOnce();
       if (report.mastersAnswered() == 0) {
         err.println(
@@ -154,7 +180,8 @@ public final class CollectorMain implements AutoCloseable {
       CollectorConfig config,
       EventSink sink,
       CollectorMetrics metrics,
-      ExecutorService httpThreads) {
+      ExecutorService httpThreads,
+      AgentShare share) {
     // The JDK client reads these once: bound idle keep-alive connections so thousands of agents
     // do not hold thousands of open files between polls.
     System.setProperty(
@@ -177,7 +204,7 @@ public final class CollectorMain implements AutoCloseable {
             httpThreads);
     Credentials credentials = credentials(config, client);
     HttpMesosClient http = new HttpMesosClient(client, config.http().timeout(), credentials);
-    return new Collector(config, http, discovery(config), sink, Clock.systemUTC(), metrics);
+    return new Collector(config, http, discovery(config), sink, Clock.systemUTC(), metrics, share);
   }
 
   private static ExecutorService httpThreads() {
@@ -241,15 +268,24 @@ public final class CollectorMain implements AutoCloseable {
   /** Stops polling, waits for the polls already started, then until their events are delivered. */
   public void stopPollingAndFlush() throws InterruptedException {
     collector.close();
+    leaveGroup();
     if (!collector.awaitSnapshotPolls(Duration.ofSeconds(30))) {
       log.warn("stopping: some polls still running after 30 s are not counted");
     }
     sink.flush();
   }
 
+  /** With shard=kafka: the others take this collector's agents now, not after the timeout. */
+  private void leaveGroup() {
+    if (group != null) {
+      group.close();
+    }
+  }
+
   @Override
   public void close() {
     collector.close();
+    leaveGroup();
     sink.close();
     admin.close();
     httpThreads.shutdownNow();

@@ -14,6 +14,7 @@ public final class CollectorMetrics {
   final Histogram scheduleLagSeconds;
   final Gauge agentsTracked;
   final Gauge agentsFailing;
+  final Gauge shardSlots;
   final Counter skippedRounds;
   final Counter confirmations;
   final Counter inventoryFetches;
@@ -56,6 +57,13 @@ public final class CollectorMetrics {
         Gauge.builder()
             .name("mesos_health_collector_agents_failing")
             .help("Agents whose latest poll failed (unreachable, timeout, HTTP error).")
+            .register(registry);
+    shardSlots =
+        Gauge.builder()
+            .name("mesos_health_collector_shard_slots")
+            .help(
+                "With shard=kafka: slots of mesos.collector.shards the group gives this collector"
+                    + " (0: it polls nothing).")
             .register(registry);
     skippedRounds =
         Counter.builder()

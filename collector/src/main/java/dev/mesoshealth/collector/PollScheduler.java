@@ -32,7 +32,10 @@ final class PollScheduler implements AutoCloseable {
   private final long origin = System.nanoTime();
   private volatile boolean running = true;
 
-  private record Slot(long dueNanos, String id) implements Comparable<Slot> {
+  /**
+   * @param early a first poll ahead of the target's own offset; its own slots follow
+   */
+  private record Slot(long dueNanos, String id, boolean early) implements Comparable<Slot> {
     @Override
     public int compareTo(Slot o) {
       return Long.compare(dueNanos, o.dueNanos);
@@ -59,12 +62,26 @@ final class PollScheduler implements AutoCloseable {
 
   /** Replaces the set of targets; new ones start at their next slot, removed ones stop. */
   void setTargets(Collection<String> ids) {
+    setTargets(ids, false);
+  }
+
+  /**
+   * Replaces the set of targets; removed ones stop. New ones start at their next slot, or, with
+   * {@code newOnesNow} (targets taken over from another collector, last polled up to an interval
+   * ago), spread over the next half second (a quarter interval at most), then at their own slots.
+   */
+  void setTargets(Collection<String> ids, boolean newOnesNow) {
     Set<String> wanted = Set.copyOf(ids);
     targets.keySet().retainAll(wanted);
+    long now = System.nanoTime();
+    long spread = Math.min(intervalNanos / 4, Duration.ofMillis(500).toNanos());
     synchronized (queue) {
       for (String id : wanted) {
         if (targets.putIfAbsent(id, Boolean.TRUE) == null) {
-          queue.add(new Slot(nextSlot(id, System.nanoTime()), id));
+          queue.add(
+              newOnesNow
+                  ? new Slot(now + ThreadLocalRandom.current().nextLong(spread + 1), id, true)
+                  : new Slot(nextSlot(id, now), id, false));
         }
       }
       queue.notifyAll();
@@ -111,7 +128,9 @@ final class PollScheduler implements AutoCloseable {
       long now = System.nanoTime();
       long lag = now - slot.dueNanos;
       metrics.scheduleLagSeconds.observe(lag / 1e9);
-      long next = slot.dueNanos + intervalNanos;
+      // after an early poll, the target's own slot, at least half an interval on
+      long next =
+          slot.early ? nextSlot(slot.id, now + intervalNanos / 2) : slot.dueNanos + intervalNanos;
       if (next <= now) {
         long missed = (now - slot.dueNanos) / intervalNanos;
         metrics.skippedRounds.inc(missed);
@@ -119,7 +138,7 @@ final class PollScheduler implements AutoCloseable {
       }
       long jitter = jitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterNanos);
       synchronized (queue) {
-        queue.add(new Slot(next + jitter, slot.id));
+        queue.add(new Slot(next + jitter, slot.id, false));
       }
       CompletableFuture<?> f;
       try {

@@ -31,7 +31,8 @@ class CollectorConfigTest {
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.inventoryInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.http().maxResponseBytes()).isEqualTo(4L * 1024 * 1024);
-    assertThat(c.shard().count()).isEqualTo(1);
+    assertThat(c.sharing().byGroup()).isFalse();
+    assertThat(c.sharing().fixed().count()).isEqualTo(1);
   }
 
   @Test
@@ -68,6 +69,7 @@ class CollectorConfigTest {
         .hasMessage("auth.mode=bearer needs auth.secret");
     assertThatThrownBy(() -> parse(Map.of("mesos.masters", "m:5050", "shard", "3/2"), Map.of()))
         .hasMessageContaining("0 <= i < n")
+        .hasMessageContaining("or 'kafka'")
         .hasMessageContaining("flag for shard");
     assertThatThrownBy(
             () -> parse(Map.of("mesos.masters", "m:5050", "auth.mode", "kerberos"), Map.of()))
@@ -98,6 +100,25 @@ class CollectorConfigTest {
             SharedConfig.PASS_THROUGH);
 
     assertThat(s.toString()).doesNotContain("TOPSECRET").contains("auth.secret=[hidden]");
+  }
+
+  @Test
+  void kafkaShardingTakesTheSessionTimeoutAndAOneOffRunPollsEverything() {
+    CollectorConfig c =
+        parse(
+            Map.of("mesos.masters", "m:5050", "shard", "kafka", "shard.session.timeout", "6s"),
+            Map.of());
+    assertThat(c.sharing().byGroup()).isTrue();
+    assertThat(c.sharing().sessionTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(c.sharing().fixed().count()).isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    Map.of(
+                        "mesos.masters", "m:5050", "shard", "kafka", "shard.session.timeout", "0s"),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("shard.session.timeout");
   }
 
   @Test

@@ -43,6 +43,48 @@ class CollectorIT {
     return CollectorConfig.fromFlags(flags);
   }
 
+  /**
+   * The group's slots between collectors of one cluster: all of them to one alone, half each to two
+   * (every agent accepted by exactly one, one of them polling the masters), all back to one when
+   * the other leaves; another cluster's collectors are a group of their own.
+   */
+  @Test
+  void collectorsOfAClusterShareItsSlotsThroughTheirGroup() throws Exception {
+    kafka.createTopics(List.of(Topics.COLLECTOR_SHARDS), 3); // 60 slots whatever is asked
+    Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+    Duration session = Duration.ofSeconds(6);
+    java.util.concurrent.atomic.AtomicInteger changes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<String> agents =
+        java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "a-" + i).toList();
+    try (ShardGroup a = new ShardGroup(client, "one", "a", session);
+        ShardGroup other = new ShardGroup(client, "two", "x", session)) {
+      a.start(changes::incrementAndGet);
+      other.start(() -> {});
+      await("the only collector holds every slot")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> a.slots().size() == 60);
+      assertThat(a.pollsMasters()).isTrue();
+      assertThat(agents).allMatch(a::accepts);
+      assertThat(changes).hasPositiveValue();
+
+      try (ShardGroup b = new ShardGroup(client, "one", "b", session)) {
+        b.start(() -> {});
+        await("two collectors hold half each")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> a.slots().size() == 30 && b.slots().size() == 30);
+        assertThat(a.slots()).doesNotContainAnyElementsOf(b.slots());
+        assertThat(a.pollsMasters()).isNotEqualTo(b.pollsMasters());
+        assertThat(agents).allMatch(id -> a.accepts(id) != b.accepts(id));
+        assertThat(agents.stream().filter(b::accepts).count()).isBetween(400L, 600L);
+      }
+      await("the one left holds every slot again, without waiting out a session")
+          .atMost(session.minusSeconds(1))
+          .until(() -> a.slots().size() == 60);
+      assertThat(other.slots()).as("the other cluster's group").hasSize(60);
+    }
+  }
+
   @Test
   void everyPollBecomesOneEventThroughABrokerOutage() throws Exception {
     long polls;

@@ -65,9 +65,14 @@ class CollectorTest {
   }
 
   private Collector collector(Map<String, String> overrides) {
+    CollectorConfig config = config(overrides);
     collector =
         CollectorMain.build(
-            config(overrides), sink, new CollectorMetrics(new PrometheusRegistry()), threads);
+            config,
+            sink,
+            new CollectorMetrics(new PrometheusRegistry()),
+            threads,
+            config.sharing().fixed());
     return collector;
   }
 
@@ -146,12 +151,9 @@ class CollectorTest {
     SimAgent healthy = sim.cluster().agents().get(1);
     sim.inject(FaultSpec.of(FaultKind.DOWN, victim.id(), null));
     CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
-    collector =
-        CollectorMain.build(
-            config(Map.of(SharedConfig.POLL_INTERVAL, "4s", "poll.confirm.after", "400ms")),
-            sink,
-            metrics,
-            threads);
+    CollectorConfig config =
+        config(Map.of(SharedConfig.POLL_INTERVAL, "4s", "poll.confirm.after", "400ms"));
+    collector = CollectorMain.build(config, sink, metrics, threads, config.sharing().fixed());
     collector.start();
 
     await("the failure and its confirmation, before the next slot")

@@ -1,6 +1,7 @@
 package dev.mesoshealth.broker;
 
 import dev.mesoshealth.schemas.topics.Topic;
+import dev.mesoshealth.schemas.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -214,7 +215,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       List<NewTopic> requests = new ArrayList<>();
       for (Topic<?, ?> topic : topics) {
         if (!existing.contains(topic.name())) {
-          requests.add(topic.newTopic(partitions, (short) 1));
+          requests.add(topic.newTopic(Topics.partitions(topic, partitions), (short) 1));
         }
       }
       if (!requests.isEmpty()) {

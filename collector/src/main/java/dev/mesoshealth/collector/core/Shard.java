@@ -5,7 +5,7 @@ package dev.mesoshealth.collector.core;
  * polls the agents whose id hashes to {@code i}. Shard 0 also polls masters, inventory and
  * Marathon.
  */
-public record Shard(int index, int count) {
+public record Shard(int index, int count) implements AgentShare {
   public static final Shard ALL = new Shard(0, 1);
 
   public Shard {
@@ -28,10 +28,17 @@ public record Shard(int index, int count) {
     }
   }
 
+  @Override
   public boolean accepts(String agentId) {
-    return count == 1 || Math.floorMod(mix(agentId.hashCode()), count) == index;
+    return count == 1 || slot(agentId, count) == index;
   }
 
+  /** Which of {@code count} slots an agent belongs to: the same in every collector. */
+  public static int slot(String agentId, int count) {
+    return Math.floorMod(mix(agentId.hashCode()), count);
+  }
+
+  @Override
   public boolean pollsMasters() {
     return index == 0;
   }

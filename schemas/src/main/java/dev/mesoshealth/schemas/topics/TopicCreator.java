@@ -83,9 +83,7 @@ public final class TopicCreator {
       List<NewTopic> requests = new ArrayList<>();
       for (Topic<?, ?> topic : topics) {
         if (!existing.contains(topic.name())) {
-          int p =
-              topic == Topics.DLQ ? Math.min(partitions, topic.defaultPartitions()) : partitions;
-          requests.add(topic.newTopic(p, replicationFactor));
+          requests.add(topic.newTopic(Topics.partitions(topic, partitions), replicationFactor));
         }
       }
       if (!requests.isEmpty()) {

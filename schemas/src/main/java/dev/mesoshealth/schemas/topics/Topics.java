@@ -141,6 +141,22 @@ public final class Topics {
           PARTITIONS,
           "BI feed: one flat row per health transition (JSON with embedded Connect schema).");
 
+  /**
+   * Never written: its partitions are the slots the collectors of a cluster share through a
+   * consumer group ({@code shard=kafka}). Sixty spread evenly over 1-6, 10, 12, 15, 20 or 30
+   * collectors.
+   */
+  public static final Topic<String, byte[]> COLLECTOR_SHARDS =
+      new Topic<>(
+          "mesos.collector.shards",
+          KEY,
+          Serdes.ByteArray(),
+          Cleanup.DELETE,
+          Duration.ofHours(1),
+          60,
+          "Empty: its partitions are the shard slots collectors with shard=kafka share through a"
+              + " consumer group.");
+
   private static final List<Topic<String, ?>> ALL =
       List.of(
           METRIC_SNAPSHOTS,
@@ -153,9 +169,21 @@ public final class Topics {
           DLQ,
           BI_NODE_HEALTH_MINUTELY,
           BI_CAPACITY_MINUTELY,
-          BI_TRANSITIONS);
+          BI_TRANSITIONS,
+          COLLECTOR_SHARDS);
 
   private Topics() {}
+
+  /**
+   * Partitions to create a topic with when the pipeline's keyed topics get {@code pipeline}: the
+   * dead letters at most their own few, the shard slots always their own count.
+   */
+  public static int partitions(Topic<?, ?> topic, int pipeline) {
+    if (topic == COLLECTOR_SHARDS) {
+      return topic.defaultPartitions();
+    }
+    return topic == DLQ ? Math.min(pipeline, topic.defaultPartitions()) : pipeline;
+  }
 
   /** Every topic of the catalogue, in data-flow order. */
   public static List<Topic<String, ?>> all() {

@@ -25,7 +25,17 @@ class TopicsTest {
             "mesos.dlq",
             "mesos.bi.node_health_minutely",
             "mesos.bi.capacity_minutely",
-            "mesos.bi.transitions");
+            "mesos.bi.transitions",
+            "mesos.collector.shards");
+  }
+
+  @Test
+  void theShardSlotsKeepTheirCountAndTheDeadLettersTheirFew() {
+    assertThat(Topics.partitions(Topics.METRIC_SNAPSHOTS, 24)).isEqualTo(24);
+    assertThat(Topics.partitions(Topics.COLLECTOR_SHARDS, 24)).isEqualTo(60);
+    assertThat(Topics.partitions(Topics.COLLECTOR_SHARDS, 3)).isEqualTo(60);
+    assertThat(Topics.partitions(Topics.DLQ, 24)).isEqualTo(3);
+    assertThat(Topics.partitions(Topics.DLQ, 1)).isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,65 @@
+package dev.mesoshealth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three collector JVMs sharing 3,000 agents through their Kafka group and two processor JVMs, one
+ * broker. The collector that polls the masters dies by SIGKILL: the two others must poll everything
+ * it polled within the session timeout plus one interval, and no node may turn UNKNOWN, UNREACHABLE
+ * or UNHEALTHY because of it; a fourth collector joins and the agents spread over all; nothing a
+ * collector polled before stopping in order is lost, and the processors evaluate everything.
+ */
+class CollectorTakeoverIT {
+  @Test
+  void aKilledCollectorsAgentsMoveToTheOthersAndAJoiningOneTakesItsShare() throws Exception {
+    ScaleOutBench.Result r =
+        new ScaleOutBench(
+                new ScaleOutBench.Options(
+                    3_000,
+                    3,
+                    2,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(6), // the broker's least session timeout
+                    Duration.ofSeconds(3), // a window for the CPU figures, without faults:
+                    Duration.ofSeconds(10), // detection is E2eBenchIT's
+                    // as the build's test JVMs: small and quick to start
+                    List.of(
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
+                    11))
+            .run();
+    System.out.println(r.markdown());
+
+    ScaleOutBench.Takeover t = r.takeover();
+    assertThat(t.itsNodes()).as("the killed collector's share").isGreaterThan(500);
+    assertThat(t.repolled()).as("its nodes polled again by the others").isEqualTo(t.itsNodes());
+    assertThat(t.lastRepolledAfter())
+        .as("the last of them polled again after the kill")
+        .isLessThanOrEqualTo(r.takeoverBound());
+    assertThat(t.mastersRepolledAfter()).isPositive().isLessThanOrEqualTo(r.takeoverBound());
+    assertThat(t.alarms()).as("nodes that turned bad after the kill").isEmpty();
+
+    assertThat(r.agentsAfterJoin()).hasSize(3);
+    assertThat(r.agentsAfterJoin().values())
+        .as("every agent polled by exactly one collector, each with a fair share")
+        .allSatisfy(n -> assertThat(n).isBetween(3_000 / 6, 3_000 / 2));
+    assertThat(r.agentsAfterJoin().values().stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(3_000);
+    assertThat(r.faults()).isZero();
+    assertThat(r.cores()).containsKeys("3 collectors", "2 processors");
+    assertThat(r.snapshotsPerSecond()).as("3,000 agents every 5 s").isGreaterThan(300);
+
+    assertThat(r.madeAndOnTopic()).hasSize(3);
+    assertThat(r.lossless())
+        .as(
+            "polls made vs on the topic, per collector: %s; on the topic %d, evaluated %d",
+            r.markdown(), r.onTopic(), r.evaluated())
+        .isTrue();
+  }
+}
