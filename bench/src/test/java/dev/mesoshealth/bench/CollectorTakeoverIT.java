@@ -7,11 +7,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three collector JVMs sharing 3,000 agents through their Kafka group and two processor JVMs, one
- * broker. The collector that polls the masters dies by SIGKILL: the two others must poll everything
- * it polled within the session timeout plus one interval, and no node may turn UNKNOWN, UNREACHABLE
- * or UNHEALTHY because of it; a fourth collector joins and the agents spread over all; nothing a
- * collector polled before stopping in order is lost, and the processors evaluate everything.
+ * Three collector JVMs sharing 3,000 agents (polled every 10 s) through their Kafka group and two
+ * processor JVMs, one broker. The collector that polls the masters dies by SIGKILL: the two others
+ * must poll everything it polled within the session timeout plus one interval, and no node may turn
+ * UNKNOWN, UNREACHABLE or UNHEALTHY because of it; a fourth collector joins and the agents spread
+ * over all; nothing a collector polled before stopping in order is lost, and the processors
+ * evaluate everything.
  */
 class CollectorTakeoverIT {
   @Test
@@ -22,7 +23,7 @@ class CollectorTakeoverIT {
                     3_000,
                     3,
                     2,
-                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10), // the default interval: 300 polls a second
                     Duration.ofSeconds(6), // the broker's least session timeout
                     Duration.ofSeconds(3), // a window for the CPU figures, without faults:
                     Duration.ofSeconds(10), // detection is E2eBenchIT's
@@ -31,6 +32,7 @@ class CollectorTakeoverIT {
                         "-Xmx256m",
                         "-XX:TieredStopAtLevel=1",
                         "-XX:+UseSerialGC",
+                        "-XX:CICompilerCount=1",
                         "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
                     11))
             .run();
@@ -53,7 +55,7 @@ class CollectorTakeoverIT {
         .isEqualTo(3_000);
     assertThat(r.faults()).isZero();
     assertThat(r.cores()).containsKeys("3 collectors", "2 processors");
-    assertThat(r.snapshotsPerSecond()).as("3,000 agents every 5 s").isGreaterThan(300);
+    assertThat(r.snapshotsPerSecond()).as("3,000 agents every 10 s").isGreaterThan(150);
 
     assertThat(r.madeAndOnTopic()).hasSize(3);
     assertThat(r.lossless())

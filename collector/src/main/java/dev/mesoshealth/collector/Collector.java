@@ -456,11 +456,14 @@ public final class Collector implements AutoCloseable {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       if (share.accepts(a.getAgentId()) && a.getAddress() != null) {
-        URI url =
-            URI.create(config.mesos().scheme() + "://" + a.getAddress() + "/metrics/snapshot");
         mine.put(
             a.getAgentId(),
-            new AgentTarget(a.getAgentId(), a.getHostname(), a.getAddress(), url, a.getVersion()));
+            new AgentTarget(
+                a.getAgentId(),
+                a.getHostname(),
+                a.getAddress(),
+                snapshotUrl(a.getAddress()),
+                a.getVersion()));
       }
     }
     // agents a new leader knows only from its registry: still in the cluster, still polled where
@@ -484,8 +487,7 @@ public final class Collector implements AutoCloseable {
                     a.getAgentId(),
                     a.getHostname(),
                     a.getAddress(),
-                    URI.create(
-                        config.mesos().scheme() + "://" + a.getAddress() + "/metrics/snapshot"),
+                    snapshotUrl(a.getAddress()),
                     a.getVersion()));
       }
     }
@@ -520,6 +522,21 @@ public final class Collector implements AutoCloseable {
 
   // ------------------------------------------------------------------ agents
 
+  /**
+   * An agent's snapshot, asked to come within half the agent deadline with whatever metrics the
+   * agent has by then (Mesos' {@code timeout} parameter), so a busy agent answers and only a hung
+   * one misses the deadline.
+   */
+  private URI snapshotUrl(String address) {
+    return URI.create(
+        config.mesos().scheme()
+            + "://"
+            + address
+            + "/metrics/snapshot?timeout="
+            + config.http().agentTimeout().dividedBy(2).toMillis()
+            + "ms");
+  }
+
   CompletableFuture<?> pollAgent(String id) {
     AgentTarget target = agents.get(id);
     if (target == null) {
@@ -531,7 +548,10 @@ public final class Collector implements AutoCloseable {
     CompletableFuture<Boolean> confirmable = new CompletableFuture<>();
     confirmations.watch(id, System.nanoTime(), confirmable);
     return tracked(
-        http.get(target.snapshotUrl(), config.http().maxResponseBytes())
+        http.get(
+                target.snapshotUrl(),
+                config.http().maxResponseBytes(),
+                config.http().agentTimeout())
             .thenAccept(
                 result -> {
                   boolean failed =

@@ -92,6 +92,7 @@ public record CollectorConfig(
   /** The HTTP client's limits, and the CAs it trusts (null: the JVM's). */
   public record Http(
       Duration timeout,
+      Duration agentTimeout,
       int maxConcurrency,
       long maxResponseBytes,
       long maxInventoryBytes,
@@ -216,6 +217,16 @@ public record CollectorConfig(
             Durations.validator(Duration.ofMillis(100)),
             Importance.MEDIUM,
             "Deadline for one request, body included.")
+        .define(
+            "http.agent.timeout",
+            Type.STRING,
+            "1s",
+            Durations.validator(Duration.ofMillis(100)),
+            Importance.MEDIUM,
+            "Deadline for one agent's /metrics/snapshot, which is asked to answer within half of it"
+                + " (Mesos' ?timeout=) with whatever metrics it has by then: a hung agent is failed"
+                + " this soon, a busy one still answers. Masters, /master/slaves and Marathon keep"
+                + " http.timeout.")
         .define(
             "http.max.concurrency",
             Type.INT,
@@ -393,6 +404,7 @@ public record CollectorConfig(
         c.getDuration("inventory.unlisted.retention"),
         new Http(
             c.getDuration("http.timeout"),
+            c.getDuration("http.agent.timeout"),
             c.getInt("http.max.concurrency"),
             c.getLong("http.max.response.bytes"),
             c.getLong("http.max.inventory.bytes"),

@@ -289,6 +289,25 @@ class CollectorTest {
   }
 
   @Test
+  void aHungAgentFailsAtTheAgentDeadlineWhileMastersKeepTheLongerOne() {
+    SimAgent hung = sim.cluster().agents().get(0);
+    sim.inject(new FaultSpec(FaultKind.HUNG, hung.id(), null, Map.of()));
+    // a master 600 ms late still answers within http.timeout; an agent that late would not
+    String leader = sim.cluster().leader().orElseThrow().hostPort();
+    sim.inject(new FaultSpec(FaultKind.SLOW, leader, null, Map.of("delayMs", "600")));
+
+    collector(Map.of("http.timeout", "2s", "http.agent.timeout", "300ms")).runOnce();
+
+    MetricSnapshot s = sink.snapshotsOf(hung.id()).get(0);
+    assertThat(s.getOutcome()).isEqualTo(Outcome.TIMEOUT);
+    assertThat(s.getError()).isEqualTo("no complete answer within 300 ms");
+    assertThat(s.getDurationMs()).isBetween(250L, 1_500L);
+    assertThat(sink.snapshotsOf("master:" + leader))
+        .extracting(MetricSnapshot::getOutcome)
+        .containsExactly(Outcome.OK);
+  }
+
+  @Test
   void anAgentTheMasterStopsListingIsStillPublishedFlaggedAndPolled() {
     sim.close();
     sim =

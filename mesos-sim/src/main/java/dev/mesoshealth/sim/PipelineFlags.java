@@ -48,6 +48,8 @@ public final class PipelineFlags {
     c.put(SharedConfig.POLL_INTERVAL, pace.poll().toMillis() + "ms");
     c.put("inventory.interval", pace.inventory().toMillis() + "ms");
     c.put("http.timeout", pace.httpTimeout().toMillis() + "ms");
+    // the product's agent deadline (1 s) unless the pace's is shorter
+    c.put("http.agent.timeout", Math.min(1_000, pace.httpTimeout().toMillis()) + "ms");
     c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     c.put(SharedConfig.TOPICS_PARTITIONS, Integer.toString(partitions));
     c.put(SharedConfig.ADMIN_PORT, "0");

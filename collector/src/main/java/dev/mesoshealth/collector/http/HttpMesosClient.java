@@ -55,6 +55,11 @@ public final class HttpMesosClient implements MesosClient {
 
   @Override
   public CompletableFuture<PollResult> get(URI uri, long maxBytes) {
+    return get(uri, maxBytes, timeout);
+  }
+
+  @Override
+  public CompletableFuture<PollResult> get(URI uri, long maxBytes, Duration timeout) {
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> exchange =
         credentials
@@ -78,7 +83,7 @@ public final class HttpMesosClient implements MesosClient {
           Duration took = Duration.ofNanos(System.nanoTime() - start);
           if (error != null) {
             exchange.cancel(true);
-            return failure(error, took, maxBytes);
+            return failure(error, took, maxBytes, timeout);
           }
           int status = response.statusCode();
           if (status == 401) {
@@ -130,7 +135,7 @@ public final class HttpMesosClient implements MesosClient {
       Thread.currentThread().interrupt();
       return new StreamEnd(0, null, "interrupted");
     } catch (ExecutionException | TimeoutException e) {
-      PollResult.Failure f = (PollResult.Failure) failure(e, Duration.ZERO, 0);
+      PollResult.Failure f = (PollResult.Failure) failure(e, Duration.ZERO, 0, timeout);
       return new StreamEnd(0, null, f.error());
     }
     int status = response.statusCode();
@@ -186,7 +191,8 @@ public final class HttpMesosClient implements MesosClient {
   /** The largest event accepted: SUBSCRIBED carries the whole cluster's state. */
   private static final int MAX_RECORD = 256 * 1024 * 1024;
 
-  private PollResult failure(Throwable error, Duration took, long maxBytes) {
+  private static PollResult failure(
+      Throwable error, Duration took, long maxBytes, Duration timeout) {
     Throwable e = unwrap(error);
     if (e instanceof ResponseTooLargeException) {
       return new PollResult.Failure(

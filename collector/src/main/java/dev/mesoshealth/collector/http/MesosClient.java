@@ -9,6 +9,11 @@ import java.util.concurrent.CompletableFuture;
 public interface MesosClient {
   CompletableFuture<PollResult> get(URI uri, long maxBytes);
 
+  /** As {@link #get(URI, long)}, within {@code timeout} instead of the client's own deadline. */
+  default CompletableFuture<PollResult> get(URI uri, long maxBytes, Duration timeout) {
+    return get(uri, maxBytes);
+  }
+
   /** What ended an event stream: its HTTP status (0 when none came), a redirect, and why. */
   record StreamEnd(int status, String location, String error) {}
 
