@@ -2,6 +2,7 @@ package dev.mesoshealth.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesoshealth.testkit.HeavyDrills;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,26 +17,30 @@ import org.junit.jupiter.api.Test;
  */
 class CollectorTakeoverIT {
   @Test
+  @SuppressWarnings("try") // the turn is held, not used
   void aKilledCollectorsAgentsMoveToTheOthersAndAJoiningOneTakesItsShare() throws Exception {
-    ScaleOutBench.Result r =
-        new ScaleOutBench(
-                new ScaleOutBench.Options(
-                    3_000,
-                    3,
-                    2,
-                    Duration.ofSeconds(10), // the default interval: 300 polls a second
-                    Duration.ofSeconds(6), // the broker's least session timeout
-                    Duration.ofSeconds(3), // a window for the CPU figures, without faults:
-                    Duration.ofSeconds(10), // detection is E2eBenchIT's
-                    // as the build's test JVMs: small and quick to start
-                    List.of(
-                        "-Xmx256m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC",
-                        "-XX:CICompilerCount=1",
-                        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
-                    11))
-            .run();
+    ScaleOutBench.Result r;
+    try (AutoCloseable turn = HeavyDrills.turn()) {
+      r =
+          new ScaleOutBench(
+                  new ScaleOutBench.Options(
+                      3_000,
+                      3,
+                      2,
+                      Duration.ofSeconds(10), // the default interval: 300 polls a second
+                      Duration.ofSeconds(6), // the broker's least session timeout
+                      Duration.ofSeconds(3), // a window for the CPU figures, without faults:
+                      Duration.ofSeconds(10), // detection is E2eBenchIT's
+                      // as the build's test JVMs: small and quick to start
+                      List.of(
+                          "-Xmx256m",
+                          "-XX:TieredStopAtLevel=1",
+                          "-XX:+UseSerialGC",
+                          "-XX:CICompilerCount=1",
+                          "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"),
+                      11))
+              .run();
+    }
     System.out.println(r.markdown());
 
     ScaleOutBench.Takeover t = r.takeover();

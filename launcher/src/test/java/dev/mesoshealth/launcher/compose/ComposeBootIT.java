@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.testkit.HeavyDrills;
 import dev.mesoshealth.testkit.Prerequisites;
 import java.net.Socket;
 import java.net.URI;
@@ -59,6 +60,7 @@ class ComposeBootIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the turn is held, not used
   void theComposeFileComesUpAndAnAgentFaultReachesEveryConsumer() throws Exception {
     for (String[] tool :
         new String[][] {
@@ -77,12 +79,13 @@ class ComposeBootIT {
     // as a docker-compose.override.yml would: poll every 2 s instead of 10 s, so the test waits
     // less
     Map<String, String> fast = Map.of("MESOS_HEALTH_POLL_INTERVAL", FAST_POLL.toSeconds() + "s");
-    try (ComposeBoot boot =
-        new ComposeBoot(
-            repo.resolve("docker-compose.yml"),
-            Path.of("target/dist").toAbsolutePath(),
-            dir,
-            Map.of("collector", fast, "processor-1", fast, "processor-2", fast))) {
+    try (AutoCloseable turn = HeavyDrills.turn();
+        ComposeBoot boot =
+            new ComposeBoot(
+                repo.resolve("docker-compose.yml"),
+                Path.of("target/dist").toAbsolutePath(),
+                dir,
+                Map.of("collector", fast, "processor-1", fast, "processor-2", fast))) {
       assertThat(boot.notRun()).as("services with no stand-in here").containsOnlyKeys("grafana");
       assertThat(boot.dataOffVolumes())
           .as("state a re-created container would lose: it is on no volume")
