@@ -82,6 +82,10 @@ public final class ClusterEvaluation {
       collectors.put(
           s.collectorId(),
           new ClusterMemory.CollectorView(s.agentsTracked(), s.agentsFailing(), s.at()));
+      // one silent for the stale time is gone (stopped, replaced, its agents moved to others in
+      // its group): forgotten, or every collector that ever ran would stay here
+      Instant horizon = s.at().minus(config.staleAfter());
+      collectors.values().removeIf(v -> v.at().isBefore(horizon));
     }
     Map<String, ClusterMemory.MasterView> masters = new HashMap<>(m.masters());
     Map<HealthStatus, Integer> agents = new EnumMap<>(HealthStatus.class);
