@@ -75,7 +75,7 @@ final class ServiceJvm implements AutoCloseable {
     try (BufferedReader in =
             new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log))) {
+        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.startsWith(SAYS + "ready ")) {

@@ -500,9 +500,20 @@ public final class Collector implements AutoCloseable {
       if (share.pollsMasters()) {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
+      // polled by whoever holds its slot now: one taken over from a collector that died was
+      // never this one's, but every collector saw it listed and kept its address
       AgentTarget known = agents.get(a.getAgentId());
-      if (known != null) {
-        mine.put(a.getAgentId(), known);
+      if (share.accepts(a.getAgentId()) && (known != null || a.getAddress() != null)) {
+        mine.put(
+            a.getAgentId(),
+            known != null
+                ? known
+                : new AgentTarget(
+                    a.getAgentId(),
+                    a.getHostname(),
+                    a.getAddress(),
+                    snapshotUrl(a.getAddress()),
+                    a.getVersion()));
         failingAgents.remove(a.getAgentId());
       }
     }

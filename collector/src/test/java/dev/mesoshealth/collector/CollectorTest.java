@@ -3,6 +3,7 @@ package dev.mesoshealth.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mesoshealth.collector.core.AgentShare;
 import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRole;
@@ -356,6 +357,56 @@ class CollectorTest {
               assertThat(s.getCollector().getAgentsFailing()).isZero();
               assertThat(s.getCollector().getAgentsTracked()).isEqualTo(4);
             });
+  }
+
+  /**
+   * With shard=kafka an agent's slot can move after the master stopped listing it: the collector
+   * that knew it died, and the one that holds its slot now must poll it all the same.
+   */
+  @Test
+  void anUnlistedAgentWhoseSlotMovesHereIsPolledByItsNewCollector() {
+    sim.close();
+    sim =
+        MesosSimulator.start(
+            SimConfig.forTests(3, 6, 17).withAgentPingTimeout(Duration.ofSeconds(1)));
+    SimAgent cut = sim.cluster().agents().get(2);
+    java.util.concurrent.atomic.AtomicBoolean itsSlotIsMine =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    AgentShare share =
+        new AgentShare() {
+          @Override
+          public boolean accepts(String agentId) {
+            return !agentId.equals(cut.id()) || itsSlotIsMine.get();
+          }
+
+          @Override
+          public boolean pollsMasters() {
+            return true;
+          }
+        };
+    CollectorConfig config = config(Map.of());
+    collector =
+        CollectorMain.build(
+            config, sink, new CollectorMetrics(new PrometheusRegistry()), threads, share);
+    collector.runOnce();
+    assertThat(sink.snapshotsOf(cut.id())).as("another collector's agent").isEmpty();
+    sim.inject(FaultSpec.of(FaultKind.AGENT_PARTITIONED, cut.id(), null));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !new String(sim.cluster().renderSlaves(), StandardCharsets.UTF_8)
+                    .contains(cut.id()));
+    collector.runOnce();
+    assertThat(sink.snapshotsOf(cut.id())).as("still another collector's").isEmpty();
+
+    itsSlotIsMine.set(true);
+    collector.runOnce();
+
+    assertThat(sink.snapshotsOf(cut.id()))
+        .as("polled by the collector its slot moved to")
+        .extracting(MetricSnapshot::getOutcome)
+        .containsExactly(Outcome.OK);
   }
 
   @Test
