@@ -251,7 +251,9 @@ public final class E2eBench {
     try (Rig rig = start()) {
       log("warming up: waiting for every agent to be HEALTHY");
       awaitHealthy(
-          rig.processor().apiUrl(), Duration.ofMinutes(5).plus(o.pollInterval().multipliedBy(10)));
+          rig.processor().apiUrl(),
+          o.agents(),
+          Duration.ofMinutes(5).plus(o.pollInterval().multipliedBy(10)));
       log("warming up: waiting for the collector to be on schedule");
       awaitOnSchedule(rig.collector(), Duration.ofMinutes(5));
       Window w = measure(rig);
@@ -523,7 +525,8 @@ public final class E2eBench {
             + timeout);
   }
 
-  private void awaitHealthy(String api, Duration timeout) throws Exception {
+  /** Waits until the cluster {@code bench} counts all its {@code agents} HEALTHY over REST. */
+  static void awaitHealthy(String api, int agents, Duration timeout) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     int healthy = 0;
@@ -535,7 +538,7 @@ public final class E2eBench {
                 HttpResponse.BodyHandlers.ofString());
         Matcher m = CLUSTER_AGENTS.matcher(r.body());
         healthy = r.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
-        if (healthy == o.agents()) {
+        if (healthy == agents) {
           return;
         }
       } catch (IOException e) {
@@ -544,7 +547,7 @@ public final class E2eBench {
       TimeUnit.SECONDS.sleep(1); // polling the REST API until the warm-up is over
     }
     throw new IllegalStateException(
-        "warm-up: only " + healthy + " of " + o.agents() + " agents HEALTHY after " + timeout);
+        "warm-up: only " + healthy + " of " + agents + " agents HEALTHY after " + timeout);
   }
 
   /** End offsets of the snapshot topic; empty while it does not exist yet. */
@@ -577,7 +580,7 @@ public final class E2eBench {
     }
   }
 
-  private static long percentile(List<Long> sorted, double q) {
+  static long percentile(List<Long> sorted, double q) {
     if (sorted.isEmpty()) {
       return 0;
     }

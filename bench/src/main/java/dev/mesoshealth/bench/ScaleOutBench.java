@@ -14,10 +14,6 @@ import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.Offsets;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -49,7 +43,6 @@ import org.apache.kafka.common.TopicPartition;
 public final class ScaleOutBench {
   private static final String CLUSTER = "bench";
   private static final String APPLICATION_ID = "bench-scale-out";
-  private static final Pattern HEALTHY = Pattern.compile("\"HEALTHY\":(\\d+)");
   private static final Set<HealthStatus> ALARMS =
       Set.of(HealthStatus.UNKNOWN, HealthStatus.UNREACHABLE, HealthStatus.UNHEALTHY);
 
@@ -197,7 +190,8 @@ public final class ScaleOutBench {
       try (SnapshotWatch snapshots = new SnapshotWatch(bootstrap);
           TransitionWatch transitions = new TransitionWatch(bootstrap)) {
         log("warming up: waiting for every agent to be HEALTHY");
-        awaitHealthy(api, Duration.ofMinutes(3).plus(o.pollInterval().multipliedBy(10)));
+        E2eBench.awaitHealthy(
+            api, o.agents(), Duration.ofMinutes(3).plus(o.pollInterval().multipliedBy(10)));
 
         // 1. the window: CPU per process, throughput, detection
         Map<String, Duration> cpu0 = cpu(collectors, processors);
@@ -251,8 +245,8 @@ public final class ScaleOutBench {
             cores,
             faults.size(),
             latencies.size(),
-            percentile(latencies, 0.50),
-            percentile(latencies, 0.99),
+            E2eBench.percentile(latencies, 0.50),
+            E2eBench.percentile(latencies, 0.99),
             takeover,
             shares,
             made,
@@ -448,39 +442,6 @@ public final class ScaleOutBench {
         .stream()
         .mapToLong(Long::longValue)
         .sum();
-  }
-
-  private void awaitHealthy(String api, Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int healthy = 0;
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(api + "/v1/clusters/" + CLUSTER + "/health"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher m = HEALTHY.matcher(r.body());
-        healthy = r.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
-        if (healthy == o.agents()) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      TimeUnit.SECONDS.sleep(1); // polling the REST API until the warm-up is over
-    }
-    throw new IllegalStateException(
-        "warm-up: only " + healthy + " of " + o.agents() + " agents HEALTHY after " + timeout);
-  }
-
-  private static long percentile(List<Long> sorted, double q) {
-    if (sorted.isEmpty()) {
-      return 0;
-    }
-    int i = (int) Math.ceil(q * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
   }
 
   private static void log(String message) {

@@ -52,14 +52,7 @@ final class SnapshotWatch implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> parts = new ArrayList<>();
-      while (running && parts.isEmpty()) {
-        consumer.partitionsFor(Topics.METRIC_SNAPSHOTS.name()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .forEach(parts::add);
-      }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
+      readFromTheBeginning(consumer, Topics.METRIC_SNAPSHOTS.name(), () -> running);
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           MetricSnapshot s = values.deserialize(r.topic(), r.value());
@@ -81,6 +74,19 @@ final class SnapshotWatch implements AutoCloseable {
     } finally {
       consumer.close();
     }
+  }
+
+  /** Assigns every partition of the topic, once it exists, from its first record. */
+  static void readFromTheBeginning(
+      KafkaConsumer<?, ?> consumer, String topic, java.util.function.BooleanSupplier running) {
+    List<TopicPartition> parts = new ArrayList<>();
+    while (running.getAsBoolean() && parts.isEmpty()) {
+      consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition()))
+          .forEach(parts::add);
+    }
+    consumer.assign(parts);
+    consumer.seekToBeginning(parts);
   }
 
   /** The collector that polled the masters last, or null before any master poll arrived. */

@@ -5,14 +5,12 @@ import dev.mesoshealth.events.HealthTransition;
 import dev.mesoshealth.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Every transition as it arrives on the topic, with the wall-clock time it arrived. */
@@ -41,15 +39,8 @@ final class TransitionWatch implements AutoCloseable {
   }
 
   private void run() {
-    List<TopicPartition> parts = new ArrayList<>();
-    while (running && parts.isEmpty()) {
-      consumer.partitionsFor(Topics.HEALTH_TRANSITIONS.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition()))
-          .forEach(parts::add);
-    }
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
     try {
+      SnapshotWatch.readFromTheBeginning(consumer, Topics.HEALTH_TRANSITIONS.name(), () -> running);
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           Instant now = Instant.now();

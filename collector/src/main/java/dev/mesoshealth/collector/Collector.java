@@ -456,14 +456,7 @@ public final class Collector implements AutoCloseable {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       if (share.accepts(a.getAgentId()) && a.getAddress() != null) {
-        mine.put(
-            a.getAgentId(),
-            new AgentTarget(
-                a.getAgentId(),
-                a.getHostname(),
-                a.getAddress(),
-                snapshotUrl(a.getAddress()),
-                a.getVersion()));
+        mine.put(a.getAgentId(), target(a));
       }
     }
     // agents a new leader knows only from its registry: still in the cluster, still polled where
@@ -479,16 +472,7 @@ public final class Collector implements AutoCloseable {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
       }
       if (share.accepts(a.getAgentId()) && a.getAddress() != null) {
-        mine.put(
-            a.getAgentId(),
-            known != null
-                ? known
-                : new AgentTarget(
-                    a.getAgentId(),
-                    a.getHostname(),
-                    a.getAddress(),
-                    snapshotUrl(a.getAddress()),
-                    a.getVersion()));
+        mine.put(a.getAgentId(), known != null ? known : target(a));
       }
     }
     // agents the master stopped listing (unreachable, or shut down): still published and polled,
@@ -504,16 +488,7 @@ public final class Collector implements AutoCloseable {
       // never this one's, but every collector saw it listed and kept its address
       AgentTarget known = agents.get(a.getAgentId());
       if (share.accepts(a.getAgentId()) && (known != null || a.getAddress() != null)) {
-        mine.put(
-            a.getAgentId(),
-            known != null
-                ? known
-                : new AgentTarget(
-                    a.getAgentId(),
-                    a.getHostname(),
-                    a.getAddress(),
-                    snapshotUrl(a.getAddress()),
-                    a.getVersion()));
+        mine.put(a.getAgentId(), known != null ? known : target(a));
         failingAgents.remove(a.getAgentId());
       }
     }
@@ -532,6 +507,15 @@ public final class Collector implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ agents
+
+  private AgentTarget target(AgentInventory a) {
+    return new AgentTarget(
+        a.getAgentId(),
+        a.getHostname(),
+        a.getAddress(),
+        snapshotUrl(a.getAddress()),
+        a.getVersion());
+  }
 
   /**
    * An agent's snapshot, asked to come within half the agent deadline with whatever metrics the
