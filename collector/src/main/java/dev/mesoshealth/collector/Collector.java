@@ -160,23 +160,11 @@ public final class Collector implements AutoCloseable {
     discovery.start();
     long poll = config.pollInterval().toMillis();
     long inventory = config.inventoryInterval().toMillis();
-    // asked each time: with shard=kafka, the collector holding slot 0 polls them, and that moves
     rounds.scheduleAtFixedRate(
-        () -> {
-          if (share.pollsMasters()) {
-            guard("master round", this::masterRound);
-          }
-        },
-        0,
-        poll,
-        TimeUnit.MILLISECONDS);
+        ifPollingMasters("master round", this::masterRound), 0, poll, TimeUnit.MILLISECONDS);
     if (!config.mesos().marathon().isEmpty()) {
       rounds.scheduleAtFixedRate(
-          () -> {
-            if (share.pollsMasters()) {
-              guard("Marathon round", this::marathonRound);
-            }
-          },
+          ifPollingMasters("Marathon round", this::marathonRound),
           0,
           inventory,
           TimeUnit.MILLISECONDS);
@@ -209,6 +197,19 @@ public final class Collector implements AutoCloseable {
               });
       operatorStream.start();
     }
+  }
+
+  /**
+   * A round of the masters' collector, asked each time whether this is it: with shard=kafka the
+   * collector holding slot 0 is, and that moves.
+   */
+  private Runnable ifPollingMasters(
+      String what, java.util.function.Supplier<CompletableFuture<?>> round) {
+    return () -> {
+      if (share.pollsMasters()) {
+        guard(what, round);
+      }
+    };
   }
 
   /**
