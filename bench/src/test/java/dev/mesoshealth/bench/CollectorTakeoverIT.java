@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mesoshealth.testkit.HeavyDrills;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Three collector JVMs sharing 3,000 agents (polled every 10 s) through their Kafka group and two
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class CollectorTakeoverIT {
   @Test
+  // the build's 5 minutes, plus waiting for the other heavy drill to finish its turn
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
   @SuppressWarnings("try") // the turn is held, not used
   void aKilledCollectorsAgentsMoveToTheOthersAndAJoiningOneTakesItsShare() throws Exception {
     ScaleOutBench.Result r;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,8 @@ class ComposeBootIT {
   }
 
   @Test
+  // the build's 5 minutes, plus waiting for the other heavy drill to finish its turn
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
   @SuppressWarnings("try") // the turn is held, not used
   void theComposeFileComesUpAndAnAgentFaultReachesEveryConsumer() throws Exception {
     for (String[] tool :

@@ -17,6 +17,7 @@ final class InputClock {
   private long inputTimeMs;
   private long readAtMs;
   private boolean read;
+  private long askedAtMs = -1;
 
   /**
    * @param flowing input read within this long counts as flowing (one poll interval)
@@ -39,8 +40,18 @@ final class InputClock {
     read = true;
   }
 
-  /** The time to judge silence against at wall time {@code wallMs}; null while too early to say. */
+  /**
+   * The time to judge silence against at wall time {@code wallMs}, asked every {@code flowing};
+   * null while too early to say. Asked more than two {@code flowing} after the last time, the task
+   * itself was held up (a long pause, a starved CPU): the silence meanwhile may be its own, so it
+   * says nothing until the next time, when what arrived meanwhile has been read.
+   */
   Instant now(long wallMs) {
+    boolean late = askedAtMs >= 0 && wallMs - askedAtMs > 2 * flowing.toMillis();
+    askedAtMs = wallMs;
+    if (late) {
+      return null;
+    }
     if (!read) {
       return wallMs - startedAtMs < graceAfterStart.toMillis()
           ? null

@@ -294,7 +294,7 @@ class ClusterHealthTopologyTest {
     }
     assertThat(h.transitionPath(CLUSTER)).containsExactly("UNKNOWN>HEALTHY");
 
-    h.driver.advanceWallClockTime(Duration.ofSeconds(45));
+    h.passWallTime(Duration.ofSeconds(45));
     assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.UNKNOWN);
   }
 }

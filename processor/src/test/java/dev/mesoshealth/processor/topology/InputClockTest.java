@@ -27,6 +27,17 @@ class InputClockTest {
   }
 
   @Test
+  void askedLateTheTaskWasHeldUpAndJudgesNothingUntilItIsAskedOnTime() {
+    clock.read(Instant.ofEpochMilli(START), START);
+    assertThat(clock.now(START + 10_000)).isEqualTo(Instant.ofEpochMilli(START + 10_000));
+
+    // the next ask comes 25 s later instead of 10: nothing was read because nothing ran
+    assertThat(clock.now(START + 35_000)).isNull();
+    // on time again, and still nothing read: the input did stop
+    assertThat(clock.now(START + 45_000)).isEqualTo(Instant.ofEpochMilli(START + 45_000));
+  }
+
+  @Test
   void onceTheInputStopsTheWallClockSpeaks() {
     clock.read(Instant.ofEpochMilli(START - 300_000), START);
 

@@ -13,6 +13,7 @@ import dev.mesoshealth.events.Outcome;
 import dev.mesoshealth.processor.health.RuleConfig;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.testkit.SampleEvents;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ public final class TopologyHarness implements AutoCloseable {
       List.of("master:10.0.1.1:5050", "master:10.0.1.2:5050", "master:10.0.1.3:5050");
 
   public final TopologyTestDriver driver;
+  private final Duration interval;
   public final HealthTopology.Settings settings;
   final TestInputTopic<String, MetricSnapshot> snapshots;
   public final TestInputTopic<String, AgentInventory> inventory;
@@ -52,11 +54,23 @@ public final class TopologyHarness implements AutoCloseable {
   final List<TestRecord<String, HealthState>> stateLog = new ArrayList<>();
   final List<TestRecord<String, HealthTransition>> transitionLog = new ArrayList<>();
 
+  /**
+   * Lets wall time pass as it does for a running processor: in steps of a poll interval, each a
+   * clock check (one jump is one check that comes late, as from a processor held up, and that
+   * judges nothing).
+   */
+  public void passWallTime(Duration d) {
+    for (Duration left = d; !left.isNegative() && !left.isZero(); left = left.minus(interval)) {
+      driver.advanceWallClockTime(left.compareTo(interval) < 0 ? left : interval);
+    }
+  }
+
   public TopologyHarness() {
     this(RuleConfig.defaults());
   }
 
   TopologyHarness(RuleConfig rules) {
+    this.interval = rules.pollInterval();
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "health-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
