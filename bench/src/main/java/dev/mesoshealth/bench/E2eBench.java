@@ -530,12 +530,14 @@ public final class E2eBench {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     int healthy = 0;
+    String last = "no answer";
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(URI.create(api + "/v1/clusters/bench/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
+        last = r.statusCode() + " " + r.body();
         Matcher m = CLUSTER_AGENTS.matcher(r.body());
         healthy = r.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
         if (healthy == agents) {
@@ -547,7 +549,14 @@ public final class E2eBench {
       TimeUnit.SECONDS.sleep(1); // polling the REST API until the warm-up is over
     }
     throw new IllegalStateException(
-        "warm-up: only " + healthy + " of " + agents + " agents HEALTHY after " + timeout);
+        "warm-up: only "
+            + healthy
+            + " of "
+            + agents
+            + " agents HEALTHY after "
+            + timeout
+            + "; the cluster's health: "
+            + last.substring(0, Math.min(600, last.length())));
   }
 
   /** End offsets of the snapshot topic; empty while it does not exist yet. */
