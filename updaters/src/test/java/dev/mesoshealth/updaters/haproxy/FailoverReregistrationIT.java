@@ -314,9 +314,12 @@ class FailoverReregistrationIT {
   }
 
   private CollectorMain startCollector() {
-    return CollectorMain.start(
-        CollectorConfig.fromFlags(
-            PipelineFlags.collector(CLUSTER, cluster.sim(), kafka.bootstrapServers(), PACE, 3)));
+    Map<String, String> c =
+        PipelineFlags.collector(CLUSTER, cluster.sim(), kafka.bootstrapServers(), PACE, 3);
+    // The 1,000 simulated agents share two cores with the build: one starved for a second is the
+    // machine's fault, not the agent's, and this drill has no hung agent to fail fast
+    c.put("http.agent.timeout", PACE.httpTimeout().toMillis() + "ms");
+    return CollectorMain.start(CollectorConfig.fromFlags(c));
   }
 
   private ProcessorMain startProcessor() throws Exception {
