@@ -57,6 +57,14 @@ public record CollectorConfig(
     ZK
   }
 
+  /** The HTTP client the polls go through. */
+  public enum HttpClientKind {
+    /** the JDK's: one connection pool, linear in the connections it keeps */
+    JDK,
+    /** Jetty's: a pool per agent, the same cost per poll whatever the cluster's size */
+    JETTY
+  }
+
   /** How the collector proves itself to Mesos and Marathon. */
   public enum AuthMode {
     NONE,
@@ -91,6 +99,7 @@ public record CollectorConfig(
 
   /** The HTTP client's limits, and the CAs it trusts (null: the JVM's). */
   public record Http(
+      HttpClientKind client,
       Duration timeout,
       Duration agentTimeout,
       int maxConcurrency,
@@ -211,6 +220,15 @@ public record CollectorConfig(
                 + " /master/slaves until it re-registers) is still published, flagged, and"
                 + " polled, before its tombstone; 0: a tombstone at once.")
         .define(
+            "http.client",
+            Type.STRING,
+            "jdk",
+            ValidString.in(SharedConfig.words(HttpClientKind.class)),
+            Importance.LOW,
+            "The HTTP client that polls: jdk, or jetty (a keep-alive connection per agent, so as"
+                + " many open files as agents; cheaper per poll on large clusters: see"
+                + " docs/benchmarks.md). Operator API streams always use the JDK client.")
+        .define(
             "http.timeout",
             Type.STRING,
             "5s",
@@ -251,10 +269,12 @@ public record CollectorConfig(
         .define(
             "http.max.idle.connections",
             Type.INT,
-            1024,
+            64,
             Range.atLeast(0),
             Importance.LOW,
-            "Keep-alive connections kept open at most (bounds open files on big clusters); 0: unbounded.")
+            "With http.client=jdk: keep-alive connections kept open at most; 0: unbounded. The JDK"
+                + " client's pool costs time linear in what it holds on every poll, so beyond this"
+                + " many agents a fresh connection per poll is cheaper (docs/benchmarks.md).")
         .define(
             "shard",
             Type.STRING,
@@ -403,6 +423,7 @@ public record CollectorConfig(
         c.getDuration("inventory.interval"),
         c.getDuration("inventory.unlisted.retention"),
         new Http(
+            SharedConfig.mode(c, "http.client", HttpClientKind.class),
             c.getDuration("http.timeout"),
             c.getDuration("http.agent.timeout"),
             c.getInt("http.max.concurrency"),

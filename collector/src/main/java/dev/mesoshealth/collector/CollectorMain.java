@@ -6,6 +6,8 @@ import dev.mesoshealth.collector.discovery.ZkDiscovery;
 import dev.mesoshealth.collector.http.Credentials;
 import dev.mesoshealth.collector.http.DcosLoginCredentials;
 import dev.mesoshealth.collector.http.HttpMesosClient;
+import dev.mesoshealth.collector.http.JettyMesosClient;
+import dev.mesoshealth.collector.http.MesosClient;
 import dev.mesoshealth.collector.publish.EventSink;
 import dev.mesoshealth.collector.publish.KafkaEventSink;
 import dev.mesoshealth.collector.publish.PrintEventSink;
@@ -41,6 +43,7 @@ public final class CollectorMain implements AutoCloseable {
   private final EventSink sink;
   private final AdminServer admin;
   private final ExecutorService httpThreads;
+  private final MesosClient http;
   private final ShardGroup group;
 
   private CollectorMain(
@@ -49,12 +52,14 @@ public final class CollectorMain implements AutoCloseable {
       EventSink sink,
       AdminServer admin,
       ExecutorService httpThreads,
+      MesosClient http,
       ShardGroup group) {
     this.collector = collector;
     this.metrics = metrics;
     this.sink = sink;
     this.admin = admin;
     this.httpThreads = httpThreads;
+    this.http = http;
     this.group = group;
   }
 
@@ -90,8 +95,9 @@ public final class CollectorMain implements AutoCloseable {
             ? new ShardGroup(
                 kafka, config.cluster(), config.collectorId(), config.sharing().sessionTimeout())
             : null;
+    MesosClient http = client(config, httpThreads);
     Collector collector =
-        build(config, sink, metrics, httpThreads, byGroup ? group : config.sharing().fixed());
+        build(config, http, sink, metrics, byGroup ? group : config.sharing().fixed());
     AdminServer admin =
         AdminServer.start(
             config.admin().host(),
@@ -117,7 +123,7 @@ public final class CollectorMain implements AutoCloseable {
         config.pollInterval(),
         config.kafka().bootstrapServers(),
         admin.url());
-    return new CollectorMain(collector, metrics, sink, admin, httpThreads, group);
+    return new CollectorMain(collector, metrics, sink, admin, httpThreads, http, group);
   }
 
   /**
@@ -145,9 +151,9 @@ public final class CollectorMain implements AutoCloseable {
   private static int once(CollectorConfig config, EventSink sink, PrintStream err) {
     CollectorMetrics metrics = new CollectorMetrics(new PrometheusRegistry());
     ExecutorService httpThreads = httpThreads();
+    MesosClient http = client(config, httpThreads);
     // a one-off run polls its fixed shard; with shard=kafka, everything
-    try (Collector collector =
-        build(config, sink, metrics, httpThreads, config.sharing().fixed())) {
+    try (Collector collector = build(config, http, sink, metrics, config.sharing().fixed())) {
       Collector.OnceReport report = collector.runOnce();
       if (report.mastersAnswered() == 0) {
         err.println(
@@ -172,6 +178,7 @@ public final class CollectorMain implements AutoCloseable {
               + " Marathon tasks");
       return 0;
     } finally {
+      closeClient(http);
       httpThreads.shutdownNow();
     }
   }
@@ -182,13 +189,26 @@ public final class CollectorMain implements AutoCloseable {
       CollectorMetrics metrics,
       ExecutorService httpThreads,
       AgentShare share) {
+    return build(config, client(config, httpThreads), sink, metrics, share);
+  }
+
+  static Collector build(
+      CollectorConfig config,
+      MesosClient http,
+      EventSink sink,
+      CollectorMetrics metrics,
+      AgentShare share) {
+    return new Collector(config, http, discovery(config), sink, Clock.systemUTC(), metrics, share);
+  }
+
+  /** The client the polls go through (http.client); close it after the last poll completed. */
+  static MesosClient client(CollectorConfig config, ExecutorService httpThreads) {
     // The JDK client reads these once: bound idle keep-alive connections so thousands of agents
     // do not hold thousands of open files between polls.
+    Duration keepAlive = Duration.ofSeconds(Math.max(5, config.pollInterval().toSeconds() * 3));
     System.setProperty(
         "jdk.httpclient.connectionPoolSize", Integer.toString(config.http().maxIdleConnections()));
-    System.setProperty(
-        "jdk.httpclient.keepalive.timeout",
-        Long.toString(Math.max(5, config.pollInterval().toSeconds() * 3)));
+    System.setProperty("jdk.httpclient.keepalive.timeout", Long.toString(keepAlive.toSeconds()));
     if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
       log.warn(
           "the common pool has a parallelism of 1, so the JDK HTTP client starts a thread for"
@@ -197,14 +217,27 @@ public final class CollectorMain implements AutoCloseable {
     }
     Path ca = config.http().caBundle();
     SSLContext tls = ca == null ? null : TlsContexts.trusting(ca);
-    HttpClient client =
-        HttpMesosClient.newHttpClient(
-            Duration.ofMillis(Math.min(config.http().timeout().toMillis(), 3_000)),
-            tls,
-            httpThreads);
+    Duration connectTimeout =
+        Duration.ofMillis(Math.min(config.http().timeout().toMillis(), 3_000));
+    HttpClient client = HttpMesosClient.newHttpClient(connectTimeout, tls, httpThreads);
     Credentials credentials = credentials(config, client);
-    HttpMesosClient http = new HttpMesosClient(client, config.http().timeout(), credentials);
-    return new Collector(config, http, discovery(config), sink, Clock.systemUTC(), metrics, share);
+    HttpMesosClient jdk = new HttpMesosClient(client, config.http().timeout(), credentials);
+    return switch (config.http().client()) {
+      case JDK -> jdk;
+      case JETTY ->
+          JettyMesosClient.start(
+              connectTimeout, keepAlive, tls, config.http().timeout(), credentials, jdk);
+    };
+  }
+
+  private static void closeClient(MesosClient http) {
+    if (http instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing the HTTP client: {}", e.toString());
+      }
+    }
   }
 
   private static ExecutorService httpThreads() {
@@ -288,6 +321,7 @@ public final class CollectorMain implements AutoCloseable {
     leaveGroup();
     sink.close();
     admin.close();
+    closeClient(http);
     httpThreads.shutdownNow();
   }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mesoshealth.collector.core.AgentShare;
+import dev.mesoshealth.collector.core.PollResult;
+import dev.mesoshealth.collector.http.JettyMesosClient;
+import dev.mesoshealth.collector.http.MesosClient;
 import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.MetricSnapshot;
 import dev.mesoshealth.events.NodeRole;
@@ -17,6 +20,7 @@ import dev.mesoshealth.sim.cluster.SimAgent;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -105,6 +109,41 @@ class CollectorTest {
       assertThat(s.getCollector().getAgentsTracked()).isEqualTo(6);
     }
     assertThat(sink.tasks).isNotEmpty();
+  }
+
+  @Test
+  void theJettyClientPollsEverythingAndFollowsARedirectAsTheJdkOneDoes() throws Exception {
+    String follower =
+        sim.masterUrls().stream()
+            .filter(u -> !u.endsWith(leaderHostPort()))
+            .findFirst()
+            .orElseThrow();
+    CollectorConfig config = config(Map.of("http.client", "jetty"));
+    MesosClient http = CollectorMain.client(config, threads);
+    assertThat(http).isInstanceOf(JettyMesosClient.class);
+    try (JettyMesosClient jetty = (JettyMesosClient) http) {
+      collector =
+          CollectorMain.build(
+              config,
+              jetty,
+              sink,
+              new CollectorMetrics(new PrometheusRegistry()),
+              config.sharing().fixed());
+      Collector.OnceReport report = collector.runOnce();
+
+      assertThat(report.mastersAnswered()).isEqualTo(3);
+      assertThat(report.leadership().leader()).hasValue(leaderHostPort());
+      assertThat(report.agentsPolled()).isEqualTo(6);
+      assertThat(sink.snapshots).allSatisfy(s -> assertThat(s.getOutcome()).isEqualTo(Outcome.OK));
+      assertThat(sink.agents).hasSize(6);
+      assertThat(
+              jetty
+                  .get(URI.create(follower + "/master/redirect"), 1024)
+                  .get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .as("a redirect is returned, not followed")
+          .isInstanceOfSatisfying(
+              PollResult.Response.class, r -> assertThat(r.location()).contains(leaderHostPort()));
+    }
   }
 
   @Test

@@ -4,20 +4,15 @@ import dev.mesoshealth.collector.core.PollResult;
 import dev.mesoshealth.collector.core.SnapshotParser;
 import dev.mesoshealth.events.Outcome;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
 
 /**
  * {@link MesosClient} on the JDK HTTP client: HTTP/1.1 keep-alive, no automatic redirects (the
@@ -83,7 +78,7 @@ public final class HttpMesosClient implements MesosClient {
           Duration took = Duration.ofNanos(System.nanoTime() - start);
           if (error != null) {
             exchange.cancel(true);
-            return failure(error, took, maxBytes, timeout);
+            return Failures.of(error, took, maxBytes, timeout);
           }
           int status = response.statusCode();
           if (status == 401) {
@@ -135,7 +130,7 @@ public final class HttpMesosClient implements MesosClient {
       Thread.currentThread().interrupt();
       return new StreamEnd(0, null, "interrupted");
     } catch (ExecutionException | TimeoutException e) {
-      PollResult.Failure f = (PollResult.Failure) failure(e, Duration.ZERO, 0, timeout);
+      PollResult.Failure f = Failures.of(e, Duration.ZERO, 0, timeout);
       return new StreamEnd(0, null, f.error());
     }
     int status = response.statusCode();
@@ -190,50 +185,4 @@ public final class HttpMesosClient implements MesosClient {
 
   /** The largest event accepted: SUBSCRIBED carries the whole cluster's state. */
   private static final int MAX_RECORD = 256 * 1024 * 1024;
-
-  private static PollResult failure(
-      Throwable error, Duration took, long maxBytes, Duration timeout) {
-    Throwable e = unwrap(error);
-    if (e instanceof ResponseTooLargeException) {
-      return new PollResult.Failure(
-          Outcome.INVALID, 200, "response larger than " + maxBytes + " bytes", took);
-    }
-    if (e instanceof HttpConnectTimeoutException) {
-      return new PollResult.Failure(Outcome.UNREACHABLE, null, "connect timed out", took);
-    }
-    if (e instanceof HttpTimeoutException || e instanceof TimeoutException) {
-      return new PollResult.Failure(
-          Outcome.TIMEOUT, null, "no complete answer within " + timeout.toMillis() + " ms", took);
-    }
-    if (hasCause(e, ConnectException.class)) {
-      return new PollResult.Failure(Outcome.UNREACHABLE, null, "connection refused", took);
-    }
-    if (hasCause(e, SSLException.class)) {
-      return new PollResult.Failure(
-          Outcome.UNREACHABLE, null, "TLS failed: " + e.getMessage(), took);
-    }
-    if (e instanceof IOException) {
-      return new PollResult.Failure(
-          Outcome.UNREACHABLE, null, "connection failed: " + e.getMessage(), took);
-    }
-    return new PollResult.Failure(Outcome.UNREACHABLE, null, "request failed: " + e, took);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (type.isInstance(e)) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

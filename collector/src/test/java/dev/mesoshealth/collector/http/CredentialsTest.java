@@ -39,7 +39,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Basic, bearer and DC/OS service-account auth, and a private CA, against real local servers. */
+/**
+ * Basic, bearer and DC/OS service-account auth, and a private CA, against real local servers, with
+ * the JDK client; {@link JettyCredentialsTest} runs every case with the Jetty client.
+ */
 class CredentialsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final List<String> seenAuthorization = new CopyOnWriteArrayList<>();
@@ -75,11 +78,16 @@ class CredentialsTest {
     ex.close();
   }
 
-  private static HttpMesosClient client(Credentials credentials, SSLContext tls) {
-    return new HttpMesosClient(
+  private MesosClient client(Credentials credentials, SSLContext tls) {
+    return client(
         HttpMesosClient.newHttpClient(Duration.ofSeconds(2), tls, Executors.newFixedThreadPool(2)),
-        Duration.ofSeconds(3),
+        tls,
         credentials);
+  }
+
+  /** The client under test over {@code http}; the JDK one here. */
+  MesosClient client(java.net.http.HttpClient http, SSLContext tls, Credentials credentials) {
+    return new HttpMesosClient(http, Duration.ofSeconds(3), credentials);
   }
 
   @Test
@@ -168,7 +176,7 @@ class CredentialsTest {
             DcosLoginCredentials.readPrivateKey(pem),
             http,
             Clock.systemUTC());
-    HttpMesosClient client = new HttpMesosClient(http, Duration.ofSeconds(3), account);
+    MesosClient client = client(http, null, account);
     URI url = URI.create(base + "/metrics/snapshot");
 
     assertThat(client.get(url, 1024).join()).isInstanceOf(PollResult.Response.class);

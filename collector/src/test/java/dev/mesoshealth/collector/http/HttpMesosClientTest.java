@@ -1,6 +1,7 @@
 package dev.mesoshealth.collector.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.mesoshealth.collector.core.PollResult;
 import dev.mesoshealth.events.Outcome;
@@ -9,24 +10,49 @@ import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The HTTP client against a simulated cluster and against servers that misbehave. */
+/**
+ * The JDK HTTP client against a simulated cluster and against servers that misbehave; {@link
+ * JettyMesosClientTest} runs every case against the Jetty client.
+ */
 class HttpMesosClientTest {
   @RegisterExtension
   static final SimulatorExtension cluster = new SimulatorExtension(SimConfig.forTests(1, 6, 3));
 
+  static final Duration DEADLINE = Duration.ofMillis(800);
   private static final long FOUR_MIB = 4L * 1024 * 1024;
-  private final HttpMesosClient client =
-      new HttpMesosClient(
-          HttpMesosClient.newHttpClient(
-              Duration.ofSeconds(1), null, Executors.newFixedThreadPool(2)),
-          Duration.ofMillis(800),
-          Credentials.NONE);
+  private final ExecutorService threads = Executors.newFixedThreadPool(2);
+  private final MesosClient client = newClient(jdkClient(threads));
+
+  static HttpMesosClient jdkClient(ExecutorService threads) {
+    return new HttpMesosClient(
+        HttpMesosClient.newHttpClient(Duration.ofSeconds(1), null, threads),
+        DEADLINE,
+        Credentials.NONE);
+  }
+
+  /** The client under test; the JDK one here. */
+  MesosClient newClient(HttpMesosClient jdk) {
+    return jdk;
+  }
+
+  @AfterEach
+  void closeClient() throws Exception {
+    if (client instanceof AutoCloseable c) {
+      c.close();
+    }
+    threads.shutdownNow();
+  }
 
   private PollResult get(String url) {
     return client.get(URI.create(url), FOUR_MIB).join();
@@ -55,12 +81,29 @@ class HttpMesosClientTest {
                 FaultKind.DOWN,
                 cluster.sim().cluster().agents().get(1).id(),
                 Duration.ofMinutes(5)));
+    awaitRefused(agentUrl(1));
 
     PollResult r = get(agentUrl(1));
 
     assertThat(r)
         .isEqualTo(
             new PollResult.Failure(Outcome.UNREACHABLE, null, "connection refused", r.took()));
+  }
+
+  /** The simulator closes a DOWN agent's port on its loop: a fast client could get there first. */
+  private static void awaitRefused(String url) {
+    URI u = URI.create(url);
+    await("the agent's port closed")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(u.getHost(), u.getPort()), 500);
+                return false;
+              } catch (ConnectException refused) {
+                return true;
+              }
+            });
   }
 
   @Test
