@@ -664,7 +664,11 @@ public final class E2eBench {
       if (thread.startsWith("mesos-sim")) {
         return "simulator";
       }
-      if (thread.startsWith("collector-") || thread.contains("mesos-health-collector")) {
+      // the JDK HTTP client's I/O thread: the collector's (the harness's own client is idle while
+      // the window is measured)
+      if (thread.startsWith("collector-")
+          || thread.contains("mesos-health-collector")
+          || thread.matches("HttpClient-\\d+-SelectorManager")) {
         return "collector";
       }
       if (thread.contains("bench-processor") || thread.startsWith("http-")) {
