@@ -155,6 +155,14 @@ public final class Collector implements AutoCloseable {
             });
   }
 
+  /**
+   * The agents this cluster's collectors last published (before {@link #start}): one the master
+   * stopped listing before this collector started is still polled until its retention ends.
+   */
+  public void recall(java.util.Collection<AgentInventory> published) {
+    unlisted.recall(published);
+  }
+
   /** Starts polling on schedule. */
   public void start() {
     discovery.start();

@@ -29,6 +29,22 @@ public final class UnlistedAgents {
   }
 
   /**
+   * What this cluster's collectors published last, read back when this one starts, so an agent the
+   * master had already stopped listing is still known (its address above all) and polled. An agent
+   * recalled as listed that the next round does not list is unlisted from then on; one that round
+   * lists, or knows as recovered, is as the round says.
+   */
+  public synchronized void recall(java.util.Collection<AgentInventory> published) {
+    for (AgentInventory a : published) {
+      if (a.getUnlistedSince() != null) {
+        unlisted.putIfAbsent(a.getAgentId(), a);
+      } else if (!a.getRecovering() && !unlisted.containsKey(a.getAgentId())) {
+        listed.putIfAbsent(a.getAgentId(), a);
+      }
+    }
+  }
+
+  /**
    * One /master/slaves round.
    *
    * @return the unlisted agents to publish this round (their last entry, inactive, with

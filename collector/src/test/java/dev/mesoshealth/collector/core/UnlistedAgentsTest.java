@@ -77,4 +77,31 @@ class UnlistedAgentsTest {
     assertThat(unlisted.update(List.of(), Set.of(), T0.plusSeconds(700))).isEmpty();
     assertThat(unlisted.contains("a")).isFalse();
   }
+
+  @Test
+  void aCollectorStartingLateRecallsWhatTheOthersPublished() {
+    AgentInventory gone =
+        AgentInventory.newBuilder(agent("gone", T0))
+            .setActive(false)
+            .setUnlistedSince(T0.minusSeconds(60))
+            .build();
+    unlisted.recall(List.of(gone, agent("left", T0), agent("stays", T0)));
+
+    List<AgentInventory> first =
+        unlisted.update(List.of(agent("stays", T0)), Set.of(), T0.plusSeconds(10));
+
+    assertThat(first)
+        .as("unlisted before this collector started, and unlisted since it did")
+        .extracting(AgentInventory::getAgentId, AgentInventory::getUnlistedSince)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("gone", T0.minusSeconds(60)),
+            org.assertj.core.groups.Tuple.tuple("left", T0.plusSeconds(10)));
+    assertThat(first).allSatisfy(a -> assertThat(a.getAddress()).isEqualTo("10.0.0.1:5051"));
+    assertThat(unlisted.contains("gone")).isTrue();
+    // the retention counts from when the master stopped listing it, not from this start
+    Instant over = T0.minusSeconds(60).plus(Duration.ofMinutes(10));
+    assertThat(unlisted.update(List.of(agent("stays", over)), Set.of(), over))
+        .extracting(AgentInventory::getAgentId)
+        .containsExactly("left");
+  }
 }
