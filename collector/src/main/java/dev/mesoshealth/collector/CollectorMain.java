@@ -107,7 +107,7 @@ public final class CollectorMain implements AutoCloseable {
             () -> collector.agentsTracked() > 0 || collector.leadership().leader().isPresent(),
             registry,
             2);
-    // an agent the master stopped listing before this collector started is known only there
+    // an agent the master stopped listing before this collector started: only the topic knows it
     collector.recall(InventoryRecall.read(kafka, config.cluster(), Duration.ofSeconds(5)));
     collector.start();
     if (group != null) {
