@@ -190,7 +190,10 @@ public final class Collector implements AutoCloseable {
               new OperatorStream.Listener() {
                 @Override
                 public void subscribed(OperatorEvents.Subscribed state) {
-                  requestInventoryRound();
+                  // a (new) leader's stream: after a failover its recovered agents answer "not
+                  // registered" until they re-register, so its /master/slaves is read now, not
+                  // up to an interval later, for the processor to know they are re-registering
+                  inventoryRoundNow();
                 }
 
                 @Override
@@ -241,6 +244,14 @@ public final class Collector implements AutoCloseable {
       } catch (java.util.concurrent.RejectedExecutionException e) {
         inventoryRequested.set(false); // closing
       }
+    }
+  }
+
+  private void inventoryRoundNow() {
+    try {
+      rounds.execute(() -> guard("inventory round", this::inventoryRound));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
     }
   }
 
