@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -73,22 +74,24 @@ public final class CollectorMain implements AutoCloseable {
     CollectorMetrics metrics = new CollectorMetrics(registry);
     Map<String, Object> kafka = kafkaConfig(config);
     boolean byGroup = config.sharing().byGroup();
+    CompletableFuture<Void> topicsReady = CompletableFuture.completedFuture(null);
     if (config.topics().create()) {
-      TopicCreator.ensure(
-          kafka,
-          byGroup
-              ? List.of(
-                  Topics.METRIC_SNAPSHOTS,
-                  Topics.AGENT_INVENTORY,
-                  Topics.TASK_INVENTORY,
-                  Topics.COLLECTOR_SHARDS)
-              : List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY),
-          config.topics().partitions(),
-          config.topics().replicationFactor());
+      topicsReady =
+          TopicCreator.ensure(
+              kafka,
+              byGroup
+                  ? List.of(
+                      Topics.METRIC_SNAPSHOTS,
+                      Topics.AGENT_INVENTORY,
+                      Topics.TASK_INVENTORY,
+                      Topics.COLLECTOR_SHARDS)
+                  : List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY, Topics.TASK_INVENTORY),
+              config.topics().partitions(),
+              config.topics().replicationFactor());
     }
     Map<String, Object> producer = new HashMap<>(kafka);
     producer.put(ProducerConfig.CLIENT_ID_CONFIG, "mesos-health-collector-" + config.collectorId());
-    KafkaEventSink sink = new KafkaEventSink(producer, config.bufferBytes(), metrics);
+    KafkaEventSink sink = new KafkaEventSink(producer, config.bufferBytes(), metrics, topicsReady);
     ExecutorService httpThreads = httpThreads();
     ShardGroup group =
         byGroup

@@ -35,6 +35,9 @@ final class InventoryRecall {
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // a reader never creates a topic: one created by accident takes the broker's num.partitions
+    // (usually 1) instead of the catalogue's, and the processor's inputs stop lining up
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     Map<String, AgentInventory> last = new HashMap<>();
     int unreadable = 0;

@@ -69,6 +69,9 @@ final class ShardGroup implements AgentShare, AutoCloseable {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         List.of(CooperativeStickyAssignor.class.getName()));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // a reader never creates a topic: one created by accident takes the broker's num.partitions
+    // (usually 1), and one slot would leave every collector but one idle
+    c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     this.sessionTimeout = sessionTimeout;

@@ -6,12 +6,14 @@ import dev.mesoshealth.processor.topology.HealthTopology;
 import dev.mesoshealth.schemas.topics.TopicCreator;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.AdminServer;
+import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.HttpAuth;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
 /** Wires the processor: topics, the Streams application, its REST API, metrics and health. */
 public final class ProcessorMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcessorMain.class);
+
+  /** The most a stop waits for Kafka Streams to commit, close its stores and leave the group. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
 
   private final KafkaStreams streams;
   private final AdminServer api;
@@ -51,6 +56,7 @@ public final class ProcessorMain implements AutoCloseable {
               config.topics().replicationFactor())
           .join();
     }
+    requireCoPartitioned(kafka);
     // bound before Streams is built: application.server must name the port the API serves on
     AdminServer.Listener listener = AdminServer.listen(config.apiHost(), config.apiPort());
     try {
@@ -58,6 +64,37 @@ public final class ProcessorMain implements AutoCloseable {
     } catch (RuntimeException e) {
       listener.server().stop(0); // the port is not left bound by a processor that never ran
       throw e;
+    }
+  }
+
+  /**
+   * Snapshots and the agent inventory meet in one task per partition, keyed by agent id: with
+   * different partition counts an agent's inventory lands in another task than its snapshots and
+   * the agent is judged twice, once without data (UNKNOWN). Kafka Streams does not check this for
+   * merged streams, so the processor refuses to start. (A topic a client created by accident takes
+   * the broker's num.partitions, usually 1.)
+   */
+  static void requireCoPartitioned(Map<String, Object> kafka) {
+    Map<String, Integer> counts =
+        TopicCreator.partitionCounts(
+            kafka,
+            List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY),
+            Duration.ofSeconds(15));
+    Integer snapshots = counts.get(Topics.METRIC_SNAPSHOTS.name());
+    Integer inventory = counts.get(Topics.AGENT_INVENTORY.name());
+    if (snapshots != null && inventory != null && !snapshots.equals(inventory)) {
+      throw new ConfigException(
+          Topics.AGENT_INVENTORY.name()
+              + " has "
+              + inventory
+              + " partition(s) and "
+              + Topics.METRIC_SNAPSHOTS.name()
+              + " "
+              + snapshots
+              + ": the processor reads them together by agent id and needs the same count; delete "
+              + Topics.AGENT_INVENTORY.name()
+              + " and restart a collector, which creates it with topics.partitions and rewrites it"
+              + " within an inventory interval");
     }
   }
 
@@ -153,7 +190,7 @@ public final class ProcessorMain implements AutoCloseable {
     // (10 s during which half the cluster's health would not be evaluated)
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(15)));
+            .withTimeout(CLOSE_TIMEOUT));
     api.close();
   }
 }

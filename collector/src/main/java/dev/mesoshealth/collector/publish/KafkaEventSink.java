@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +49,7 @@ public final class KafkaEventSink implements EventSink {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final TreeMap<Long, Pending> retries = new TreeMap<>();
   private final Thread sender;
+  private final CompletableFuture<?> topicsReady;
   private final AtomicLong dropped = new AtomicLong();
   private long nextSeq;
   private long unacknowledged;
@@ -62,11 +64,31 @@ public final class KafkaEventSink implements EventSink {
 
   public KafkaEventSink(
       Map<String, Object> producerConfig, long budgetBytes, CollectorMetrics metrics) {
+    this(producerConfig, budgetBytes, metrics, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * @param topicsReady sending starts when this completes (events are held within the budget
+   *     meanwhile): a producer's first send to a missing topic makes a broker that allows it create
+   *     the topic with its own num.partitions, not the catalogue's
+   */
+  public KafkaEventSink(
+      Map<String, Object> producerConfig,
+      long budgetBytes,
+      CollectorMetrics metrics,
+      CompletableFuture<?> topicsReady) {
     this.producer =
         new KafkaProducer<>(
             withDefaults(producerConfig), new ByteArraySerializer(), new ByteArraySerializer());
     this.budgetBytes = budgetBytes;
     this.metrics = metrics;
+    this.topicsReady = topicsReady;
+    topicsReady.whenComplete(
+        (v, e) -> {
+          synchronized (lock) {
+            lock.notifyAll();
+          }
+        });
     this.sender = new Thread(this::sendLoop, "collector-kafka-sender");
     sender.setDaemon(true);
     sender.start();
@@ -139,7 +161,8 @@ public final class KafkaEventSink implements EventSink {
       synchronized (lock) {
         while (true) {
           checkOutage();
-          long pause = pauseUntilNanos - System.nanoTime();
+          // until the topics exist, as paused (woken when they do)
+          long pause = topicsReady.isDone() ? pauseUntilNanos - System.nanoTime() : 1_000_000_000L;
           boolean nothing = queue.isEmpty() && retries.isEmpty();
           if (closing && (nothing || pause > 0)) {
             return;

@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ComposeBootIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration FAST_POLL = Duration.ofSeconds(2);
+  private static final Duration POLL = Duration.ofSeconds(5);
+
+  /** The simulator's agents in the compose file ({@code sim --agents 200}). */
+  private static final int AGENTS = 200;
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -79,16 +82,19 @@ class ComposeBootIT {
       Prerequisites.executable(tool[0], tool[1]);
     }
     Path repo = Path.of("..").toAbsolutePath().normalize();
-    // as a docker-compose.override.yml would: poll every 2 s instead of 10 s, so the test waits
-    // less
-    Map<String, String> fast = Map.of("MESOS_HEALTH_POLL_INTERVAL", FAST_POLL.toSeconds() + "s");
+    // as a docker-compose.override.yml would: poll every 5 s instead of 10 s, so the test waits
+    // less; an agent gets half a poll to answer, not the product's 1 s, as in the other drills:
+    // the file's 200 agents share two cores with fifteen processes and the rest of the build
+    Map<String, String> pace = Map.of("MESOS_HEALTH_POLL_INTERVAL", POLL.toSeconds() + "s");
+    Map<String, String> collector = new java.util.HashMap<>(pace);
+    collector.put("MESOS_HEALTH_HTTP_AGENT_TIMEOUT", POLL.dividedBy(2).toMillis() + "ms");
     try (AutoCloseable turn = HeavyDrills.turn();
         ComposeBoot boot =
             new ComposeBoot(
                 repo.resolve("docker-compose.yml"),
                 Path.of("target/dist").toAbsolutePath(),
                 dir,
-                Map.of("collector", fast, "processor-1", fast, "processor-2", fast))) {
+                Map.of("collector", collector, "processor-1", pace, "processor-2", pace))) {
       assertThat(boot.notRun()).as("services with no stand-in here").containsOnlyKeys("grafana");
       assertThat(boot.dataOffVolumes())
           .as("state a re-created container would lose: it is on no volume")
@@ -126,6 +132,21 @@ class ComposeBootIT {
 
       String api = "http://" + boot.ip("processor-1") + ":8081";
       String stats = "http://" + boot.ip("haproxy") + ":8404/;csv";
+      // a settled cluster before the fault: an agent wrongly judged could hold the victim's server
+      // in rotation (max.out.share). This is how the drill found a reader that had created
+      // mesos.inventory.agents with one partition (docs/topics.md): 184 agents UNKNOWN
+      await("every agent of the simulator HEALTHY")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          JSON.readTree(get(api + "/v1/clusters/sim/health"))
+                              .path("agents")
+                              .path("HEALTHY")
+                              .asInt())
+                      .as(() -> "agents HEALTHY; " + notHealthy(boot, api))
+                      .isEqualTo(AGENTS));
       // an UP endpoint whose app HAProxy balances, and its agent
       JsonNode endpoint =
           await("endpoints UP in an HAProxy backend")
@@ -232,6 +253,26 @@ class ComposeBootIT {
       }
     }
     return "absent";
+  }
+
+  /** Why agents are not HEALTHY: a few of them, and what the collector says it does. */
+  private static String notHealthy(ComposeBoot boot, String api) {
+    StringBuilder b = new StringBuilder("the others: ");
+    try {
+      b.append(
+          get(
+              api
+                  + "/v1/nodes?role=agent&state=unknown,unreachable,unhealthy,degraded,draining,"
+                  + "gone&limit=5"));
+      b.append("\ncollector: ");
+      get("http://" + boot.ip("mesos-sim") + ":9100/metrics")
+          .lines()
+          .filter(l -> l.startsWith("mesos_health_collector_") && !l.contains("_bucket"))
+          .forEach(l -> b.append("\n  ").append(l));
+    } catch (Exception e) {
+      b.append(" (").append(e).append(')');
+    }
+    return b.append('\n').append(boot.tail("collector")).toString();
   }
 
   /** A key's value in etcd, through its JSON gateway. */

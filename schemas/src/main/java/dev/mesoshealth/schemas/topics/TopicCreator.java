@@ -67,6 +67,35 @@ public final class TopicCreator {
     return done;
   }
 
+  /**
+   * The partition counts of those of {@code topics} that exist, or an empty map when the broker
+   * does not answer within {@code within}.
+   */
+  public static Map<String, Integer> partitionCounts(
+      Map<String, Object> adminConfig, Collection<? extends Topic<?, ?>> topics, Duration within) {
+    Map<String, Object> config = new java.util.HashMap<>(adminConfig);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) within.toMillis());
+    config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) within.toMillis());
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    try (Admin admin = Admin.create(config)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<String> names =
+          topics.stream().map(Topic::name).filter(existing::contains).distinct().toList();
+      admin
+          .describeTopics(names)
+          .allTopicNames()
+          .get()
+          .forEach((name, d) -> counts.put(name, d.partitions().size()));
+      return counts;
+    } catch (ExecutionException e) {
+      log.warn("cannot read the topics' partition counts: {}", e.getCause().getMessage());
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
   /** Creates what is missing now, or throws. */
   public static void createMissing(
       Map<String, Object> adminConfig,

@@ -105,6 +105,9 @@ public final class TopicFollower implements AutoCloseable {
     Map<String, Object> props = new HashMap<>(kafka);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-" + UUID.randomUUID());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // a reader never creates a topic: one created by accident takes the broker's num.partitions
+    // (usually 1) instead of the catalogue's, and the processor's inputs stop lining up
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
