@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mesoshealth.broker.EmbeddedKafkaBroker;
+import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,9 +154,12 @@ class DemoIT {
     } finally {
       long stopping = System.nanoTime();
       demo.close();
-      assertThat(Duration.ofNanos(System.nanoTime() - stopping))
-          .as("Ctrl-C path")
-          .isLessThan(Duration.ofSeconds(10));
+      // every part stops at once, and none may run into its deadline (the longest is the
+      // processor's). About 2 s on a quiet machine; the build's drill shares two cores with the
+      // compose drill's fifteen processes, where it once took 11.6 s without any deadline hit
+      Duration stop = Duration.ofNanos(System.nanoTime() - stopping);
+      System.out.println("Ctrl-C path: " + stop.toMillis() + " ms");
+      assertThat(stop).as("Ctrl-C path").isLessThan(ProcessorMain.CLOSE_TIMEOUT);
     }
     await("no thread of ours left")
         .atMost(Duration.ofSeconds(10))
