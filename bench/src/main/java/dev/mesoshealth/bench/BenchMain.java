@@ -1,5 +1,6 @@
 package dev.mesoshealth.bench;
 
+import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.Durations;
 import dev.mesoshealth.sim.SimConfig;
 import java.time.Duration;
@@ -165,6 +166,7 @@ public final class BenchMain implements Runnable {
                   new E2eBench.Options(
                       agents,
                       masters,
+                      Topics.PARTITIONS,
                       pollInterval,
                       duration,
                       faultEvery,
@@ -188,6 +190,7 @@ public final class BenchMain implements Runnable {
           new ScaleOutBench(
                   new ScaleOutBench.Options(
                       agents,
+                      Topics.PARTITIONS,
                       collectors,
                       processors,
                       pollInterval,

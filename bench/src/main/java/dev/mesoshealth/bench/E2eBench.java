@@ -53,10 +53,13 @@ import org.apache.kafka.common.TopicPartition;
 public final class E2eBench {
   private static final Pattern CLUSTER_AGENTS = Pattern.compile("\"HEALTHY\":(\\d+)");
 
-  /** What to run. */
+  /**
+   * What to run; {@code partitions}: the pipeline topics' (production's twelve in the real runs).
+   */
   public record Options(
       int agents,
       int masters,
+      int partitions,
       Duration pollInterval,
       Duration duration,
       Duration faultEvery,
@@ -311,7 +314,8 @@ public final class E2eBench {
                   .withSharedAgentSocket(o.sharedAgentSocket()));
       // the demo's pipeline (PipelineFlags), at the benchmark's pace and size
       PipelineFlags.Pace pace = PipelineFlags.Pace.of(o.pollInterval());
-      Map<String, String> c = PipelineFlags.collector("bench", sim, bootstrap, pace, 12);
+      Map<String, String> c =
+          PipelineFlags.collector("bench", sim, bootstrap, pace, o.partitions());
       c.put("collector.id", "bench-collector");
       c.putAll(o.collectorSettings());
       Path state = Files.createTempDirectory("mesos-health-bench-").resolve("streams");
@@ -319,7 +323,8 @@ public final class E2eBench {
       processor =
           ProcessorMain.start(
               ProcessorConfig.fromFlags(
-                  PipelineFlags.processor(PROCESSOR_APPLICATION_ID, bootstrap, pace, 12, state)));
+                  PipelineFlags.processor(
+                      PROCESSOR_APPLICATION_ID, bootstrap, pace, o.partitions(), state)));
       return new Rig(
           broker, bootstrap, start, sim, collector, processor, new TransitionWatch(bootstrap));
     } catch (Exception | Error e) {

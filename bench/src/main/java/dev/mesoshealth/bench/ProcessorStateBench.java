@@ -89,20 +89,27 @@ public final class ProcessorStateBench {
   private final int agents;
   private final int rounds;
   private final int queries;
+  private final int partitions;
 
   public ProcessorStateBench(int agents, int rounds, int queries) {
+    this(agents, rounds, queries, Topics.PARTITIONS);
+  }
+
+  /** With topics of {@code partitions} (production's by default; the build's smoke run, fewer). */
+  public ProcessorStateBench(int agents, int rounds, int queries, int partitions) {
     this.agents = agents;
     this.rounds = rounds;
     this.queries = queries;
+    this.partitions = partitions;
   }
 
-  private static ProcessorMain instance(String bootstrap, String app, int standbys)
-      throws Exception {
+  private ProcessorMain instance(String bootstrap, String app, int standbys) throws Exception {
     Map<String, String> p = new HashMap<>();
     p.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     p.put("application.id", app);
     p.put(SharedConfig.POLL_INTERVAL, "10s");
     p.put("api.port", "0");
+    p.put(SharedConfig.TOPICS_PARTITIONS, Integer.toString(partitions));
     p.put("num.standby.replicas", Integer.toString(standbys));
     p.put("state.dir", Files.createTempDirectory(app + "-").toString());
     return ProcessorMain.start(ProcessorConfig.fromFlags(p));
@@ -197,7 +204,7 @@ public final class ProcessorStateBench {
   public Result run() throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
       String bootstrap = broker.bootstrapServers();
-      broker.createTopics(Topics.all(), Topics.PARTITIONS);
+      broker.createTopics(Topics.all(), partitions);
       SnapshotBacklog.Written backlog = SnapshotBacklog.fill(bootstrap, "state", agents, rounds);
       long records = backlog.records();
       List<String> ids = backlog.agentIds();

@@ -46,9 +46,13 @@ public final class ScaleOutBench {
   private static final Set<HealthStatus> ALARMS =
       Set.of(HealthStatus.UNKNOWN, HealthStatus.UNREACHABLE, HealthStatus.UNHEALTHY);
 
-  /** What to run. */
+  /**
+   * What to run. {@code partitions}: the pipeline's topics' ({@link Topics#PARTITIONS} as in
+   * production; the build's drill takes fewer, as every IT does).
+   */
   public record Options(
       int agents,
+      int partitions,
       int collectors,
       int processors,
       Duration pollInterval,
@@ -164,7 +168,7 @@ public final class ScaleOutBench {
                     .withCluster(CLUSTER)
                     .withSharedAgentSocket(true))) {
       String bootstrap = broker.bootstrapServers();
-      broker.createTopics(Topics.all(), Topics.PARTITIONS);
+      broker.createTopics(Topics.all(), o.partitions());
       PipelineFlags.Pace pace = PipelineFlags.Pace.of(o.pollInterval());
       for (int i = 0; i < o.processors(); i++) {
         processors.add(
@@ -175,7 +179,7 @@ public final class ScaleOutBench {
                     APPLICATION_ID,
                     bootstrap,
                     pace,
-                    Topics.PARTITIONS,
+                    o.partitions(),
                     Files.createDirectories(work.resolve("processor-" + i))),
                 o.jvmArgs(),
                 work));
@@ -266,8 +270,7 @@ public final class ScaleOutBench {
   private ServiceJvm startCollector(
       String name, MesosSimulator sim, String bootstrap, PipelineFlags.Pace pace)
       throws IOException {
-    Map<String, String> c =
-        PipelineFlags.collector(CLUSTER, sim, bootstrap, pace, Topics.PARTITIONS);
+    Map<String, String> c = PipelineFlags.collector(CLUSTER, sim, bootstrap, pace, o.partitions());
     c.put("collector.id", name);
     c.put("shard", "kafka");
     c.put("shard.session.timeout", Durations.format(o.sessionTimeout()));

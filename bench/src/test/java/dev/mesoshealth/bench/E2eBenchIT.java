@@ -21,6 +21,7 @@ class E2eBenchIT {
                 new E2eBench.Options(
                     12,
                     3,
+                    3, // partitions, as the other ITs (the real runs: production's twelve)
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(3),

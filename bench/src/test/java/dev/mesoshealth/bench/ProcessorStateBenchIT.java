@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The state harness works end to end on a tiny cluster (the real runs are by hand). */
+/**
+ * The state harness works end to end on a tiny cluster, on three partitions as the other ITs (the
+ * real runs, on production's twelve, are by hand).
+ */
 class ProcessorStateBenchIT {
   @Test
   void queriesTakeoversAndARestoreOnATinyCluster() throws Exception {
-    ProcessorStateBench.Result r = new ProcessorStateBench(30, 2, 300).run();
+    ProcessorStateBench.Result r = new ProcessorStateBench(30, 2, 300, 3).run();
     System.out.println(r.markdown());
 
     assertThat(r.records()).isEqualTo(60);
