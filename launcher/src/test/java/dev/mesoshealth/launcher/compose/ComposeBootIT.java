@@ -85,7 +85,14 @@ class ComposeBootIT {
     // as a docker-compose.override.yml would: poll every 5 s instead of 10 s, so the test waits
     // less; an agent gets half a poll to answer, not the product's 1 s, as in the other drills:
     // the file's 200 agents share two cores with fifteen processes and the rest of the build
-    Map<String, String> pace = Map.of("MESOS_HEALTH_POLL_INTERVAL", POLL.toSeconds() + "s");
+    // and three partitions, as every IT: two processors with a standby each start, hold and stop
+    // every task's stores, four times fewer of them
+    Map<String, String> pace =
+        Map.of(
+            "MESOS_HEALTH_POLL_INTERVAL",
+            POLL.toSeconds() + "s",
+            "MESOS_HEALTH_TOPICS_PARTITIONS",
+            "3");
     Map<String, String> collector = new java.util.HashMap<>(pace);
     collector.put("MESOS_HEALTH_HTTP_AGENT_TIMEOUT", POLL.dividedBy(2).toMillis() + "ms");
     try (AutoCloseable turn = HeavyDrills.turn();
