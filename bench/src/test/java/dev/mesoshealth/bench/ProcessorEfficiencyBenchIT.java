@@ -17,9 +17,10 @@ class ProcessorEfficiencyBenchIT {
 
     assertThat(r.records()).isEqualTo(200);
     for (ProcessorEfficiencyBench.Pass p : List.of(r.cold())) {
-      // loose bounds, far below the figures in docs/benchmarks.md
-      assertThat(p.rawPerSecond()).as("raw reads a second").isGreaterThan(50);
-      assertThat(p.processorPerSecond()).as("snapshots evaluated a second").isGreaterThan(10);
+      // measured, not judged: speed is bench/run's (docs/benchmarks.md); a floor here fails on a
+      // loaded build machine, as the collector harness's did
+      assertThat(p.rawPerSecond()).as("raw reads a second").isPositive();
+      assertThat(p.processorPerSecond()).as("snapshots evaluated a second").isPositive();
       assertThat(p.transitions()).as("each agent's first HEALTHY, nothing more").isEqualTo(40);
     }
     assertThat(r.markdown()).contains("| 40 x 5 | 200 | 1st (cold JVM) |");

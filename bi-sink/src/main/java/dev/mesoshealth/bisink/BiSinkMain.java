@@ -75,6 +75,9 @@ public final class BiSinkMain implements AutoCloseable {
     Map<String, String> w = new LinkedHashMap<>();
     c.kafka().settings().forEach(w::put);
     c.kafka().settings().forEach((k, v) -> w.put("consumer." + k, v));
+    // a sink never creates the feed it reads: created first by accident, it would take the
+    // broker's num.partitions (usually 1) instead of the processor's topics.partitions
+    w.put("consumer.allow.auto.create.topics", "false");
     w.put("bootstrap.servers", c.kafka().bootstrapServers());
     w.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
     w.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
