@@ -79,7 +79,7 @@ public final class ProcessorMain implements AutoCloseable {
         TopicCreator.partitionCounts(
             kafka,
             List.of(Topics.METRIC_SNAPSHOTS, Topics.AGENT_INVENTORY),
-            Duration.ofSeconds(15));
+            Duration.ofSeconds(10)); // a broker not answering yet: Kafka Streams waits for it
     Integer snapshots = counts.get(Topics.METRIC_SNAPSHOTS.name());
     Integer inventory = counts.get(Topics.AGENT_INVENTORY.name());
     if (snapshots != null && inventory != null && !snapshots.equals(inventory)) {
