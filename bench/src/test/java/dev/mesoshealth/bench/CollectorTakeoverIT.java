@@ -38,7 +38,7 @@ class CollectorTakeoverIT {
                       3, // partitions, as the other ITs: processors start and stop sooner
                       3,
                       2,
-                      Duration.ofSeconds(10), // the default interval: 100 polls a second
+                      Duration.ofSeconds(10), // the default interval: 30 polls a second
                       Duration.ofSeconds(6), // the broker's least session timeout
                       Duration.ofSeconds(3), // a window for the CPU figures, without faults:
                       Duration.ofSeconds(10), // detection is E2eBenchIT's
