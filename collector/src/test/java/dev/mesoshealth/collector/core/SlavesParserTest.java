@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mesoshealth.collector.Fixtures;
 import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.PortRange;
+import dev.mesoshealth.testkit.InventoryContract;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,32 @@ class SlavesParserTest {
     assertThat(a.getRegisteredAt()).isEqualTo(Instant.ofEpochMilli(1523372895318L));
     assertThat(a.getCluster()).isEqualTo("asgard");
     assertThat(a.getObservedAt()).isEqualTo(NOW);
+  }
+
+  /**
+   * What the processor's capacity tests consume ({@link InventoryContract}) is what this parser
+   * makes of the real response. {@code -Dgolden.update=true} rewrites the file from the parser;
+   * review the diff, it is the contract between collector and processor.
+   */
+  @Test
+  void theRealResponseGivesTheInventoryTheProcessorIsTestedWith() throws Exception {
+    List<AgentInventory> agents =
+        SlavesParser.parse(
+                Fixtures.bytes("asgard-master-1.4.1-slaves.json"),
+                InventoryContract.CLUSTER,
+                InventoryContract.OBSERVED_AT)
+            .agents();
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(
+          Path.of("../testkit/src/main/resources").resolve(InventoryContract.RESOURCE),
+          InventoryContract.render(agents));
+    }
+
+    assertThat(agents)
+        .as(
+            "the parser's inventory of the asgard response differs from %s",
+            InventoryContract.RESOURCE)
+        .isEqualTo(InventoryContract.asgard(InventoryContract.OBSERVED_AT));
   }
 
   @Test

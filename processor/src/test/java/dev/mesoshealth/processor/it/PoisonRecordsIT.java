@@ -13,7 +13,9 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topic;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.TopicProbe;
 import java.time.Duration;
@@ -99,7 +101,8 @@ class PoisonRecordsIT {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    Rest.get(processor.apiUrl() + "/v1/nodes/" + key + "/health").status() == 200);
+                    ProcessorRest.get(processor.apiUrl() + "/v1/nodes/" + key + "/health").status()
+                        == 200);
       }
       String metrics =
           java.net.http.HttpClient.newHttpClient()

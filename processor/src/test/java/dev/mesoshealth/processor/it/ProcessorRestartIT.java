@@ -9,6 +9,7 @@ import dev.mesoshealth.processor.ProcessorConfig;
 import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
+import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,6 +11,7 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.ProcessorRest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +42,8 @@ class ProcessorScaleOutIT {
   // forwarded query carried it
   private static final String TOKEN = "scale-out-token";
 
-  private static Rest.Answer get(String url) {
-    return Rest.get(url, TOKEN);
+  private static ProcessorRest.Answer get(String url) {
+    return ProcessorRest.get(url, TOKEN);
   }
 
   static Map<String, String> flags(String stateDir, int apiPort) {
@@ -103,7 +104,7 @@ class ProcessorScaleOutIT {
             .until(
                 () ->
                     nodeIds().stream()
-                        .allMatch(id -> "HEALTHY".equals(Rest.state(api, id, TOKEN))));
+                        .allMatch(id -> "HEALTHY".equals(ProcessorRest.state(api, id, TOKEN))));
         await("the list from " + api + " gathers both instances, complete")
             .atMost(Duration.ofSeconds(30))
             .until(
@@ -113,10 +114,10 @@ class ProcessorScaleOutIT {
                       && list.get("count").asInt() == AGENTS + 3;
                 });
         assertThat(get(api + "/v1/clusters/X/health").status()).isEqualTo(200);
-        assertThat(Rest.get(api + "/v1/clusters/X/health").status())
+        assertThat(ProcessorRest.get(api + "/v1/clusters/X/health").status())
             .as("no token: refused")
             .isEqualTo(401);
-        assertThat(Rest.get(api + "/v1/clusters/X/health", "wrong").status())
+        assertThat(ProcessorRest.get(api + "/v1/clusters/X/health", "wrong").status())
             .as("a wrong token: refused")
             .isEqualTo(401);
       }
@@ -131,13 +132,13 @@ class ProcessorScaleOutIT {
               () -> {
                 while (watching.get()) {
                   for (String id : nodeIds()) {
-                    Rest.Answer r = get(survivor + "/v1/nodes/" + id + "/health");
+                    ProcessorRest.Answer r = get(survivor + "/v1/nodes/" + id + "/health");
                     boolean retryAfter =
                         r.raw() != null && r.raw().headers().firstValue("Retry-After").isPresent();
                     // a 503 without Retry-After is recorded as -503, so the assertion sees it
                     statuses.add(r.status() == 503 && !retryAfter ? -503 : r.status());
                   }
-                  Rest.Answer list = get(survivor + "/v1/nodes?cluster=X");
+                  ProcessorRest.Answer list = get(survivor + "/v1/nodes?cluster=X");
                   if (list.status() == 200 && list.body().get("complete").asBoolean()) {
                     completeLists.add(list.body().get("count").asInt());
                   }

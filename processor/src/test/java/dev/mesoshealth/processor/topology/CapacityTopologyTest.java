@@ -3,7 +3,6 @@ package dev.mesoshealth.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.mesoshealth.collector.core.SlavesParser;
 import dev.mesoshealth.events.AgentInventory;
 import dev.mesoshealth.events.CapacityTrend;
 import dev.mesoshealth.events.GroupKind;
@@ -22,6 +21,7 @@ import dev.mesoshealth.processor.capacity.PartUpdate;
 import dev.mesoshealth.processor.capacity.Shape;
 import dev.mesoshealth.schemas.metrics.MetricCatalogue;
 import dev.mesoshealth.schemas.topics.Topics;
+import dev.mesoshealth.testkit.InventoryContract;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,12 +85,9 @@ class CapacityTopologyTest {
     driver.close();
   }
 
-  private static List<AgentInventory> asgard(Instant at) throws Exception {
-    try (InputStream in =
-        CapacityTopologyTest.class.getResourceAsStream(
-            "/fixtures/asgard-master-1.4.1-slaves.json")) {
-      return SlavesParser.parse(in.readAllBytes(), "asgard", at).agents();
-    }
+  /** What the collector makes of the real asgard /master/slaves response (its test proves it). */
+  private static List<AgentInventory> asgard(Instant at) {
+    return InventoryContract.asgard(at);
   }
 
   private void pipe(List<AgentInventory> agents) {

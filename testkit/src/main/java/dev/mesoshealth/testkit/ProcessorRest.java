@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.it;
+package dev.mesoshealth.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,21 +10,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** GETs JSON from a processor's REST API, as an operator's script would. */
-final class Rest {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class ProcessorRest {
+  public static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private Rest() {}
+  private ProcessorRest() {}
 
-  record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
+  public record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
 
-  static Answer get(String url) {
+  public static Answer get(String url) {
     return get(url, null);
   }
 
   /** With {@code Authorization: Bearer token} when the token is not null. */
-  static Answer get(String url, String token) {
+  public static Answer get(String url, String token) {
     try {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
@@ -43,7 +43,7 @@ final class Rest {
   }
 
   /** POSTs a JSON body (to a simulated master's maintenance endpoints); the status. */
-  static int post(String url, String json) {
+  public static int post(String url, String json) {
     try {
       return CLIENT
           .send(
@@ -63,11 +63,11 @@ final class Rest {
   }
 
   /** The state field of a node's health, or null when not answered with 200. */
-  static String state(String api, String nodeId) {
+  public static String state(String api, String nodeId) {
     return state(api, nodeId, null);
   }
 
-  static String state(String api, String nodeId, String token) {
+  public static String state(String api, String nodeId, String token) {
     Answer a =
         get(
             api

@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.it;
+package dev.mesoshealth.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,7 +15,9 @@ import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +75,7 @@ class AgentPartitionIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                Rest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy")
+                ProcessorRest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy")
                         .body()
                         .path("count")
                         .asInt()
@@ -91,7 +93,8 @@ class AgentPartitionIT {
   }
 
   private static JsonNode health(String agentId) {
-    Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/nodes/" + agentId + "/health");
+    ProcessorRest.Answer a =
+        ProcessorRest.get(processor.apiUrl() + "/v1/nodes/" + agentId + "/health");
     return a.status() == 200 ? a.body() : null;
   }
 
@@ -220,7 +223,7 @@ class AgentPartitionIT {
 
   private static List<JsonNode> endpointsOn(String agentId) {
     List<JsonNode> on = new ArrayList<>();
-    JsonNode all = Rest.get(processor.apiUrl() + "/v1/endpoints?limit=1000").body();
+    JsonNode all = ProcessorRest.get(processor.apiUrl() + "/v1/endpoints?limit=1000").body();
     if (all != null) {
       all.path("endpoints")
           .forEach(
@@ -244,7 +247,8 @@ class AgentPartitionIT {
             .atMost(Duration.ofSeconds(20))
             .until(
                 () -> {
-                  JsonNode all = Rest.get(processor.apiUrl() + "/v1/endpoints?status=UP").body();
+                  JsonNode all =
+                      ProcessorRest.get(processor.apiUrl() + "/v1/endpoints?status=UP").body();
                   return all == null || all.path("endpoints").isEmpty()
                       ? null
                       : all.path("endpoints").get(0);
@@ -258,7 +262,7 @@ class AgentPartitionIT {
     String machine = "{\"hostname\":\"" + agent.hostname() + "\",\"ip\":\"" + agent.ip() + "\"}";
     long start = Instant.now().plus(Duration.ofHours(1)).toEpochMilli() * 1_000_000L;
     assertThat(
-            Rest.post(
+            ProcessorRest.post(
                 leader + "/maintenance/schedule",
                 "{\"windows\":[{\"machine_ids\":["
                     + machine
@@ -278,7 +282,7 @@ class AgentPartitionIT {
     assertThat(health(agent.id()).path("inventory").path("maintenance").path("mode").asText())
         .isEqualTo("DRAINING");
 
-    assertThat(Rest.post(leader + "/machine/down", "[" + machine + "]")).isEqualTo(200);
+    assertThat(ProcessorRest.post(leader + "/machine/down", "[" + machine + "]")).isEqualTo(200);
     await("DOWN: its agent is away, and that is expected")
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -291,7 +295,7 @@ class AgentPartitionIT {
                         .equals("DOWN")
                     && first(agent.id(), "DRAINING", "agent.maintenance"));
 
-    assertThat(Rest.post(leader + "/machine/up", "[" + machine + "]")).isEqualTo(200);
+    assertThat(ProcessorRest.post(leader + "/machine/up", "[" + machine + "]")).isEqualTo(200);
     await("UP: registered again and HEALTHY")
         .atMost(Duration.ofSeconds(30))
         .until(() -> is(agent.id(), "HEALTHY"));

@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.it;
+package dev.mesoshealth.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +17,9 @@ import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +102,7 @@ class CapacityAndEndpointsIT {
   void aCapacityRampShowsInTheInterimViewAndTheClosedWindows() {
     await("the cluster group over REST")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast")) != null);
+        .until(() -> cpuRatio(ProcessorRest.get(api + "/v1/capacity/cap/forecast")) != null);
     // each group is its own stream of updates: they arrive in any order
     List<String> groups = new ArrayList<>();
     await("every kind of group over REST")
@@ -108,7 +110,7 @@ class CapacityAndEndpointsIT {
         .untilAsserted(
             () -> {
               groups.clear();
-              Rest.get(api + "/v1/capacity?cluster=cap")
+              ProcessorRest.get(api + "/v1/capacity?cluster=cap")
                   .body()
                   .path("groups")
                   .forEach(g -> groups.add(g.path("groupId").asText()));
@@ -117,16 +119,19 @@ class CapacityAndEndpointsIT {
               assertThat(groups).anyMatch(g -> g.startsWith("cap/instance_type="));
             });
     String zone = groups.stream().filter(g -> g.startsWith("cap/zone=")).findFirst().orElseThrow();
-    Rest.Answer byEncodedId =
-        Rest.get(api + "/v1/capacity/" + URLEncoder.encode(zone, StandardCharsets.UTF_8));
+    ProcessorRest.Answer byEncodedId =
+        ProcessorRest.get(api + "/v1/capacity/" + URLEncoder.encode(zone, StandardCharsets.UTF_8));
     assertThat(byEncodedId.status()).isEqualTo(200);
     assertThat(byEncodedId.body().path("now").path("kind").asText()).isEqualTo("ZONE");
 
     await("the interim view follows the ramp")
         .atMost(Duration.ofSeconds(40))
-        .until(() -> cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast")) > (before + 0.9) / 2);
+        .until(
+            () ->
+                cpuRatio(ProcessorRest.get(api + "/v1/capacity/cap/forecast"))
+                    > (before + 0.9) / 2);
     double simRatio = cluster.sim().cluster().cpuUsedRatio();
-    assertThat(cpuRatio(Rest.get(api + "/v1/capacity/cap/forecast")))
+    assertThat(cpuRatio(ProcessorRest.get(api + "/v1/capacity/cap/forecast")))
         .as("processor's used ratio against the simulator's own")
         .isCloseTo(simRatio, org.assertj.core.data.Offset.offset(0.1));
 
@@ -153,7 +158,7 @@ class CapacityAndEndpointsIT {
     assertThat(cpus.getTrends()).extracting(t -> t.getHorizon()).containsExactly("PT1H", "PT24H");
 
     // the same point in the group's history over REST
-    Rest.Answer history = Rest.get(api + "/v1/capacity/cap?from=10m");
+    ProcessorRest.Answer history = ProcessorRest.get(api + "/v1/capacity/cap?from=10m");
     assertThat(history.status()).isEqualTo(200);
     List<String> windows = new ArrayList<>();
     history.body().path("points").forEach(pt -> windows.add(pt.path("windowStart").asText()));
@@ -161,13 +166,18 @@ class CapacityAndEndpointsIT {
 
     // too few points for a forecast yet: said so, not guessed
     JsonNode trend =
-        Rest.get(api + "/v1/capacity/cap/forecast").body().path("resources").get(0).path("trends");
+        ProcessorRest.get(api + "/v1/capacity/cap/forecast")
+            .body()
+            .path("resources")
+            .get(0)
+            .path("trends");
     assertThat(trend.get(0).path("verdict").asText()).isEqualTo("UNDECIDED");
     assertThat(trend.get(0).path("samples").asInt()).isLessThan(10);
 
-    assertThat(Rest.get(api + "/v1/capacity/nope").status()).isEqualTo(404);
-    assertThat(Rest.get(api + "/v1/capacity/cap%2Fzone%3D%3Cx%3E").status()).isEqualTo(400);
-    assertThat(Rest.get(api + "/v1/capacity/cap?from=tomorrow").status()).isEqualTo(400);
+    assertThat(ProcessorRest.get(api + "/v1/capacity/nope").status()).isEqualTo(404);
+    assertThat(ProcessorRest.get(api + "/v1/capacity/cap%2Fzone%3D%3Cx%3E").status())
+        .isEqualTo(400);
+    assertThat(ProcessorRest.get(api + "/v1/capacity/cap?from=tomorrow").status()).isEqualTo(400);
     cluster.sim().clear(ramp.id());
   }
 
@@ -183,7 +193,7 @@ class CapacityAndEndpointsIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
-              Rest.Answer a = Rest.get(api + "/v1/endpoints?status=UP");
+              ProcessorRest.Answer a = ProcessorRest.get(api + "/v1/endpoints?status=UP");
               if (a.status() != 200 || a.body().path("count").asInt() == 0) {
                 return false;
               }
@@ -216,7 +226,7 @@ class CapacityAndEndpointsIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              Rest.Answer a = Rest.get(api + "/v1/endpoints");
+              ProcessorRest.Answer a = ProcessorRest.get(api + "/v1/endpoints");
               List<String> statuses = new ArrayList<>();
               a.body()
                   .path("endpoints")
@@ -248,7 +258,7 @@ class CapacityAndEndpointsIT {
   }
 
   /** The cluster group's current used CPU share from a forecast answer, or null. */
-  private static Double cpuRatio(Rest.Answer forecast) {
+  private static Double cpuRatio(ProcessorRest.Answer forecast) {
     if (forecast.status() != 200) {
       return null;
     }

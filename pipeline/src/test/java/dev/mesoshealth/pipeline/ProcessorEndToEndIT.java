@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.it;
+package dev.mesoshealth.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,7 +17,9 @@ import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
+import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,8 @@ class ProcessorEndToEndIT {
         .atMost(Duration.ofSeconds(90))
         .until(
             () -> {
-              Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy");
+              ProcessorRest.Answer a =
+                  ProcessorRest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy");
               return a.status() == 200 && a.body().get("count").asInt() == 16;
             });
   }
@@ -91,7 +94,10 @@ class ProcessorEndToEndIT {
             () ->
                 "HEALTHY"
                     .equals(
-                        Rest.get(api + "/v1/clusters/e2e/health").body().path("state").asText()));
+                        ProcessorRest.get(api + "/v1/clusters/e2e/health")
+                            .body()
+                            .path("state")
+                            .asText()));
     Instant before = Instant.now();
 
     Map<FaultKind, HealthStatus> agentFaults = new LinkedHashMap<>();
@@ -148,11 +154,13 @@ class ProcessorEndToEndIT {
           .isLessThan(POLL.multipliedBy(2).plusSeconds(3));
       await(x.node() + " over REST")
           .atMost(Duration.ofSeconds(10))
-          .until(() -> x.to().name().equals(Rest.state(api, x.node())));
+          .until(() -> x.to().name().equals(ProcessorRest.state(api, x.node())));
     }
     System.out.println(latencies);
     JsonNode reasons =
-        Rest.get(api + "/v1/nodes/" + expected.get(5).node() + "/health").body().get("reasons");
+        ProcessorRest.get(api + "/v1/nodes/" + expected.get(5).node() + "/health")
+            .body()
+            .get("reasons");
     assertThat(reasons.get(0).get("rule").asText()).isEqualTo("agent.recovery-errors");
     assertThat(reasons.get(0).get("metric").asText()).isEqualTo("mesos.slave.recovery_errors");
   }
@@ -160,14 +168,16 @@ class ProcessorEndToEndIT {
   @Test
   void noLeaderMakesTheClusterUnhealthyAndMetricsAreQueryable() {
     String api = processor.apiUrl();
-    Rest.Answer metric = Rest.get(api + "/v1/metrics/mesos.slave.tasks_running");
+    ProcessorRest.Answer metric = ProcessorRest.get(api + "/v1/metrics/mesos.slave.tasks_running");
     assertThat(metric.status()).isEqualTo(200);
     assertThat(metric.body().get("values").size()).isGreaterThanOrEqualTo(10);
     SimAgent a = cluster.sim().cluster().agents().get(14);
-    Rest.Answer one = Rest.get(api + "/v1/metrics/mesos.stats.system.memfreebytes?node=" + a.id());
+    ProcessorRest.Answer one =
+        ProcessorRest.get(api + "/v1/metrics/mesos.stats.system.memfreebytes?node=" + a.id());
     assertThat(one.status()).isEqualTo(200);
     assertThat(one.body().get("metric").asText()).isEqualTo("mesos.stats.system.mem_free_bytes");
-    Rest.Answer history = Rest.get(api + "/v1/nodes/" + a.id() + "/history?from=10m");
+    ProcessorRest.Answer history =
+        ProcessorRest.get(api + "/v1/nodes/" + a.id() + "/history?from=10m");
     assertThat(history.status()).isEqualTo(200);
     assertThat(history.body().get("minutes").size()).isGreaterThanOrEqualTo(1);
 
@@ -177,11 +187,11 @@ class ProcessorEndToEndIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
-                JsonNode health = Rest.get(api + "/v1/clusters/e2e/health").body();
+                JsonNode health = ProcessorRest.get(api + "/v1/clusters/e2e/health").body();
                 return "UNHEALTHY".equals(health.get("state").asText())
                     && health.get("reasons").findValuesAsText("rule").contains("cluster.no-leader");
               });
-      JsonNode reasons = Rest.get(api + "/v1/clusters/e2e/health").body().get("reasons");
+      JsonNode reasons = ProcessorRest.get(api + "/v1/clusters/e2e/health").body().get("reasons");
       assertThat(reasons.findValuesAsText("rule")).contains("cluster.no-leader");
     } finally {
       cluster.sim().clear(noLeader.id());
@@ -191,17 +201,18 @@ class ProcessorEndToEndIT {
   @Test
   void badRequestsAreFourHundredsWithAReason() {
     String api = processor.apiUrl();
-    assertThat(Rest.get(api + "/v1/nodes/%3Cscript%3E/health").status()).isEqualTo(400);
-    assertThat(Rest.get(api + "/v1/nodes/no-such-node/health").status()).isEqualTo(404);
-    assertThat(Rest.get(api + "/v1/nodes?state=purple").body().get("error").asText())
+    assertThat(ProcessorRest.get(api + "/v1/nodes/%3Cscript%3E/health").status()).isEqualTo(400);
+    assertThat(ProcessorRest.get(api + "/v1/nodes/no-such-node/health").status()).isEqualTo(404);
+    assertThat(ProcessorRest.get(api + "/v1/nodes?state=purple").body().get("error").asText())
         .startsWith("unknown state 'purple'");
-    assertThat(Rest.get(api + "/v1/nodes?colour=red").status()).isEqualTo(400);
-    assertThat(Rest.get(api + "/v1/metrics/mesos.nonsense").status()).isEqualTo(404);
-    assertThat(Rest.get(api + "/v1/nodes/x/history?from=yesterday").status()).isEqualTo(400);
-    assertThat(Rest.get(api + "/v1/nodes/never-seen/history").status())
+    assertThat(ProcessorRest.get(api + "/v1/nodes?colour=red").status()).isEqualTo(400);
+    assertThat(ProcessorRest.get(api + "/v1/metrics/mesos.nonsense").status()).isEqualTo(404);
+    assertThat(ProcessorRest.get(api + "/v1/nodes/x/history?from=yesterday").status())
+        .isEqualTo(400);
+    assertThat(ProcessorRest.get(api + "/v1/nodes/never-seen/history").status())
         .as("no node, no history: not an empty one")
         .isEqualTo(404);
-    assertThat(Rest.get(api + "/v1/nodes?limit=0").status()).isEqualTo(400);
+    assertThat(ProcessorRest.get(api + "/v1/nodes?limit=0").status()).isEqualTo(400);
   }
 
   private static HealthTransition find(

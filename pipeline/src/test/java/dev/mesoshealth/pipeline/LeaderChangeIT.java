@@ -1,4 +1,4 @@
-package dev.mesoshealth.processor.it;
+package dev.mesoshealth.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +14,9 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
+import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -75,7 +77,7 @@ class LeaderChangeIT {
         .until(
             () ->
                 "HEALTHY".equals(clusterState())
-                    && Rest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy")
+                    && ProcessorRest.get(processor.apiUrl() + "/v1/nodes?role=agent&state=healthy")
                             .body()
                             .get("count")
                             .asInt()
@@ -96,7 +98,7 @@ class LeaderChangeIT {
   }
 
   private static String clusterState() {
-    Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/clusters/zk/health");
+    ProcessorRest.Answer a = ProcessorRest.get(processor.apiUrl() + "/v1/clusters/zk/health");
     return a.status() == 200 ? a.body().path("state").asText() : null;
   }
 
@@ -160,7 +162,7 @@ class LeaderChangeIT {
 
   /** Every master HEALTHY with nothing pending and no reason. */
   private static boolean mastersQuiet() {
-    Rest.Answer a = Rest.get(processor.apiUrl() + "/v1/nodes?role=master");
+    ProcessorRest.Answer a = ProcessorRest.get(processor.apiUrl() + "/v1/nodes?role=master");
     if (a.status() != 200 || a.body().path("count").asInt() != 3) {
       return false;
     }
