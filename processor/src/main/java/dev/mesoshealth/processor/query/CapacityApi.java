@@ -58,20 +58,27 @@ final class CapacityApi {
     String cluster = r.query("cluster");
     Set<GroupKind> kinds = Params.enums(r.query("kind"), GroupKind.class, "kind");
     List<Map<String, Object>> groups = new ArrayList<>();
-    try (KeyValueIterator<String, Long> open = openWindows().all()) {
-      while (open.hasNext()) {
-        KeyValue<String, Long> kv = open.next();
-        CapacityTrend now = current(kv.key, kv.value);
-        if ((cluster == null || cluster.equals(now.getCluster()))
-            && (kinds.isEmpty() || kinds.contains(now.getKind()))) {
-          groups.add(EventJson.tree(now));
-        }
-      }
-    }
     @SuppressWarnings("unchecked")
     Class<Map<String, Object>> event = (Class<Map<String, Object>>) (Class<?>) Map.class;
     List<String> missing =
-        router.gather(r, "groups", groups, event, StoreNames.CAPACITY_OPEN_WINDOWS);
+        router.gather(
+            r,
+            "groups",
+            groups,
+            event,
+            StoreNames.CAPACITY_OPEN_WINDOWS,
+            read -> {
+              try (KeyValueIterator<String, Long> open = openWindows().all()) {
+                while (open.hasNext()) {
+                  KeyValue<String, Long> kv = open.next();
+                  CapacityTrend now = current(kv.key, kv.value);
+                  if ((cluster == null || cluster.equals(now.getCluster()))
+                      && (kinds.isEmpty() || kinds.contains(now.getKind()))) {
+                    read.add(EventJson.tree(now));
+                  }
+                }
+              }
+            });
     groups =
         QueryRouter.distinct(
             groups,

@@ -34,22 +34,29 @@ final class EndpointApi {
     String cluster = r.query("cluster");
     Set<EndpointStatus> statuses = Params.enums(r.query("status"), EndpointStatus.class, "status");
     int limit = Params.limit(r.query("limit"));
-    ReadOnlyKeyValueStore<String, EndpointMemory> store =
-        stores.store(StoreNames.ENDPOINT_TASKS, QueryableStoreTypes.keyValueStore());
     List<Answers.Endpoint> endpoints = new ArrayList<>();
-    try (KeyValueIterator<String, EndpointMemory> all = store.all()) {
-      while (all.hasNext()) {
-        EndpointMemory m = all.next().value;
-        if (m.emitted() != null
-            && (app == null || app.equals(m.appId()))
-            && (cluster == null || cluster.equals(m.cluster()))
-            && (statuses.isEmpty() || statuses.contains(m.emitted()))) {
-          endpoints.add(view(m));
-        }
-      }
-    }
     List<String> missing =
-        router.gather(r, "endpoints", endpoints, Answers.Endpoint.class, StoreNames.ENDPOINT_TASKS);
+        router.gather(
+            r,
+            "endpoints",
+            endpoints,
+            Answers.Endpoint.class,
+            StoreNames.ENDPOINT_TASKS,
+            read -> {
+              ReadOnlyKeyValueStore<String, EndpointMemory> store =
+                  stores.store(StoreNames.ENDPOINT_TASKS, QueryableStoreTypes.keyValueStore());
+              try (KeyValueIterator<String, EndpointMemory> all = store.all()) {
+                while (all.hasNext()) {
+                  EndpointMemory m = all.next().value;
+                  if (m.emitted() != null
+                      && (app == null || app.equals(m.appId()))
+                      && (cluster == null || cluster.equals(m.cluster()))
+                      && (statuses.isEmpty() || statuses.contains(m.emitted()))) {
+                    read.add(view(m));
+                  }
+                }
+              }
+            });
     endpoints =
         QueryRouter.distinct(
             endpoints, Answers.Endpoint::key, e -> String.valueOf(e.lastRecordAt()));

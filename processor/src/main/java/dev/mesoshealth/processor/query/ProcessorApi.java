@@ -149,19 +149,26 @@ public final class ProcessorApi {
     String cluster = r.query("cluster");
     int limit = Params.limit(r.query("limit"));
     List<Answers.NodeHealth> nodes = new ArrayList<>();
-    try (KeyValueIterator<String, NodeMemory> all =
-        kv(StoreNames.NODE_HEALTH, NodeMemory.class).all()) {
-      while (all.hasNext()) {
-        NodeMemory m = all.next().value;
-        if ((states.isEmpty() || states.contains(m.state()))
-            && (roles.isEmpty() || roles.contains(m.role()))
-            && (cluster == null || cluster.equals(m.cluster()))) {
-          nodes.add(Views.node(m, rules.enterAfter(), rules.leaveAfter()));
-        }
-      }
-    }
     List<String> missing =
-        router.gather(r, "nodes", nodes, Answers.NodeHealth.class, StoreNames.NODE_HEALTH);
+        router.gather(
+            r,
+            "nodes",
+            nodes,
+            Answers.NodeHealth.class,
+            StoreNames.NODE_HEALTH,
+            read -> {
+              try (KeyValueIterator<String, NodeMemory> all =
+                  kv(StoreNames.NODE_HEALTH, NodeMemory.class).all()) {
+                while (all.hasNext()) {
+                  NodeMemory m = all.next().value;
+                  if ((states.isEmpty() || states.contains(m.state()))
+                      && (roles.isEmpty() || roles.contains(m.role()))
+                      && (cluster == null || cluster.equals(m.cluster()))) {
+                    read.add(Views.node(m, rules.enterAfter(), rules.leaveAfter()));
+                  }
+                }
+              }
+            });
     nodes = QueryRouter.distinct(nodes, n -> n.node().id(), n -> String.valueOf(n.evaluatedAt()));
     nodes.sort(Comparator.comparing(n -> n.node().id()));
     return Response.json(
@@ -175,15 +182,21 @@ public final class ProcessorApi {
   private Response clusters(Request r) {
     Params.allowOnly(r, Set.of("scope"));
     List<Answers.ClusterHealth> clusters = new ArrayList<>();
-    try (KeyValueIterator<String, ClusterMemory> all =
-        kv(StoreNames.CLUSTER_HEALTH, ClusterMemory.class).all()) {
-      while (all.hasNext()) {
-        clusters.add(Views.cluster(all.next().value));
-      }
-    }
     List<String> missing =
         router.gather(
-            r, "clusters", clusters, Answers.ClusterHealth.class, StoreNames.CLUSTER_HEALTH);
+            r,
+            "clusters",
+            clusters,
+            Answers.ClusterHealth.class,
+            StoreNames.CLUSTER_HEALTH,
+            read -> {
+              try (KeyValueIterator<String, ClusterMemory> all =
+                  kv(StoreNames.CLUSTER_HEALTH, ClusterMemory.class).all()) {
+                while (all.hasNext()) {
+                  read.add(Views.cluster(all.next().value));
+                }
+              }
+            });
     clusters =
         QueryRouter.distinct(
             clusters, Answers.ClusterHealth::cluster, c -> String.valueOf(c.evaluatedAt()));
@@ -251,14 +264,22 @@ public final class ProcessorApi {
           });
     }
     List<Answers.MetricValue> values = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> all = kv(StoreNames.NODE_SNAPSHOTS, byte[].class).all()) {
-      while (all.hasNext()) {
-        values.addAll(values(MetricsView.decode(all.next().value), canonical));
-      }
-    }
     // the latest snapshots have no changelog: the node-health store of the same tasks stands in
     List<String> missing =
-        router.gather(r, "values", values, Answers.MetricValue.class, StoreNames.NODE_HEALTH);
+        router.gather(
+            r,
+            "values",
+            values,
+            Answers.MetricValue.class,
+            StoreNames.NODE_HEALTH,
+            read -> {
+              try (KeyValueIterator<String, byte[]> all =
+                  kv(StoreNames.NODE_SNAPSHOTS, byte[].class).all()) {
+                while (all.hasNext()) {
+                  read.addAll(values(MetricsView.decode(all.next().value), canonical));
+                }
+              }
+            });
     values = QueryRouter.distinct(values, v -> v.node() + "|" + v.key(), Answers.MetricValue::at);
     values.sort(Comparator.comparing(Answers.MetricValue::node));
     return Response.json(new Answers.MetricValues(canonical, missing.isEmpty(), values));

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -125,36 +127,53 @@ final class QueryRouter {
   }
 
   /**
-   * Whether this instance's copy of {@code store} is up to date for every partition it is active
-   * for. A list read while a partition is still restoring (an instance taking over another's work)
-   * misses that partition's entries: it is then answered as incomplete.
+   * Where the work of {@code store} is at one moment, as far as a list is concerned: whether this
+   * instance runs with its copy up to date for every partition it is active for (a partition still
+   * restoring, as when taking over another instance's work, lacks entries), which partitions those
+   * are, and which instances there are.
    */
-  private boolean localUpToDate(String store) {
+  private record Placement(boolean upToDate, Set<Integer> active, List<HostInfo> instances) {}
+
+  private Placement placement(String store) {
     if (!streams.running()) {
-      return false;
+      return new Placement(false, Set.of(), List.of());
     }
     Map<Integer, Long> lags = streams.lags(store);
-    for (int partition : streams.activePartitions(store, self)) {
+    Set<Integer> active = streams.activePartitions(store, self);
+    boolean upToDate = true;
+    for (int partition : active) {
       Long lag = lags == null ? null : lags.get(partition);
-      if (lag == null || lag > 0) {
-        return false;
-      }
+      upToDate &= lag != null && lag == 0;
     }
-    return true;
+    return new Placement(upToDate, Set.copyOf(active), List.copyOf(streams.instances()));
   }
 
   /**
-   * Adds the other instances' local results (the array {@code field} of their answers) to a list;
-   * returns the instances that did not answer.
+   * Reads this instance's part of a list ({@code local} adds it to {@code into}), then adds the
+   * other instances' local results (the array {@code field} of their answers); returns the
+   * instances whose part is missing. The placement is taken before the local read and again at the
+   * end: a list read across a rebalance (an instance taking over a dead one's partitions meanwhile)
+   * may lack a partition's entries, so it is incomplete, never complete with entries missing.
    */
-  <T> List<String> gather(Request r, String field, List<T> into, Class<T> type, String store) {
+  <T> List<String> gather(
+      Request r, String field, List<T> into, Class<T> type, String store, Consumer<List<T>> local) {
+    Placement before = placement(store);
+    local.accept(into);
     List<String> missing = new ArrayList<>();
-    if (!localUpToDate(store)) {
+    if (!before.upToDate()) {
       missing.add(self.host() + ":" + self.port() + " (restoring)");
     }
-    if ("local".equals(r.query("scope")) || r.header(FORWARDED) != null) {
-      return missing;
+    if (!"local".equals(r.query("scope")) && r.header(FORWARDED) == null) {
+      gatherOthers(r, field, into, type, missing);
     }
+    if (before.upToDate() && !placement(store).equals(before)) {
+      missing.add(self.host() + ":" + self.port() + " (rebalancing)");
+    }
+    return missing;
+  }
+
+  private <T> void gatherOthers(
+      Request r, String field, List<T> into, Class<T> type, List<String> missing) {
     String query = pathAndQuery(r);
     String local = query + (query.contains("?") ? "&" : "?") + "scope=local";
     for (HostInfo host : others()) {
@@ -178,7 +197,6 @@ final class QueryRouter {
         missing.add(host.host() + ":" + host.port());
       }
     }
-    return missing;
   }
 
   /**

@@ -25,6 +25,9 @@ final class DriverStreams implements StreamsView {
   final List<HostInfo> instances = new ArrayList<>();
   boolean running = true;
 
+  /** Runs as a store is opened: a test's way to move the placement in the middle of a read. */
+  Runnable onStoreOpened = () -> {};
+
   DriverStreams(TopologyTestDriver driver, HostInfo self) {
     this.driver = driver;
     this.self = self;
@@ -52,6 +55,7 @@ final class DriverStreams implements StreamsView {
     if (!running) {
       throw new InvalidStateStoreException("rebalancing");
     }
+    onStoreOpened.run();
     String name = params.storeName();
     Object store =
         params.queryableStoreType() instanceof QueryableStoreTypes.WindowStoreType

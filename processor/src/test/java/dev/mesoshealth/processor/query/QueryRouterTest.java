@@ -181,6 +181,26 @@ class QueryRouterTest {
   }
 
   @Test
+  void aListReadAcrossATakeoverIsIncompleteNeverCompleteWithAPartitionMissing() throws Exception {
+    Instance[] ab = twoInstances(false);
+    Instance a = ab[0];
+    // B dies and A takes over its partition while A reads its own store: what A read is from
+    // before the takeover, though when it is done A is alone and up to date
+    a.streams.onStoreOpened =
+        () -> {
+          a.streams.onStoreOpened = () -> {};
+          a.streams.instances.remove(ab[1].host);
+          a.streams.lags.put(1, 0L);
+        };
+
+    JsonNode during = a.json("/v1/nodes", 200);
+    assertThat(during.path("complete").asBoolean()).as(during.toString()).isFalse();
+    assertThat(during.path("unanswered").toString()).contains("(rebalancing)");
+    JsonNode after = a.json("/v1/nodes", 200);
+    assertThat(after.path("complete").asBoolean()).as("read after it: complete").isTrue();
+  }
+
+  @Test
   void withStaleReadsAllowedALocalCopyAnswersAndSaysItIsStale() throws Exception {
     Instance[] ab = twoInstances(true);
     Instance a = ab[0];
