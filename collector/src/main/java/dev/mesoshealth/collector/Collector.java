@@ -132,6 +132,7 @@ public final class Collector implements AutoCloseable {
     this.confirmations =
         new Confirmations(
             config.confirm().after(),
+            config.http().agentTimeout(),
             config.confirm().maxPerSecond(),
             this::pollAgent,
             (task, nanos) -> {

@@ -190,11 +190,13 @@ public record CollectorConfig(
             Type.LIST,
             "2500ms",
             Importance.MEDIUM,
-            "After an agent's poll fails (or is still unanswered), poll it again this long after"
-                + " that poll started, then after each further delay listed, until it answers or"
-                + " the list is spent; each is one more snapshot the processor counts towards"
-                + " health.enter.after. Longer than the blips to ignore (an agent restarting its"
-                + " HTTP server); empty: wait for the next interval.")
+            "After an agent's poll fails (or is still unanswered), poll it again so that the"
+                + " verdict comes this long after that poll started (a timed-out poll is repeated"
+                + " one deadline earlier, a refused one at the delay), then after each further"
+                + " delay listed, until it answers or the list is spent; each is one more snapshot"
+                + " the processor counts towards health.enter.after. Longer than the blips to"
+                + " ignore (an agent restarting its HTTP server); empty: wait for the next"
+                + " interval.")
         .define(
             "poll.confirm.max.per.second",
             Type.INT,

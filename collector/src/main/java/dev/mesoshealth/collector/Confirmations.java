@@ -11,11 +11,14 @@ import java.util.function.LongSupplier;
 /**
  * Confirms a failed agent poll before the agent's next slot (poll.confirm.after), so that the
  * processor's K failures in a row take seconds, not K intervals. After a poll fails, the agent is
- * polled again the first delay after that poll started, then the next delay after that one, until a
- * poll succeeds or the delays are spent; a poll still unanswered after the first delay (a hung
- * agent) is confirmed then, without waiting for its timeout. A delay longer than a blip (an agent
- * restarting its HTTP server) keeps the blip from counting twice. At most {@code maxPerSecond}
- * confirmations start in any second; the others fall back to the agent's next slot.
+ * polled again so that this poll's verdict comes the first delay after the failed one started, then
+ * the next delay after that one, until a poll succeeds or the delays are spent. A confirmation is
+ * taken to last as long as the poll it confirms: a refused poll is repeated the delay after it
+ * started, a timed-out one (a hung agent) one deadline earlier, so that its own deadline ends at
+ * the delay instead of stretching it; a poll still unanswered after the first delay is confirmed
+ * then. A delay longer than a blip (an agent restarting its HTTP server, or stalled) keeps the blip
+ * from counting twice. At most {@code maxPerSecond} confirmations start in any second; the others
+ * fall back to the agent's next slot.
  */
 final class Confirmations {
   /** Runs a task after a delay. */
@@ -31,6 +34,7 @@ final class Confirmations {
   }
 
   private final List<Duration> after;
+  private final long deadlineNanos;
   private final int maxPerSecond;
   private final Consumer<String> poll;
   private final Later later;
@@ -43,14 +47,20 @@ final class Confirmations {
   private long second = Long.MIN_VALUE;
   private int startedThisSecond;
 
+  /**
+   * @param deadline an agent poll's deadline (http.agent.timeout): a poll that took that long timed
+   *     out, and so will its confirmation if the agent still hangs
+   */
   Confirmations(
       List<Duration> after,
+      Duration deadline,
       int maxPerSecond,
       Consumer<String> poll,
       Later later,
       LongSupplier nanoTime,
       Counted counted) {
     this.after = after;
+    this.deadlineNanos = deadline.toNanos();
     this.maxPerSecond = maxPerSecond;
     this.poll = poll;
     this.later = later;
@@ -70,7 +80,8 @@ final class Confirmations {
     failed.thenAccept(
         f -> {
           if (f) {
-            next(agent, startedNanos);
+            boolean timedOut = nanoTime.getAsLong() - startedNanos >= deadlineNanos;
+            next(agent, startedNanos, timedOut ? deadlineNanos : 0);
           } else {
             steps.remove(agent);
           }
@@ -79,14 +90,21 @@ final class Confirmations {
       later.run(
           () -> {
             if (!failed.isDone()) {
-              next(agent, startedNanos); // unanswered this long: confirm now, not after its timeout
+              next(
+                  agent,
+                  startedNanos,
+                  0); // unanswered this long: confirm now, not after its timeout
             }
           },
           Math.max(0, startedNanos + after.get(0).toNanos() - nanoTime.getAsLong()));
     }
   }
 
-  private void next(String agent, long startedNanos) {
+  /**
+   * The next confirmation of a poll that started at {@code startedNanos}, started {@code early}
+   * before the delay (a timed-out poll's: its deadline) so that its verdict comes at the delay.
+   */
+  private void next(String agent, long startedNanos, long early) {
     int step;
     synchronized (this) {
       step = steps.getOrDefault(agent, 0);
@@ -100,7 +118,7 @@ final class Confirmations {
       steps.put(agent, step + 1);
     }
     counted.started();
-    long due = startedNanos + after.get(step).toNanos() - nanoTime.getAsLong();
+    long due = startedNanos + after.get(step).toNanos() - early - nanoTime.getAsLong();
     later.run(() -> poll.accept(agent), Math.max(0, due));
   }
 

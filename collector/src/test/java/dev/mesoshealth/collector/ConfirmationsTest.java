@@ -22,6 +22,7 @@ class ConfirmationsTest {
   private Confirmations confirmations(int maxPerSecond, Duration... after) {
     return new Confirmations(
         List.of(after),
+        Duration.ofSeconds(1),
         maxPerSecond,
         polled::add,
         (task, delay) -> {
@@ -100,6 +101,24 @@ class ConfirmationsTest {
     hung.complete(true); // its timeout
     advanceTo(t0 + 20 * S);
     assertThat(polled).as("the timeout adds nothing").containsExactly("h");
+  }
+
+  @Test
+  void aTimedOutPollIsConfirmedOneDeadlineEarlierSoItsVerdictComesAtTheDelay() {
+    Confirmations c = confirmations(100, Duration.ofMillis(2500));
+    long t0 = now;
+    CompletableFuture<Boolean> hung = new CompletableFuture<>();
+    c.watch("h", t0, hung);
+    advanceTo(t0 + S);
+    hung.complete(true); // its 1 s deadline
+
+    advanceTo(t0 + 1400 * 1_000_000L);
+    assertThat(polled).as("a refusal waits the whole delay; this one not that long").isEmpty();
+    advanceTo(t0 + 1500 * 1_000_000L);
+    assertThat(polled)
+        .as("started 1.5 s after the first, its own 1 s deadline ends at 2.5 s")
+        .containsExactly("h");
+    assertThat(started).isEqualTo(1);
   }
 
   @Test
