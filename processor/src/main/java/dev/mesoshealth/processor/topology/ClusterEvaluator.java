@@ -1,6 +1,7 @@
 package dev.mesoshealth.processor.topology;
 
 import dev.mesoshealth.events.HealthStatus;
+import dev.mesoshealth.events.NodeRole;
 import dev.mesoshealth.processor.health.ClusterEvaluation;
 import dev.mesoshealth.processor.health.ClusterMemory;
 import dev.mesoshealth.processor.health.ClusterSignal;
@@ -50,7 +51,11 @@ final class ClusterEvaluator implements Processor<String, ClusterSignal, String,
     if (s == null) {
       return;
     }
-    clock.read(s.at(), context.currentSystemTimeMs());
+    if (s.role() == NodeRole.MASTER) {
+      // the clock that judges "no master snapshot" runs on the masters' input alone: catching up
+      // on a backlog, the agents' signals (from other tasks upstream) may run well ahead of them
+      clock.read(s.at(), context.currentSystemTimeMs());
+    }
     String memberKey = s.cluster() + "|" + s.nodeId();
     ClusterEvaluation.Result r =
         evaluation.onSignal(clusters.get(s.cluster()), s, members.get(memberKey));

@@ -297,4 +297,18 @@ class ClusterHealthTopologyTest {
     h.passWallTime(Duration.ofSeconds(45));
     assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.UNKNOWN);
   }
+
+  @Test
+  void aBacklogWhoseAgentsAreReadAheadOfItsMastersIsNotUnknown() {
+    h.driver.advanceWallClockTime(Duration.ofMinutes(5)); // the records are five minutes old
+    h.mastersRound(t(0));
+    h.mastersRound(t(0));
+    // the tasks upstream catch up at their own pace: the agents' signals of 40 s later arrive
+    // before the masters' of the same time
+    healthyAgents(10, 40);
+    h.driver.advanceWallClockTime(Duration.ofSeconds(10));
+    h.mastersRound(t(40));
+
+    assertThat(h.transitionPath(CLUSTER)).containsExactly("UNKNOWN>HEALTHY");
+  }
 }
