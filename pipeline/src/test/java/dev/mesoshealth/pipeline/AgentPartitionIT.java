@@ -17,6 +17,7 @@ import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.LogCapture;
 import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.time.Duration;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * we cannot reach either is UNREACHABLE with it, neither is ever GONE, and both are HEALTHY again
  * when the partition heals; an agent that shuts down leaves the same list and is GONE. The
  * collector reads /master/slaves only every 5 s here: an agent's removal comes through the leader's
- * Operator API event stream, a transition within 2 s. Then a maintenance window: the agent of a
+ * Operator API event stream, a transition within seconds. Then a maintenance window: the agent of a
  * scheduled machine and its endpoints drain before the window starts, its machine going DOWN is no
  * alarm, and it is back when the machine is UP.
  */
@@ -63,8 +64,8 @@ class AgentPartitionIT {
   @BeforeAll
   static void start() throws Exception {
     Map<String, String> c = ItFlags.collector("cut", cluster.sim(), kafka.bootstrapServers());
-    // rounds 5 s apart: a removal within 2 s can only come through the event stream (maintenance
-    // windows, which the stream does not carry, come with the rounds)
+    // rounds 5 s apart, so that a removal comes through the event stream (maintenance windows,
+    // which the stream does not carry, come with the rounds)
     c.put("inventory.interval", "5s");
     collector = CollectorMain.start(CollectorConfig.fromFlags(c));
     processor =
@@ -123,11 +124,18 @@ class AgentPartitionIT {
     SimAgent silent = agents.get(2);
     SimAgent leaving = agents.get(3);
     Instant removedAt = Instant.now();
-    cluster.sim().inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
-    await("the one that shut down: GONE over REST within 2 s of the master's removal")
-        .atMost(Duration.ofSeconds(2))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> is(leaving.id(), "GONE", "agent.gone"));
+    try (LogCapture log = new LogCapture(Map.of())) {
+      cluster.sim().inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
+      // about a second on a quiet machine; the bound leaves room for a loaded build machine,
+      // and the log says the removal came through the stream, not with a round
+      await("the one that shut down: GONE over REST within 5 s of the master's removal")
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> is(leaving.id(), "GONE", "agent.gone"));
+      assertThat(log.lines())
+          .as("the collector heard the removal on the leader's event stream")
+          .anyMatch(l -> l.startsWith("the leader removed agent " + leaving.id()));
+    }
 
     FaultRecord cut =
         cluster
@@ -210,7 +218,7 @@ class AgentPartitionIT {
             .value();
     assertThat(Duration.between(removedAt, gone.getAt()))
         .as("the master's removal to a transition, through the event stream")
-        .isLessThan(Duration.ofSeconds(2));
+        .isLessThan(Duration.ofSeconds(5));
   }
 
   /** The node is in the state, with this rule as its first reason. */
