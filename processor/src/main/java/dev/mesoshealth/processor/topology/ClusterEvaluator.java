@@ -54,7 +54,7 @@ final class ClusterEvaluator implements Processor<String, ClusterSignal, String,
     if (s.role() == NodeRole.MASTER) {
       // the clock that judges "no master snapshot" runs on the masters' input alone: catching up
       // on a backlog, the agents' signals (from other tasks upstream) may run well ahead of them
-      clock.read(s.at(), context.currentSystemTimeMs());
+      clock.read(s.at());
     }
     String memberKey = s.cluster() + "|" + s.nodeId();
     ClusterEvaluation.Result r =

@@ -5,18 +5,22 @@ import java.time.Instant;
 
 /**
  * The time a task judges silence against. While its input flows, that is the input's own time (the
- * latest poll time read) moved on by the wall time since it was read; once the input stops, it is
- * the wall clock. So a processor catching up on a backlog (after a restart, a rebalance or a lag
- * spike), or one whose clock runs ahead of the collector's, does not take old records for silent
- * nodes; a collector that stops is still noticed by the wall clock one {@code flowing} later.
+ * latest poll time read) moved on by the wall time since the last check that found input read; once
+ * the input stops, it is the wall clock. So a processor catching up on a backlog (after a restart,
+ * a rebalance or a lag spike), or one whose clock runs ahead of the collector's, does not take old
+ * records for silent nodes; a collector that stops is still noticed by the wall clock one to two
+ * {@code flowing} later. Only the checks' wall times are compared with each other: a record's
+ * processing time as Kafka Streams caches it can lag the wall clock by a whole processing round,
+ * which once made a processor starting on a backlog call a node silent at once.
  */
 final class InputClock {
   private final Duration flowing;
   private final Duration graceAfterStart;
   private final long startedAtMs;
   private long inputTimeMs;
-  private long readAtMs;
   private boolean read;
+  private boolean readSinceAsked;
+  private long flowingAtMs;
   private long askedAtMs = -1;
 
   /**
@@ -30,14 +34,14 @@ final class InputClock {
     this.startedAtMs = startedAtMs;
   }
 
-  /** A record with input time {@code inputTime} was read at wall time {@code wallMs}. */
-  void read(Instant inputTime, long wallMs) {
+  /** A record with input time {@code inputTime} was read. */
+  void read(Instant inputTime) {
     long t = inputTime.toEpochMilli();
     if (!read || t > inputTimeMs) {
       inputTimeMs = t;
     }
-    readAtMs = wallMs;
     read = true;
+    readSinceAsked = true;
   }
 
   /**
@@ -49,6 +53,10 @@ final class InputClock {
   Instant now(long wallMs) {
     boolean late = askedAtMs >= 0 && wallMs - askedAtMs > 2 * flowing.toMillis();
     askedAtMs = wallMs;
+    if (readSinceAsked) {
+      flowingAtMs = wallMs;
+      readSinceAsked = false;
+    }
     if (late) {
       return null;
     }
@@ -57,10 +65,10 @@ final class InputClock {
           ? null
           : Instant.ofEpochMilli(wallMs);
     }
-    long sinceRead = wallMs - readAtMs;
-    if (sinceRead > flowing.toMillis()) {
+    long sinceFlowing = wallMs - flowingAtMs;
+    if (sinceFlowing > flowing.toMillis()) {
       return Instant.ofEpochMilli(wallMs);
     }
-    return Instant.ofEpochMilli(Math.min(wallMs, inputTimeMs + sinceRead));
+    return Instant.ofEpochMilli(Math.min(wallMs, inputTimeMs + sinceFlowing));
   }
 }

@@ -74,7 +74,7 @@ final class NodeEvaluator implements Processor<String, Decoded, String, Output> 
   private void onSnapshot(String key, Decoded.Snapshot decoded, long timestamp) {
     MetricSnapshot snapshot = decoded.value();
     Observation o = Observation.of(snapshot);
-    clock.read(o.polledAt(), context.currentSystemTimeMs());
+    clock.read(o.polledAt());
     NodeMemory before = nodes.get(key);
     NodeEvaluation.Result r = evaluation.onSnapshot(before, o);
     metrics.evaluation(o.role() == NodeRole.MASTER ? "master" : "agent");

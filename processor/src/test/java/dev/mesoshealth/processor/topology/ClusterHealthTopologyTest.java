@@ -279,7 +279,7 @@ class ClusterHealthTopologyTest {
     h.mastersRound(t(0));
     assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.HEALTHY);
 
-    h.driver.advanceWallClockTime(Duration.ofSeconds(45));
+    h.passWallTime(Duration.ofSeconds(45));
 
     assertThat(h.stateOf(CLUSTER)).isEqualTo(HealthStatus.UNKNOWN);
     assertThat(h.latest(CLUSTER).getReasons().get(0).getRule()).isEqualTo("cluster.stale");

@@ -18,18 +18,30 @@ class InputClockTest {
   }
 
   @Test
-  void whileTheInputFlowsItsOwnTimeMovesOnByTheWallTimeSinceTheRead() {
+  void whileTheInputFlowsItsOwnTimeMovesOnByTheWallTimeSinceInputWasLastSeen() {
     Instant fiveMinutesOld = Instant.ofEpochMilli(START - 300_000);
-    clock.read(fiveMinutesOld, START);
-    clock.read(fiveMinutesOld.minusSeconds(5), START + 1_000); // an older record: time stays
+    clock.read(fiveMinutesOld);
+    clock.read(fiveMinutesOld.minusSeconds(5)); // an older record: time stays
 
-    assertThat(clock.now(START + 4_000)).isEqualTo(fiveMinutesOld.plusSeconds(3));
+    assertThat(clock.now(START + 4_000)).isEqualTo(fiveMinutesOld);
+    assertThat(clock.now(START + 12_000))
+        .as("nothing read since: the input's time, moved on")
+        .isEqualTo(fiveMinutesOld.plusSeconds(8));
+  }
+
+  @Test
+  void aBacklogReadLongAfterItsRoundStartedIsStillFlowingInput() {
+    // the first check comes 20 s after the task started, a backlog read meanwhile (Kafka Streams'
+    // cached time for those reads would say 20 s ago): its time, not the wall clock
+    InputClock started = new InputClock(Duration.ofSeconds(1), Duration.ofSeconds(3), START);
+    started.read(Instant.ofEpochMilli(START));
+    assertThat(started.now(START + 20_000)).isEqualTo(Instant.ofEpochMilli(START));
   }
 
   @Test
   void askedLateTheTaskWasHeldUpAndJudgesNothingUntilItIsAskedOnTime() {
-    clock.read(Instant.ofEpochMilli(START), START);
-    assertThat(clock.now(START + 10_000)).isEqualTo(Instant.ofEpochMilli(START + 10_000));
+    clock.read(Instant.ofEpochMilli(START));
+    assertThat(clock.now(START + 10_000)).isEqualTo(Instant.ofEpochMilli(START));
 
     // the next ask comes 25 s later instead of 10: nothing was read because nothing ran
     assertThat(clock.now(START + 35_000)).isNull();
@@ -39,14 +51,16 @@ class InputClockTest {
 
   @Test
   void onceTheInputStopsTheWallClockSpeaks() {
-    clock.read(Instant.ofEpochMilli(START - 300_000), START);
+    clock.read(Instant.ofEpochMilli(START - 300_000));
+    assertThat(clock.now(START + 10_000)).isEqualTo(Instant.ofEpochMilli(START - 300_000));
+    assertThat(clock.now(START + 20_000)).isEqualTo(Instant.ofEpochMilli(START - 290_000));
 
-    assertThat(clock.now(START + 10_001)).isEqualTo(Instant.ofEpochMilli(START + 10_001));
+    assertThat(clock.now(START + 30_000)).isEqualTo(Instant.ofEpochMilli(START + 30_000));
   }
 
   @Test
   void anInputClockAheadOfOursIsCappedAtTheWallClock() {
-    clock.read(Instant.ofEpochMilli(START + 60_000), START);
+    clock.read(Instant.ofEpochMilli(START + 60_000));
 
     assertThat(clock.now(START + 2_000)).isEqualTo(Instant.ofEpochMilli(START + 2_000));
   }

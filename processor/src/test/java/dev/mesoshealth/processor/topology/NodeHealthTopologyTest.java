@@ -665,7 +665,7 @@ class NodeHealthTopologyTest {
     h.agent("S1", t(1), healthyAgentMetrics());
     h.agentLeft("S1", t(2));
 
-    h.driver.advanceWallClockTime(Duration.ofMinutes(61));
+    h.passWallTime(Duration.ofMinutes(61));
 
     h.drain();
     assertThat(h.stateLog.get(h.stateLog.size() - 1).value())
