@@ -12,13 +12,12 @@ import java.util.function.LongSupplier;
  * Confirms a failed agent poll before the agent's next slot (poll.confirm.after), so that the
  * processor's K failures in a row take seconds, not K intervals. After a poll fails, the agent is
  * polled again so that this poll's verdict comes the first delay after the failed one started, then
- * the next delay after that one, until a poll succeeds or the delays are spent. A confirmation is
- * taken to last as long as the poll it confirms: a refused poll is repeated the delay after it
- * started, a timed-out one (a hung agent) one deadline earlier, so that its own deadline ends at
- * the delay instead of stretching it; a poll still unanswered after the first delay is confirmed
- * then. A delay longer than a blip (an agent restarting its HTTP server, or stalled) keeps the blip
- * from counting twice. At most {@code maxPerSecond} confirmations start in any second; the others
- * fall back to the agent's next slot.
+ * the next delay after that one, until a poll succeeds or the delays are spent: a refused poll is
+ * repeated the delay after it started, a timed-out one (a hung agent) one deadline earlier, so that
+ * the confirmation's own deadline ends at the delay instead of stretching it; a poll still
+ * unanswered after the first delay is confirmed then. A delay longer than a blip (an agent
+ * restarting its HTTP server, or stalled) keeps the blip from counting twice. At most {@code
+ * maxPerSecond} confirmations start in any second; the others fall back to the agent's next slot.
  */
 final class Confirmations {
   /** Runs a task after a delay. */
@@ -90,10 +89,8 @@ final class Confirmations {
       later.run(
           () -> {
             if (!failed.isDone()) {
-              next(
-                  agent,
-                  startedNanos,
-                  0); // unanswered this long: confirm now, not after its timeout
+              // unanswered this long: confirm now, not after its timeout
+              next(agent, startedNanos, 0);
             }
           },
           Math.max(0, startedNanos + after.get(0).toNanos() - nanoTime.getAsLong()));
