@@ -128,10 +128,13 @@ class AgentPartitionIT {
     Instant removedAt = Instant.now();
     try (LogCapture log = new LogCapture(Map.of())) {
       cluster.sim().inject(FaultSpec.of(FaultKind.AGENT_REMOVED, leaving.id(), null));
-      // about a second on a quiet machine; the bound leaves room for a loaded build machine,
-      // and the log says the removal came through the stream, not with a round
-      await("the one that shut down: GONE over REST within 5 s of the master's removal")
-          .atMost(Duration.ofSeconds(5))
+      // about a second on a quiet machine, but a loaded build machine's processor has lagged
+      // seconds behind (5 s was missed once, just after its start): the wait is generous, and
+      // the path is proved otherwise. The collector writes this line, and publishes the removal,
+      // only when the stream's word comes before a round's; the transition's own time (below)
+      // is within seconds of the removal, however late the processor reads it
+      await("the one that shut down: GONE over REST")
+          .atMost(Duration.ofSeconds(15))
           .pollInterval(Duration.ofMillis(50))
           .until(() -> is(leaving.id(), "GONE", "agent.gone"));
       assertThat(log.lines())
