@@ -253,6 +253,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // Transactions v2: a processor's next transaction starts while its last one's markers are
+    // still being written; the broker answers its produce CONCURRENT_TRANSACTIONS after retrying
+    // the add for this long itself (100 ms by default), and the producer then backs off up to a
+    // second per try. On a busy machine that stalled processors for seconds (20 s once) and, at
+    // 10,000 agents, into an out-of-order-sequence loop; waiting on the broker removed both
+    p.put("add.partitions.to.txn.retry.backoff.max.ms", "1000");
     // the lone controller writes a no-op to its log every 500 ms by default, so that stale
     // controllers notice; with no other controller, 5 s does: an idle broker costs 0.028 cores
     // instead of 0.038 (measured), and the build runs dozens of them
