@@ -8,11 +8,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Drills that boot many JVMs at once (the compose file's services, collectors taking over from each
- * other) or run a whole pipeline over hundreds of agents against a deadline (a master failover's
- * re-registrations) take turns on a build machine. Two of them together starve each other, and the
- * broker they share the cores with, of CPU for seconds, and a drill that judges timeliness then
- * fails for the machine, not for the product. The turn is a file lock every test JVM on the machine
- * sees, so it holds across modules and forks.
+ * other) take turns on a build machine. Two of them together starve each other, and the broker they
+ * share the cores with, of CPU for seconds, and a drill that judges timeliness then fails for the
+ * machine, not for the product. The turn is a file lock every test JVM on the machine sees, so it
+ * holds across modules and forks.
  */
 public final class HeavyDrills {
   private static final Path LOCK =

@@ -20,7 +20,6 @@ import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
-import dev.mesoshealth.testkit.HeavyDrills;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import dev.mesoshealth.updaters.etcd.EtcdProcess;
@@ -47,7 +46,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,15 +118,9 @@ class FailoverReregistrationIT {
   }
 
   @Test
-  // its 5 minutes, plus waiting for another heavy drill to finish its turn
-  @Timeout(value = 10, unit = TimeUnit.MINUTES)
-  @SuppressWarnings("try") // the turn is held, not used
   void aFailoverWithAMinuteOfReregistrationsRaisesNoAlarmAndTheLostAgentEndsGone()
       throws Exception {
-    // a heavy drill: beside the collector takeover drill, an agent's re-registration once went
-    // past its grace for want of CPU
-    try (AutoCloseable turn = HeavyDrills.turn();
-        CollectorMain collector = startCollector();
+    try (CollectorMain collector = startCollector();
         ProcessorMain processor = startProcessor()) {
       await("every agent HEALTHY")
           .atMost(Duration.ofSeconds(180))
