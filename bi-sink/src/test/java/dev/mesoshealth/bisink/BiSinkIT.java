@@ -19,6 +19,7 @@ import dev.mesoshealth.testkit.EmbeddedPostgres;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.SaslSslListener;
+import dev.mesoshealth.testkit.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,7 +81,7 @@ class BiSinkIT {
     p.put(SharedConfig.POLL_INTERVAL, "60s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("bi-it-").toString());
+    p.put("state.dir", TempDirs.create("bi-it-").toString());
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
     base = Instant.now().truncatedTo(ChronoUnit.MINUTES);
   }
@@ -354,7 +355,7 @@ class BiSinkIT {
         "minutes 0 and 1 of each agent");
     kafka.consumeUntil(
         Topics.BI_CAPACITY_MINUTELY, r -> !r.isEmpty(), Duration.ofMinutes(1), "capacity rows");
-    Path offsets = Files.createTempDirectory("bi-sink-").resolve("connect.offsets");
+    Path offsets = TempDirs.create("bi-sink-").resolve("connect.offsets");
 
     try (BiSinkMain sink = BiSinkMain.start(sinkConfig(offsets))) {
       await().atMost(Duration.ofMinutes(1)).until(sink::running);

@@ -8,8 +8,8 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.PipelineFlags;
+import dev.mesoshealth.testkit.TempDirs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,7 +43,7 @@ final class LivePipeline implements AutoCloseable {
             bootstrapServers,
             PipelineFlags.Pace.TESTS,
             3,
-            Files.createTempDirectory("console-it-"));
+            TempDirs.create("console-it-"));
     p.put("api.token", PROCESSOR_TOKEN);
     p.put("capacity.grace", "1s");
     processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));

@@ -17,11 +17,11 @@ import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SaslSslListener;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import dev.mesoshealth.testkit.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ class SaslSslIT {
     p.put(SharedConfig.POLL_INTERVAL, "1s");
     p.put("topics.partitions", "3");
     p.put("api.port", "0");
-    p.put("state.dir", Files.createTempDirectory("sasl-ssl-state-").toString());
+    p.put("state.dir", TempDirs.create("sasl-ssl-state-").toString());
     try (CollectorMain collector =
             CollectorMain.start(
                 CollectorConfig.fromFlags(collectorFlags(SaslSslListener.PASSWORD)));

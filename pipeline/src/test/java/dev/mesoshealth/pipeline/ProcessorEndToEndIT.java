@@ -21,7 +21,7 @@ import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
-import java.nio.file.Files;
+import dev.mesoshealth.testkit.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +54,7 @@ class ProcessorEndToEndIT {
 
   @BeforeAll
   static void start() throws Exception {
-    stateDir = Files.createTempDirectory("processor-e2e-");
+    stateDir = TempDirs.create("processor-e2e-");
     Map<String, String> c = ItFlags.collector("e2e", cluster.sim(), kafka.bootstrapServers());
     c.remove("marathon.urls");
     collector = CollectorMain.start(CollectorConfig.fromFlags(c));

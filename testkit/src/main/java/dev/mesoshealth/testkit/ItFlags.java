@@ -2,8 +2,6 @@ package dev.mesoshealth.testkit;
 
 import dev.mesoshealth.sim.MesosSimulator;
 import dev.mesoshealth.sim.PipelineFlags;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
 
 /**
@@ -20,13 +18,12 @@ public final class ItFlags {
   }
 
   /** A processor with its own state directory and REST API on a free port. */
-  public static Map<String, String> processor(String applicationId, String bootstrap)
-      throws IOException {
+  public static Map<String, String> processor(String applicationId, String bootstrap) {
     return PipelineFlags.processor(
         applicationId,
         bootstrap,
         PipelineFlags.Pace.TESTS,
         3,
-        Files.createTempDirectory(applicationId + "-"));
+        TempDirs.create(applicationId + "-"));
   }
 }

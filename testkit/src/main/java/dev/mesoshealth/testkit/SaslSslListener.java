@@ -3,7 +3,6 @@ package dev.mesoshealth.testkit;
 import dev.mesoshealth.broker.EmbeddedKafkaBroker;
 import dev.mesoshealth.service.SharedConfig;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +31,7 @@ public final class SaslSslListener {
 
   public SaslSslListener() {
     try {
-      tls = Files.createTempDirectory("sasl-ssl-");
+      tls = TempDirs.create("sasl-ssl-");
       String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
       String broker = tls.resolve("broker.p12").toString();
       String pem = tls.resolve("broker.pem").toString();

@@ -9,7 +9,7 @@ import dev.mesoshealth.processor.ProcessorMain;
 import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
-import java.nio.file.Files;
+import dev.mesoshealth.testkit.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +61,7 @@ class ProcessorKillIT {
 
     produce(all); // all of it waiting, so the kill comes while there is work left
 
-    Path stateDir = Files.createTempDirectory("kill-");
+    Path stateDir = TempDirs.create("kill-");
     Process victim = ProcessorProcessMain.spawn(flags(stateDir), stateDir.resolve("victim.log"));
     try {
       kafka.consumeUntil(

@@ -12,7 +12,7 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.SharedConfig;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.ProcessorRest;
-import java.nio.file.Files;
+import dev.mesoshealth.testkit.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +81,7 @@ class ProcessorScaleOutIT {
     }
     kafka.produce(Topics.METRIC_SNAPSHOTS, input);
 
-    Path victimDir = Files.createTempDirectory("proc-a");
+    Path victimDir = TempDirs.create("proc-a");
     int victimPort = EmbeddedKafkaBroker.freePort();
     Process victim =
         ProcessorProcessMain.spawn(
@@ -89,7 +89,7 @@ class ProcessorScaleOutIT {
     String victimApi = "http://127.0.0.1:" + victimPort;
     try (ProcessorMain b =
         ProcessorMain.start(
-            ProcessorConfig.fromFlags(flags(Files.createTempDirectory("proc-b").toString(), 0)))) {
+            ProcessorConfig.fromFlags(flags(TempDirs.create("proc-b").toString(), 0)))) {
       await("both instances RUNNING with the work split")
           .atMost(Duration.ofSeconds(90))
           .until(

@@ -1,8 +1,6 @@
 package dev.mesoshealth.processor.topology;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.mesoshealth.testkit.TempDirs;
 import java.nio.file.Path;
 
 /**
@@ -14,12 +12,6 @@ public final class TestStateDirs {
   private TestStateDirs() {}
 
   public static Path create() {
-    try {
-      Path dir = Files.createTempDirectory("topology-test-");
-      dir.toFile().deleteOnExit();
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TempDirs.create("topology-test-");
   }
 }

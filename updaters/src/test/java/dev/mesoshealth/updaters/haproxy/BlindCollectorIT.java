@@ -24,6 +24,7 @@ import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.PrometheusProcess;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import dev.mesoshealth.testkit.TempDirs;
 import dev.mesoshealth.updaters.alerts.AlerterConfig;
 import dev.mesoshealth.updaters.alerts.AlerterMain;
 import dev.mesoshealth.updaters.alerts.AlertmanagerProcess;
@@ -31,7 +32,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -398,6 +398,6 @@ class BlindCollectorIT {
                 kafka.bootstrapServers(),
                 PipelineFlags.Pace.TESTS,
                 3,
-                Files.createTempDirectory("processor-blind-"))));
+                TempDirs.create("processor-blind-"))));
   }
 }

@@ -22,6 +22,7 @@ import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import dev.mesoshealth.testkit.TempDirs;
 import dev.mesoshealth.updaters.etcd.EtcdProcess;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterConfig;
 import dev.mesoshealth.updaters.etcd.EtcdUpdaterMain;
@@ -335,6 +336,6 @@ class FailoverReregistrationIT {
                 kafka.bootstrapServers(),
                 PACE,
                 3,
-                Files.createTempDirectory("processor-failover-"))));
+                TempDirs.create("processor-failover-"))));
   }
 }
