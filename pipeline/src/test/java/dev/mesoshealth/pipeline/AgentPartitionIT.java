@@ -18,6 +18,7 @@ import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.ItFlags;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
 import dev.mesoshealth.testkit.LogCapture;
+import dev.mesoshealth.testkit.MaintenanceRequests;
 import dev.mesoshealth.testkit.ProcessorRest;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import java.time.Duration;
@@ -272,16 +273,12 @@ class AgentPartitionIT {
             .filter(a -> a.id().equals(endpoint.path("agentId").asText()))
             .findFirst()
             .orElseThrow();
-    String machine = "{\"hostname\":\"" + agent.hostname() + "\",\"ip\":\"" + agent.ip() + "\"}";
-    long start = Instant.now().plus(Duration.ofHours(1)).toEpochMilli() * 1_000_000L;
+    String machine = MaintenanceRequests.machine(agent);
     assertThat(
             ProcessorRest.post(
                 leader + "/maintenance/schedule",
-                "{\"windows\":[{\"machine_ids\":["
-                    + machine
-                    + "],\"unavailability\":{\"start\":{\"nanoseconds\":"
-                    + start
-                    + "},\"duration\":{\"nanoseconds\":3600000000000}}}]}"))
+                MaintenanceRequests.schedule(
+                    agent, Instant.now().plus(Duration.ofHours(1)), Duration.ofHours(1))))
         .isEqualTo(200);
 
     await("scheduled an hour ahead: DRAINING now, with the window, and its endpoints drained")

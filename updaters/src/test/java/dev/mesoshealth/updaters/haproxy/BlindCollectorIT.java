@@ -22,6 +22,7 @@ import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.MaintenanceRequests;
 import dev.mesoshealth.testkit.PrometheusProcess;
 import dev.mesoshealth.testkit.SimulatorExtension;
 import dev.mesoshealth.testkit.TempDirs;
@@ -315,17 +316,12 @@ class BlindCollectorIT {
         Set<String> others = new java.util.HashSet<>(tasks);
         others.removeAll(victimServers);
         String leader = "http://" + cluster.sim().cluster().leader().orElseThrow().hostPort();
-        String machine =
-            "{\"hostname\":\"" + victim.hostname() + "\",\"ip\":\"" + victim.ip() + "\"}";
-        long start = Instant.now().plus(Duration.ofHours(1)).toEpochMilli() * 1_000_000L;
+        String machine = MaintenanceRequests.machine(victim);
         assertThat(
                 post(
                     leader + "/maintenance/schedule",
-                    "{\"windows\":[{\"machine_ids\":["
-                        + machine
-                        + "],\"unavailability\":{\"start\":{\"nanoseconds\":"
-                        + start
-                        + "},\"duration\":{\"nanoseconds\":3600000000000}}}]}"))
+                    MaintenanceRequests.schedule(
+                        victim, Instant.now().plus(Duration.ofHours(1)), Duration.ofHours(1))))
             .isEqualTo(200);
         await("its servers drained an hour before the window; every other one in rotation")
             .atMost(Duration.ofSeconds(20))
