@@ -282,14 +282,17 @@ public final class Collector implements AutoCloseable {
    * milliseconds instead of at the next round.
    */
   private void removedByMaster(String agentId) {
-    AgentInventory unlistedNow = unlisted.removedNow(agentId, clock.instant());
-    if (unlistedNow == null) {
-      return;
+    AgentInventory unlistedNow;
+    synchronized (unlisted) { // see applySlaves
+      unlistedNow = unlisted.removedNow(agentId, clock.instant());
+      if (unlistedNow == null) {
+        return;
+      }
+      if (share.pollsMasters()) {
+        sink.agent(agentId, unlistedNow);
+      }
     }
     log.info("the leader removed agent {} ({})", agentId, unlistedNow.getHostname());
-    if (share.pollsMasters()) {
-      sink.agent(agentId, unlistedNow);
-    }
     failingAgents.remove(agentId);
     if (agents.containsKey(agentId)) {
       pollAgent(agentId);
@@ -469,9 +472,26 @@ public final class Collector implements AutoCloseable {
           parsed.skipped().size(),
           parsed.skipped().get(0));
     }
+    // under the lock an AGENT_REMOVED takes too: a removal from the leader's stream lands wholly
+    // before this round's entries or wholly after them, never between its publish and its update
+    synchronized (unlisted) {
+      publishRound(parsed, observedAt, maintenance);
+    }
+  }
+
+  private void publishRound(
+      SlavesParser.ParsedSlaves parsed,
+      Instant observedAt,
+      MaintenanceParser.Schedule maintenance) {
+    Set<String> recoveredIds = new HashSet<>();
+    parsed.recovered().forEach(a -> recoveredIds.add(a.getAgentId()));
+    List<AgentInventory> unlistedNow = unlisted.update(parsed.agents(), recoveredIds, observedAt);
     Set<String> ids = new HashSet<>();
     Map<String, AgentTarget> mine = new ConcurrentHashMap<>();
     for (AgentInventory a : parsed.agents()) {
+      if (unlisted.contains(a.getAgentId())) {
+        continue; // the leader removed it after this round's read began: it is among the unlisted
+      }
       ids.add(a.getAgentId());
       if (share.pollsMasters()) {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));
@@ -498,9 +518,7 @@ public final class Collector implements AutoCloseable {
     }
     // agents the master stopped listing (unreachable, or shut down): still published and polled,
     // flagged, until their retention ends; their failed polls say nothing about our own reach
-    Set<String> recoveredIds = new HashSet<>();
-    parsed.recovered().forEach(a -> recoveredIds.add(a.getAgentId()));
-    for (AgentInventory a : unlisted.update(parsed.agents(), recoveredIds, observedAt)) {
+    for (AgentInventory a : unlistedNow) {
       ids.add(a.getAgentId());
       if (share.pollsMasters()) {
         sink.agent(a.getAgentId(), MaintenanceReader.mark(a, maintenance));

@@ -24,6 +24,12 @@ public final class UnlistedAgents {
   private final Map<String, AgentInventory> listed = new HashMap<>();
   private final Map<String, AgentInventory> unlisted = new HashMap<>();
 
+  /**
+   * AGENT_REMOVED events, by agent, with when they came: a round whose read of /master/slaves began
+   * before one can still list the agent, and must not undo the removal.
+   */
+  private final Map<String, Instant> removals = new HashMap<>();
+
   public UnlistedAgents(Duration retention) {
     this.retention = retention;
   }
@@ -47,17 +53,29 @@ public final class UnlistedAgents {
   /**
    * One /master/slaves round.
    *
+   * @param at when the round's read began
    * @return the unlisted agents to publish this round (their last entry, inactive, with
-   *     unlistedSince), retention not yet over
+   *     unlistedSince), retention not yet over; among them any the round lists that the leader
+   *     removed after the read began ({@link #contains} says so: its listed entry is stale)
    */
   public synchronized List<AgentInventory> update(
       List<AgentInventory> registered, Set<String> recovered, Instant at) {
     Set<String> now = new HashSet<>();
     for (AgentInventory a : registered) {
+      Instant removed = removals.get(a.getAgentId());
+      if (removed != null && !removed.isBefore(at)) {
+        // read before the leader removed it: the removal stands
+        listed.remove(a.getAgentId());
+        unlisted.putIfAbsent(
+            a.getAgentId(),
+            AgentInventory.newBuilder(a).setActive(false).setUnlistedSince(removed).build());
+        continue;
+      }
       now.add(a.getAgentId());
       listed.put(a.getAgentId(), a);
       unlisted.remove(a.getAgentId());
     }
+    removals.values().removeIf(removed -> removed.isBefore(at)); // this round's read is newer
     for (String id : recovered) {
       // from here on its fate is the new leader's registry: re-registered, or removed (gone)
       listed.remove(id);
@@ -90,9 +108,11 @@ public final class UnlistedAgents {
    * The leader's event stream says it removed the agent (AGENT_REMOVED): unlisted from now, as the
    * next /master/slaves round would find.
    *
-   * @return its entry to publish, or null if it was not listed (unknown, or unlisted already)
+   * @return its entry to publish, or null if it was not listed (unknown, unlisted already, or
+   *     listed only by a round still under way, which then publishes it unlisted)
    */
   public synchronized AgentInventory removedNow(String agentId, java.time.Instant at) {
+    removals.put(agentId, at);
     AgentInventory last = listed.remove(agentId);
     if (last == null) {
       return null;

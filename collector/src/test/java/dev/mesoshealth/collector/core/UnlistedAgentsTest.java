@@ -104,4 +104,44 @@ class UnlistedAgentsTest {
         .extracting(AgentInventory::getAgentId)
         .containsExactly("left");
   }
+
+  @Test
+  void aRoundReadBeforeTheLeaderRemovedAnAgentDoesNotListItAgain() {
+    unlisted.update(List.of(agent("a", T0), agent("b", T0)), Set.of(), T0);
+    Instant removed = T0.plusSeconds(30);
+    assertThat(unlisted.removedNow("a", removed)).isNotNull();
+
+    // a round whose read began a second before the AGENT_REMOVED came, still listing it
+    List<AgentInventory> stale =
+        unlisted.update(List.of(agent("a", T0), agent("b", T0)), Set.of(), removed.minusSeconds(1));
+
+    assertThat(stale)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getAgentId()).isEqualTo("a");
+              assertThat(a.getUnlistedSince()).isEqualTo(removed);
+              assertThat(a.getActive()).isFalse();
+            });
+    assertThat(unlisted.contains("a")).as("its listed entry is stale").isTrue();
+    // a round read after the removal that lists it: it came back (re-registered)
+    assertThat(
+            unlisted.update(
+                List.of(agent("a", T0), agent("b", T0)), Set.of(), removed.plusSeconds(5)))
+        .isEmpty();
+    assertThat(unlisted.contains("a")).isFalse();
+  }
+
+  @Test
+  void aRecoveredAgentRemovedWhileARoundListsItReregisteredIsUnlisted() {
+    unlisted.update(List.of(agent("a", T0)), Set.of(), T0);
+    unlisted.update(List.of(), Set.of("a"), T0.plusSeconds(10)); // failover: recovered
+    Instant removed = T0.plusSeconds(20);
+    // not listed since the failover: nothing to publish yet, the round under way will
+    assertThat(unlisted.removedNow("a", removed)).isNull();
+
+    assertThat(unlisted.update(List.of(agent("a", T0)), Set.of(), removed.minusMillis(500)))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getUnlistedSince()).isEqualTo(removed));
+  }
 }
