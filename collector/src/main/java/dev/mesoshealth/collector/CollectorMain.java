@@ -211,8 +211,12 @@ public final class CollectorMain implements AutoCloseable {
     // The JDK client reads these once: bound idle keep-alive connections so thousands of agents
     // do not hold thousands of open files between polls.
     Duration keepAlive = Duration.ofSeconds(Math.max(5, config.pollInterval().toSeconds() * 3));
+    int idle = config.http().idleConnections(openFilesLimit());
+    // the JDK client's own setting counts idle connections, 0 for unbounded
     System.setProperty(
-        "jdk.httpclient.connectionPoolSize", Integer.toString(config.http().maxIdleConnections()));
+        "jdk.httpclient.connectionPoolSize",
+        Integer.toString(
+            config.http().client() == CollectorConfig.HttpClientKind.JDK ? jdkPool(idle) : 1024));
     System.setProperty("jdk.httpclient.keepalive.timeout", Long.toString(keepAlive.toSeconds()));
     if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
       log.warn(
@@ -229,10 +233,26 @@ public final class CollectorMain implements AutoCloseable {
     HttpMesosClient jdk = new HttpMesosClient(client, config.http().timeout(), credentials);
     return switch (config.http().client()) {
       case JDK -> jdk;
-      case JETTY ->
-          JettyMesosClient.start(
-              connectTimeout, keepAlive, tls, config.http().timeout(), credentials, jdk);
+      case JETTY -> {
+        log.info(
+            "polling through Jetty's HTTP client, keeping at most {} connections open",
+            idle == Integer.MAX_VALUE ? "all" : idle);
+        yield JettyMesosClient.start(
+            connectTimeout, keepAlive, idle, tls, config.http().timeout(), credentials, jdk);
+      }
     };
+  }
+
+  private static int jdkPool(int idle) {
+    return idle == Integer.MAX_VALUE ? 0 : idle;
+  }
+
+  /** The process's open-files limit (ulimit -n), or 4,096 where the JVM cannot tell. */
+  static long openFilesLimit() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount()
+        : 4096;
   }
 
   private static void closeClient(MesosClient http) {

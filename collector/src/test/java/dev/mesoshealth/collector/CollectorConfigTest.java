@@ -128,4 +128,25 @@ class CollectorConfigTest {
       assertThat(table).contains("| `" + key + "` |");
     }
   }
+
+  @Test
+  void idleConnectionsFollowTheOpenFilesLimitForJettyAndStayAt1024ForTheJdkClient() {
+    Map<String, String> base = Map.of("mesos.masters", "http://m1:5050");
+    CollectorConfig jetty = parse(base, Map.of());
+    Map<String, String> jdkFlags = new java.util.HashMap<>(base);
+    jdkFlags.put("http.client", "jdk");
+    CollectorConfig jdk = parse(jdkFlags, Map.of());
+
+    assertThat(jetty.http().client()).isEqualTo(CollectorConfig.HttpClientKind.JETTY);
+    assertThat(jetty.http().idleConnections(20_000)).isEqualTo(10_000);
+    assertThat(jdk.http().idleConnections(20_000)).isEqualTo(1024);
+
+    Map<String, String> set = new java.util.HashMap<>(base);
+    set.put("http.max.idle.connections", "64");
+    assertThat(parse(set, Map.of()).http().idleConnections(20_000)).isEqualTo(64);
+    set.put("http.max.idle.connections", "0");
+    assertThat(parse(set, Map.of()).http().idleConnections(20_000))
+        .as("0: unbounded")
+        .isEqualTo(Integer.MAX_VALUE);
+  }
 }

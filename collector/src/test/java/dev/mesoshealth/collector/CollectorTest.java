@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mesoshealth.collector.core.AgentShare;
 import dev.mesoshealth.collector.core.PollResult;
+import dev.mesoshealth.collector.http.HttpMesosClient;
 import dev.mesoshealth.collector.http.JettyMesosClient;
 import dev.mesoshealth.collector.http.MesosClient;
 import dev.mesoshealth.events.AgentInventory;
@@ -113,37 +114,46 @@ class CollectorTest {
   }
 
   @Test
-  void theJettyClientPollsEverythingAndFollowsARedirectAsTheJdkOneDoes() throws Exception {
+  void theJdkClientPollsEverythingAndReturnsARedirectAsTheJettyOneDoes() throws Exception {
     String follower =
         sim.masterUrls().stream()
             .filter(u -> !u.endsWith(leaderHostPort()))
             .findFirst()
             .orElseThrow();
-    CollectorConfig config = config(Map.of("http.client", "jetty"));
-    MesosClient http = CollectorMain.client(config, threads);
-    assertThat(http).isInstanceOf(JettyMesosClient.class);
-    try (JettyMesosClient jetty = (JettyMesosClient) http) {
-      collector =
-          CollectorMain.build(
-              config,
-              jetty,
-              sink,
-              new CollectorMetrics(new PrometheusRegistry()),
-              config.sharing().fixed());
-      Collector.OnceReport report = collector.runOnce();
+    CollectorConfig config = config(Map.of("http.client", "jdk"));
+    MesosClient jdk = CollectorMain.client(config, threads);
+    assertThat(jdk).isInstanceOf(HttpMesosClient.class);
+    collector =
+        CollectorMain.build(
+            config,
+            jdk,
+            sink,
+            new CollectorMetrics(new PrometheusRegistry()),
+            config.sharing().fixed());
+    Collector.OnceReport report = collector.runOnce();
 
-      assertThat(report.mastersAnswered()).isEqualTo(3);
-      assertThat(report.leadership().leader()).hasValue(leaderHostPort());
-      assertThat(report.agentsPolled()).isEqualTo(6);
-      assertThat(sink.snapshots).allSatisfy(s -> assertThat(s.getOutcome()).isEqualTo(Outcome.OK));
-      assertThat(sink.agents).hasSize(6);
-      assertThat(
-              jetty
-                  .get(URI.create(follower + "/master/redirect"), 1024)
-                  .get(5, java.util.concurrent.TimeUnit.SECONDS))
-          .as("a redirect is returned, not followed")
-          .isInstanceOfSatisfying(
-              PollResult.Response.class, r -> assertThat(r.location()).contains(leaderHostPort()));
+    assertThat(report.mastersAnswered()).isEqualTo(3);
+    assertThat(report.leadership().leader()).hasValue(leaderHostPort());
+    assertThat(report.agentsPolled()).isEqualTo(6);
+    assertThat(sink.snapshots).allSatisfy(s -> assertThat(s.getOutcome()).isEqualTo(Outcome.OK));
+    assertThat(sink.agents).hasSize(6);
+    assertThat(
+            jdk.get(URI.create(follower + "/master/redirect"), 1024)
+                .get(5, java.util.concurrent.TimeUnit.SECONDS))
+        .as("a redirect is returned, not followed")
+        .isInstanceOfSatisfying(
+            PollResult.Response.class, r -> assertThat(r.location()).contains(leaderHostPort()));
+  }
+
+  @Test
+  void pollsThroughJettyByDefault() throws Exception {
+    MesosClient http = CollectorMain.client(config(Map.of()), threads);
+    try {
+      assertThat(http).isInstanceOf(JettyMesosClient.class);
+    } finally {
+      if (http instanceof AutoCloseable c) {
+        c.close();
+      }
     }
   }
 

@@ -53,7 +53,20 @@ public final class PipelineFlags {
     c.put(SharedConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
     c.put(SharedConfig.TOPICS_PARTITIONS, Integer.toString(partitions));
     c.put(SharedConfig.ADMIN_PORT, "0");
+    // the simulated agents answer in this process: each connection kept open is two open files,
+    // and each agent listens on a socket of its own unless they share one; 4,096 are left for the
+    // broker's segments, the processor's RocksDB files and the JVM
+    long listening = sim.config().sharedAgentSocket() ? 1 : sim.config().agents();
+    long budget = (openFilesLimit() - listening - 4096) / 2;
+    c.put("http.max.idle.connections", Long.toString(Math.max(1, budget)));
     return c;
+  }
+
+  private static long openFilesLimit() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount()
+        : 4096;
   }
 
   /** A processor with its state in {@code stateDir} and its REST API on a free port. */

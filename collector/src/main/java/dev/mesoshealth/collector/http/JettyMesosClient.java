@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
@@ -20,6 +21,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * same contract as {@link HttpMesosClient}: no redirects followed, a deadline for the whole
  * exchange, a maximum body size, the configured credentials, every outcome a {@link PollResult}.
  * Operator API streams (one long-lived connection per master) stay on the JDK client. The price: an
- * open file per agent polled (and one on the agent), kept between polls.
+ * open file per agent polled (and one on the agent), kept between polls; so the connections open
+ * are counted, and once there are as many as allowed a poll asks its agent to close the connection
+ * after answering ({@code Connection: close}): past the budget, a connection per poll.
  */
 public final class JettyMesosClient implements MesosClient, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JettyMesosClient.class);
@@ -43,10 +47,19 @@ public final class JettyMesosClient implements MesosClient, AutoCloseable {
   private final Credentials credentials;
   private final MesosClient streams;
   private final AtomicBoolean outOfFiles = new AtomicBoolean();
+  private final AtomicInteger open;
+  private final int maxOpen;
 
   private JettyMesosClient(
-      HttpClient http, Duration timeout, Credentials credentials, MesosClient streams) {
+      HttpClient http,
+      AtomicInteger open,
+      int maxOpen,
+      Duration timeout,
+      Credentials credentials,
+      MesosClient streams) {
     this.http = http;
+    this.open = open;
+    this.maxOpen = maxOpen;
     this.timeout = timeout;
     this.credentials = credentials;
     this.streams = streams;
@@ -54,11 +67,12 @@ public final class JettyMesosClient implements MesosClient, AutoCloseable {
 
   /**
    * A started client. Connections idle for {@code keepAlive} close; an agent not polled for ten of
-   * them (it left the cluster) is forgotten.
+   * them (it left the cluster) is forgotten; at most {@code maxOpen} are kept open between polls.
    */
   public static JettyMesosClient start(
       Duration connectTimeout,
       Duration keepAlive,
+      int maxOpen,
       SSLContext tls,
       Duration timeout,
       Credentials credentials,
@@ -83,6 +97,20 @@ public final class JettyMesosClient implements MesosClient, AutoCloseable {
     // one poll at a time per agent; a master also answers /master/slaves and redirects
     http.setMaxConnectionsPerDestination(4);
     http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "mesos-health"));
+    AtomicInteger open = new AtomicInteger();
+    // Jetty tells a client's Connection.Listener beans of every connection it opens and closes
+    http.addBean(
+        new Connection.Listener() {
+          @Override
+          public void onOpened(Connection connection) {
+            open.incrementAndGet();
+          }
+
+          @Override
+          public void onClosed(Connection connection) {
+            open.decrementAndGet();
+          }
+        });
     try {
       http.start();
     } catch (Exception e) {
@@ -93,7 +121,7 @@ public final class JettyMesosClient implements MesosClient, AutoCloseable {
     http.getProtocolHandlers().clear();
     // as the JDK client: no Accept-Encoding, so the limit counts what the agent sent
     http.getContentDecoderFactories().clear();
-    return new JettyMesosClient(http, timeout, credentials, streams);
+    return new JettyMesosClient(http, open, maxOpen, timeout, credentials, streams);
   }
 
   @Override
@@ -122,10 +150,18 @@ public final class JettyMesosClient implements MesosClient, AutoCloseable {
                         if (auth != null) {
                           h.put(HttpHeader.AUTHORIZATION, auth);
                         }
+                        if (open.get() >= maxOpen) {
+                          h.put(HttpHeader.CONNECTION, "close");
+                        }
                       })
                   .send(new Exchange(maxBytes, timeout, start, out));
             });
     return out;
+  }
+
+  /** Connections open now: pooled between polls, or in use. */
+  public int openConnections() {
+    return open.get();
   }
 
   @Override
@@ -194,9 +230,9 @@ public final class JettyMesosClient implements MesosClient, AutoCloseable {
         PollResult.Failure f = Failures.of(result.getFailure(), took, maxBytes, timeout);
         if (f.error().contains("Too many open files") && !outOfFiles.getAndSet(true)) {
           log.error(
-              "out of open files: http.client=jetty keeps a connection per agent; raise the"
-                  + " collector's limit (ulimit -n) above the agents it polls, or use"
-                  + " http.client=jdk");
+              "out of open files: {} connections may stay open (http.max.idle.connections);"
+                  + " lower it, or raise the collector's limit (ulimit -n)",
+              maxOpen);
         }
         out.complete(f);
         return;

@@ -11,6 +11,7 @@ class JettyCredentialsTest extends CredentialsTest {
     return JettyMesosClient.start(
         Duration.ofSeconds(2),
         Duration.ofSeconds(30),
+        1000,
         tls,
         Duration.ofSeconds(3),
         credentials,
