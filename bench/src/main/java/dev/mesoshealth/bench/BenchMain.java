@@ -121,6 +121,13 @@ public final class BenchMain implements Runnable {
     java.util.Map<String, String> collectorSettings = java.util.Map.of();
 
     @Option(
+        names = "--processor-set",
+        paramLabel = "KEY=VALUE",
+        description =
+            "A processor setting, e.g. --processor-set kafka.consumer.max.poll.records=5000.")
+    java.util.Map<String, String> processorSettings = java.util.Map.of();
+
+    @Option(
         names = "--collectors",
         defaultValue = "1",
         description =
@@ -174,6 +181,7 @@ public final class BenchMain implements Runnable {
                       seed,
                       sharedAgentSocket,
                       collectorSettings,
+                      processorSettings,
                       faultKinds))
               .run();
       System.out.println(r.markdown());

@@ -67,10 +67,12 @@ public final class E2eBench {
       long seed,
       boolean sharedAgentSocket,
       Map<String, String> collectorSettings,
+      Map<String, String> processorSettings,
       List<FaultKind> faultKinds) {
 
     public Options {
       collectorSettings = collectorSettings == null ? Map.of() : Map.copyOf(collectorSettings);
+      processorSettings = processorSettings == null ? Map.of() : Map.copyOf(processorSettings);
       faultKinds =
           faultKinds == null || faultKinds.isEmpty()
               ? List.of(FaultKind.DOWN)
@@ -320,11 +322,10 @@ public final class E2eBench {
       c.putAll(o.collectorSettings());
       Path state = Files.createTempDirectory("mesos-health-bench-").resolve("streams");
       collector = CollectorMain.start(CollectorConfig.fromFlags(c));
-      processor =
-          ProcessorMain.start(
-              ProcessorConfig.fromFlags(
-                  PipelineFlags.processor(
-                      PROCESSOR_APPLICATION_ID, bootstrap, pace, o.partitions(), state)));
+      Map<String, String> p =
+          PipelineFlags.processor(PROCESSOR_APPLICATION_ID, bootstrap, pace, o.partitions(), state);
+      p.putAll(o.processorSettings());
+      processor = ProcessorMain.start(ProcessorConfig.fromFlags(p));
       return new Rig(
           broker, bootstrap, start, sim, collector, processor, new TransitionWatch(bootstrap));
     } catch (Exception | Error e) {

@@ -29,6 +29,7 @@ class E2eBenchIT {
                     5,
                     false,
                     Map.of(),
+                    Map.of(),
                     List.of(FaultKind.DOWN, FaultKind.HUNG)))
             .run();
     System.out.println(r.markdown());
