@@ -47,11 +47,12 @@ class JettyMesosClientTest extends HttpMesosClientTest {
           two.get(snapshot(a), 1 << 20).join();
         }
       }
-      // the kernel's word, not the client's own count
-      await("two connections left open, the rest closed after their answer")
+      // the kernel's word, not the client's own count; at most two: a close counted a moment
+      // late makes the next poll close its connection too
+      await("no more than two connections left open, the rest closed after their answer")
           .atMost(Duration.ofSeconds(5))
-          .until(() -> established(agents) == 2);
-      assertThat(two.openConnections()).isEqualTo(2);
+          .until(() -> established(agents) <= 2);
+      assertThat(two.openConnections()).isLessThanOrEqualTo(2);
     }
     try (JettyMesosClient roomy = start(1000, jdkClient(threads))) {
       await("the first client's connections closed")
