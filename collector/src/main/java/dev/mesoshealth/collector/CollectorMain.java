@@ -16,6 +16,7 @@ import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.service.AdminServer;
 import dev.mesoshealth.service.ConfigException;
 import dev.mesoshealth.service.HttpApi;
+import dev.mesoshealth.service.OpenFiles;
 import dev.mesoshealth.service.TlsContexts;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -211,7 +212,7 @@ public final class CollectorMain implements AutoCloseable {
     // The JDK client reads these once: bound idle keep-alive connections so thousands of agents
     // do not hold thousands of open files between polls.
     Duration keepAlive = Duration.ofSeconds(Math.max(5, config.pollInterval().toSeconds() * 3));
-    int idle = config.http().idleConnections(openFilesLimit());
+    int idle = config.http().idleConnections(OpenFiles.limit());
     // the JDK client's own setting counts idle connections, 0 for unbounded
     System.setProperty(
         "jdk.httpclient.connectionPoolSize",
@@ -245,14 +246,6 @@ public final class CollectorMain implements AutoCloseable {
 
   private static int jdkPool(int idle) {
     return idle == Integer.MAX_VALUE ? 0 : idle;
-  }
-
-  /** The process's open-files limit (ulimit -n), or 4,096 where the JVM cannot tell. */
-  static long openFilesLimit() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.UnixOperatingSystemMXBean unix
-        ? unix.getMaxFileDescriptorCount()
-        : 4096;
   }
 
   private static void closeClient(MesosClient http) {

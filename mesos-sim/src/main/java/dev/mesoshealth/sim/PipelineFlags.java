@@ -1,5 +1,6 @@
 package dev.mesoshealth.sim;
 
+import dev.mesoshealth.service.OpenFiles;
 import dev.mesoshealth.service.SharedConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,16 +58,9 @@ public final class PipelineFlags {
     // and each agent listens on a socket of its own unless they share one; 4,096 are left for the
     // broker's segments, the processor's RocksDB files and the JVM
     long listening = sim.config().sharedAgentSocket() ? 1 : sim.config().agents();
-    long budget = (openFilesLimit() - listening - 4096) / 2;
+    long budget = (OpenFiles.limit() - listening - 4096) / 2;
     c.put("http.max.idle.connections", Long.toString(Math.max(1, budget)));
     return c;
-  }
-
-  private static long openFilesLimit() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.UnixOperatingSystemMXBean unix
-        ? unix.getMaxFileDescriptorCount()
-        : 4096;
   }
 
   /** A processor with its state in {@code stateDir} and its REST API on a free port. */
