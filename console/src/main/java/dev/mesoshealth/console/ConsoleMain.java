@@ -52,6 +52,7 @@ public final class ConsoleMain implements AutoCloseable {
             lock,
             feed::kafkaReachable,
             feed::lastHeardFromKafka,
+            feed::caughtUp,
             config.maxViewers(),
             config.batchInterval(),
             registry);

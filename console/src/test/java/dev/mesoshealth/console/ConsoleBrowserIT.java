@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mesoshealth.events.HealthState;
+import dev.mesoshealth.events.NodeRef;
+import dev.mesoshealth.events.NodeRole;
+import dev.mesoshealth.schemas.topics.Topics;
 import dev.mesoshealth.sim.SimConfig;
 import dev.mesoshealth.sim.cluster.FaultKind;
 import dev.mesoshealth.sim.cluster.FaultRecord;
 import dev.mesoshealth.sim.cluster.FaultSpec;
 import dev.mesoshealth.sim.cluster.SimAgent;
 import dev.mesoshealth.testkit.KafkaBrokerExtension;
+import dev.mesoshealth.testkit.SampleEvents;
 import dev.mesoshealth.testkit.SimulatorExtension;
+import dev.mesoshealth.testkit.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,7 +201,10 @@ class ConsoleBrowserIT {
     pipeline.startConsoleAgain();
     waitUpTo(30).until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
     waitUpTo(15)
-        .withMessage("the page caught up on what happened while the console was away")
+        .withMessage(
+            () ->
+                "the page caught up on what happened while the console was away: "
+                    + chromium.diagnose(victim.id(), second.id()))
         .until(
             d ->
                 "HEALTHY".equals(tileState(victim.id()))
@@ -205,6 +215,17 @@ class ConsoleBrowserIT {
                 By.cssSelector(
                     "#transitions li[data-node='" + second.id() + "'][data-to='UNREACHABLE']")));
     assertThat(browser.findElements(By.cssSelector("#grid-inner .tile"))).hasSize(AGENTS);
+
+    // the schema lets a node come without a host name (another producer's, an older one's): the
+    // page names it by its id (sorting by host name threw, and the page stopped drawing)
+    HealthState nameless = SampleEvents.healthState("nameless-agent");
+    nameless.setNode(new NodeRef("web", NodeRole.AGENT, "nameless-agent", null, null));
+    TopicProbe.produce(
+        kafka.bootstrapServers(),
+        Topics.HEALTH_STATES,
+        List.of(Map.entry("nameless-agent", nameless)));
+    waitUpTo(10).until(d -> "UNHEALTHY".equals(tileState("nameless-agent")));
+    assertThat(chromium.scriptErrors()).as("errors the page's scripts ran into").isEmpty();
   }
 
   /** A node's state as the processor answers it, or null. */

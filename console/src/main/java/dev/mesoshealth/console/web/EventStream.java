@@ -30,11 +30,15 @@ import org.slf4j.LoggerFactory;
  * The live view as server-sent events. A browser that connects gets the full view ("snapshot"),
  * then the model's changes in batches ("delta") and a heartbeat. Taking the snapshot and joining
  * the audience happen under the model's lock, and batches are drained under it too, so no change
- * falls between the two. A browser that cannot keep up is disconnected (it reconnects and starts
- * again from a fresh snapshot) rather than shown stale data; each has its own writer thread and a
- * bounded queue, so one slow browser never holds up the others. Whether the console still hears
- * from Kafka is sent as a "feed" event on connect and whenever it changes, so the page can say that
- * its view stopped being live even though the browser's own connection is fine.
+ * falls between the two. A console that has just started has not read the topics yet: a browser
+ * that connects then waits, with no event, until the feed has caught up, rather than be shown a
+ * half-read view as live (its page keeps saying it is disconnected meanwhile); if Kafka does not
+ * answer, it gets what there is, with the "feed" event that says so. A browser that cannot keep up
+ * is disconnected (it reconnects and starts again from a fresh snapshot) rather than shown stale
+ * data; each has its own writer thread and a bounded queue, so one slow browser never holds up the
+ * others. Whether the console still hears from Kafka is sent as a "feed" event on connect and
+ * whenever it changes, so the page can say that its view stopped being live even though the
+ * browser's own connection is fine.
  */
 public final class EventStream implements AdminServer.StreamHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -45,13 +49,20 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
   private static final byte[] HEARTBEAT =
       "event: heartbeat\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
 
+  /** A comment, which the page does not see: a waiting browser that went away is found by it. */
+  private static final byte[] STILL_WAITING =
+      ": waiting for the feed to catch up\n\n".getBytes(StandardCharsets.UTF_8);
+
   private final ConsoleModel model;
   private final Object lock;
   private final int maxClients;
   private final BooleanSupplier kafkaReachableNow;
+  private final BooleanSupplier caughtUp;
   private final Supplier<Instant> lastHeardFromKafka;
   private volatile boolean kafkaReachable = true;
   private final List<Client> clients = new CopyOnWriteArrayList<>();
+  // connected before the feed caught up: they get their snapshot once it has
+  private final List<Client> waiting = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -65,6 +76,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
       Object lock,
       BooleanSupplier kafkaReachableNow,
       Supplier<Instant> lastHeardFromKafka,
+      BooleanSupplier caughtUp,
       int maxClients,
       Duration batchInterval,
       PrometheusRegistry registry) {
@@ -72,11 +84,12 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     this.lock = lock;
     this.kafkaReachableNow = kafkaReachableNow;
     this.lastHeardFromKafka = lastHeardFromKafka;
+    this.caughtUp = caughtUp;
     this.maxClients = maxClients;
     GaugeWithCallback.builder()
         .name("mesos_health_console_clients")
         .help("Browsers connected to the live event stream.")
-        .callback(cb -> cb.call(clients.size()))
+        .callback(cb -> cb.call(clients()))
         .register(registry);
     ticker.scheduleWithFixedDelay(
         this::broadcastChanges,
@@ -89,7 +102,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
 
   @Override
   public void open(HttpExchange ex) throws IOException {
-    if (clients.size() >= maxClients) {
+    if (clients() >= maxClients) {
       byte[] body =
           ("{\"error\":\"too many live viewers (" + maxClients + "); retry later\",\"status\":503}")
               .getBytes(StandardCharsets.UTF_8);
@@ -108,29 +121,49 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     ex.sendResponseHeaders(200, 0);
     Client client = new Client(ex);
     synchronized (lock) {
-      client.offer(event("snapshot", model.fullView()));
-      client.offer(feedEvent(kafkaReachable));
-      clients.add(client);
+      if (mayJoin()) {
+        join(client);
+      } else {
+        waiting.add(client);
+      }
     }
     client.start();
   }
 
-  /** Browsers connected now. */
+  /** Browsers connected now, those still waiting for the feed to catch up included. */
   public int clients() {
-    return clients.size();
+    return clients.size() + waiting.size();
+  }
+
+  /** Whether a browser may have the view: it is whole, or as whole as it gets without Kafka. */
+  private boolean mayJoin() {
+    return caughtUp.getAsBoolean() || !kafkaReachable;
+  }
+
+  /** Under the lock: the full view now, then every change after it. */
+  private void join(Client client) {
+    client.offer(event("snapshot", model.fullView()));
+    client.offer(feedEvent(kafkaReachable));
+    clients.add(client);
   }
 
   private void broadcastChanges() {
     try {
       synchronized (lock) {
-        if (!model.hasChanges()) {
-          return;
+        if (model.hasChanges()) {
+          byte[] delta = event("delta", model.drainChanges());
+          for (Client c : clients) {
+            if (!c.offer(delta)) {
+              log.info("a browser fell behind the live view; disconnecting it to resynchronise");
+              c.close();
+            }
+          }
         }
-        byte[] delta = event("delta", model.drainChanges());
-        for (Client c : clients) {
-          if (!c.offer(delta)) {
-            log.info("a browser fell behind the live view; disconnecting it to resynchronise");
-            c.close();
+        // after the drain: a snapshot taken now holds every change drained so far
+        if (!waiting.isEmpty() && mayJoin()) {
+          for (Client c : waiting) {
+            waiting.remove(c);
+            join(c);
           }
         }
       }
@@ -166,6 +199,9 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     for (Client c : clients) {
       c.offer(HEARTBEAT);
     }
+    for (Client c : waiting) {
+      c.offer(STILL_WAITING);
+    }
   }
 
   private static byte[] event(String name, Object data) {
@@ -181,6 +217,9 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
   public void close() {
     ticker.shutdownNow();
     for (Client c : clients) {
+      c.close();
+    }
+    for (Client c : waiting) {
       c.close();
     }
   }
@@ -223,6 +262,7 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
     void close() {
       open = false;
       clients.remove(this);
+      waiting.remove(this);
       writer.interrupt();
       exchange.close();
     }

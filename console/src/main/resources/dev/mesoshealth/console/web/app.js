@@ -127,9 +127,11 @@ setInterval(() => {
 
 // ------------------------------------------------------------------ state
 
+// the schema lets a node come without a host name: the page then names it by its id
+const named = (n) => (n.hostname ? n : { ...n, hostname: n.id });
 function applySnapshot(v) {
   S.clusters = new Map(v.clusters.map((c) => [c.name, c]));
-  S.nodes = new Map(v.nodes.map((n) => [n.id, n]));
+  S.nodes = new Map(v.nodes.map((n) => [n.id, named(n)]));
   S.transitions = v.transitions;
   S.capacity = new Map(v.capacity.map((g) => [g.group, g]));
   S.endpoints = new Map(v.endpoints.map((e) => [e.key, e]));
@@ -139,7 +141,7 @@ function applySnapshot(v) {
 function applyDelta(d) {
   d.clusters.forEach((c) => S.clusters.set(c.name, c));
   d.removedClusters.forEach((n) => S.clusters.delete(n));
-  d.nodes.forEach((n) => S.nodes.set(n.id, n));
+  d.nodes.forEach((n) => S.nodes.set(n.id, named(n)));
   d.removedNodes.forEach((id) => S.nodes.delete(id));
   if (d.transitions.length) S.transitions = d.transitions.concat(S.transitions).slice(0, 500);
   d.capacity.forEach((g) => S.capacity.set(g.group, g));
@@ -160,13 +162,18 @@ function currentCluster() {
 function render() {
   if (dirty) {
     dirty = false;
-    const names = currentCluster();
-    renderHeader(names);
-    renderMasters();
-    renderAgents();
-    renderTransitions();
-    renderCapacity();
-    renderEndpoints();
+    try {
+      const names = currentCluster();
+      renderHeader(names);
+      renderMasters();
+      renderAgents();
+      renderTransitions();
+      renderCapacity();
+      renderEndpoints();
+    } catch (e) {
+      // one bad record must not freeze the page: the next change draws it all again
+      console.error('could not draw the view', e);
+    }
   }
   requestAnimationFrame(render);
 }
