@@ -42,6 +42,13 @@ class ComposeBootIT {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  private final long begin = System.nanoTime();
+
+  /** Where the drill's time goes, in the build's log: it is the build's longest test. */
+  private void phase(String what) {
+    System.out.printf("compose: %s at %.1f s%n", what, (System.nanoTime() - begin) / 1e9);
+  }
+
   @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed boot leaves every service's log
   Path dir;
 
@@ -108,6 +115,7 @@ class ComposeBootIT {
           .isEmpty();
 
       boot.up(Duration.ofMinutes(3));
+      phase("every service up");
 
       // every health check at once: each is its own command, as each container runs its own
       java.util.concurrent.ExecutorService checks =
@@ -136,6 +144,7 @@ class ComposeBootIT {
         assertThat(h.getValue().get()).as(h.getKey() + "'s health check").isTrue();
       }
       checks.shutdown();
+      phase("every health check passes at once");
 
       String api = "http://" + boot.ip("processor-1") + ":8081";
       String stats = "http://" + boot.ip("haproxy") + ":8404/;csv";
@@ -154,6 +163,7 @@ class ComposeBootIT {
                               .asInt())
                       .as(() -> "agents HEALTHY; " + notHealthy(boot, api))
                       .isEqualTo(AGENTS));
+      phase("every agent HEALTHY");
       // an UP endpoint whose app HAProxy balances, and its agent
       JsonNode endpoint =
           await("endpoints UP in an HAProxy backend")
@@ -171,6 +181,7 @@ class ComposeBootIT {
                     return null;
                   },
                   e -> e != null);
+      phase("an UP endpoint in an HAProxy backend");
       String agent = endpoint.path("agentId").asText();
       String backend = endpoint.path("backend").asText();
       String address =
@@ -185,6 +196,7 @@ class ComposeBootIT {
           .ignoreExceptions()
           .until(() -> serverStatus(boot, backend, address).matches("UP.*|no check"));
 
+      phase("its server in rotation");
       post(
           "http://" + boot.ip("mesos-sim") + ":5099/v1/faults",
           "{\"kind\":\"DOWN\",\"target\":\"" + agent + "\",\"duration\":\"10m\"}");
