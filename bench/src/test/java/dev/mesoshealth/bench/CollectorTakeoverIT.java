@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Three collector JVMs sharing 300 agents (polled every 10 s) through their Kafka group and two
+ * Three collector JVMs sharing 300 agents (polled every 5 s) through their Kafka group and two
  * processor JVMs, one broker, topics of three partitions as in the other ITs. (The issue asked
  * 3,000 agents: at 3,000 the drill did not warm up on the CI machine, sharing two cores with the
  * rest of the build, and at 1,000 it was still the build's second dearest test; the takeover is the
@@ -38,7 +38,9 @@ class CollectorTakeoverIT {
                       3, // partitions, as the other ITs: processors start and stop sooner
                       3,
                       2,
-                      Duration.ofSeconds(10), // the default interval: 30 polls a second
+                      // half the default interval: the drill's waits (the warm-up, three
+                      // intervals for a verdict on the kill) are counted in intervals
+                      Duration.ofSeconds(5),
                       Duration.ofSeconds(6), // the broker's least session timeout
                       Duration.ofSeconds(3), // a window for the CPU figures, without faults:
                       Duration.ofSeconds(10), // detection is E2eBenchIT's
@@ -71,7 +73,7 @@ class CollectorTakeoverIT {
         .isEqualTo(AGENTS);
     assertThat(r.faults()).isZero();
     assertThat(r.cores()).containsKeys("3 collectors", "2 processors");
-    assertThat(r.snapshotsPerSecond()).as("1,000 agents every 10 s").isGreaterThan(AGENTS / 20.0);
+    assertThat(r.snapshotsPerSecond()).as("300 agents every 5 s").isGreaterThan(AGENTS / 10.0);
 
     assertThat(r.madeAndOnTopic()).hasSize(3);
     assertThat(r.lossless())
