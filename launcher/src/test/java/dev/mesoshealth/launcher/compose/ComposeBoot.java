@@ -382,6 +382,29 @@ final class ComposeBoot implements AutoCloseable {
     }
   }
 
+  /**
+   * CPU seconds each running service has used so far, with its child processes, most first: where
+   * the drill's CPU goes, for the build's log.
+   */
+  String cpuByService() {
+    List<Map.Entry<String, Double>> used = new ArrayList<>();
+    for (String name : startOrder) {
+      Process p = processes.get(name);
+      double seconds =
+          java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.descendants())
+              .mapToDouble(
+                  h -> h.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0))
+              .sum();
+      used.add(Map.entry(name, seconds));
+    }
+    used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, Double> e : used) {
+      b.append(String.format(" %s %.1f", e.getKey(), e.getValue()));
+    }
+    return b.toString().trim();
+  }
+
   /** Stops every service, the last started first, as {@code docker compose down}. */
   @Override
   public void close() {

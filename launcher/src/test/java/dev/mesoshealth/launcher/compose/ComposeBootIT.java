@@ -240,6 +240,7 @@ class ComposeBootIT {
       System.out.printf(
           "compose: the fault reached every consumer %.1f s after it began%n",
           (System.nanoTime() - faultAt) / 1e9);
+      System.out.println("compose: CPU seconds by service: " + boot.cpuByService());
     }
   }
 
