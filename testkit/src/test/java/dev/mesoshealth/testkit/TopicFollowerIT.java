@@ -53,7 +53,8 @@ class TopicFollowerIT {
           .atMost(Duration.ofSeconds(20))
           .until(
               () ->
-                  Duration.between(follower.lastHeardFromBroker(), Instant.now()).toSeconds() >= 5);
+                  // fetches answer every half second while a broker is up: 2 s is silence
+                  Duration.between(follower.lastHeardFromBroker(), Instant.now()).toSeconds() >= 2);
       assertThat(follower.lastHeardFromBroker()).isBefore(stopped.plusSeconds(1));
 
       kafka.broker().start();
@@ -61,7 +62,7 @@ class TopicFollowerIT {
       await("hears again and reads on from where it was")
           .atMost(Duration.ofSeconds(60))
           .until(() -> keys.contains("agent:a4"));
-      assertThat(follower.lastHeardFromBroker()).isAfter(stopped.plusSeconds(5));
+      assertThat(follower.lastHeardFromBroker()).isAfter(stopped.plusSeconds(2));
       assertThat(keys).as("nothing read twice").hasSize(4);
     }
   }
