@@ -343,7 +343,7 @@ async function loadDetail(id) {
     body.append(el('p', { text: `No node ${id} (it may have been forgotten).` }));
     return;
   }
-  body.append(el('h2', {}, `${node.hostname} `, badge(node.state), el('span', { class: 'muted', text: ` since ${clock(node.since)} (${ago(node.since)})` })));
+  body.append(el('h2', {}, `${node.hostname || node.id} `, badge(node.state), el('span', { class: 'muted', text: ` since ${clock(node.since)} (${ago(node.since)})` })));
   const facts = el('dl', {},
     el('dt', { text: 'id' }), el('dd', { text: node.id }),
     el('dt', { text: 'role' }), el('dd', { text: node.role.toLowerCase() + (node.elected ? ', elected leader' : '') }),
