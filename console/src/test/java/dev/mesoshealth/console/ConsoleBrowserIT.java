@@ -138,7 +138,9 @@ class ConsoleBrowserIT {
 
     // filter by state: only the victim is left
     browser.findElement(By.cssSelector("#state-filters .chip[data-state='UNREACHABLE']")).click();
-    waitUpTo(5).until(d -> d.findElements(By.cssSelector("#grid-inner .tile")).size() == 1);
+    waitUpTo(5)
+        .withMessage(() -> "only the victim's tile, filtered; the grid: " + chromium.tiles())
+        .until(d -> d.findElements(By.cssSelector("#grid-inner .tile")).size() == 1);
     browser.findElement(By.cssSelector("#state-filters .chip[data-state='UNREACHABLE']")).click();
 
     // the detail view explains it, with the processor's history of the last hour

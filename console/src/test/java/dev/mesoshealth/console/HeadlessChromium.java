@@ -72,6 +72,15 @@ final class HeadlessChromium implements AutoCloseable {
     return "page " + page + "; browser log: " + (logged.isEmpty() ? "(empty)" : logged);
   }
 
+  /** The tiles the grid shows, as id=state. */
+  String tiles() {
+    return String.valueOf(
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return [...document.querySelectorAll('#grid-inner .tile')]"
+                    + ".map((t) => t.dataset.id + '=' + t.dataset.state).join(', ');"));
+  }
+
   /** What the page's scripts reported as errors (network errors left out: the tests cause them). */
   List<String> scriptErrors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
