@@ -142,6 +142,9 @@ public final class EventStream implements AdminServer.StreamHandler, AutoCloseab
 
   /** Under the lock: the full view now, then every change after it. */
   private void join(Client client) {
+    if (!client.open) {
+      return; // it left while it waited
+    }
     client.offer(event("snapshot", model.fullView()));
     client.offer(feedEvent(kafkaReachable));
     clients.add(client);
