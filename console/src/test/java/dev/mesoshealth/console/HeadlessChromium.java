@@ -12,6 +12,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -66,7 +67,7 @@ final class HeadlessChromium implements AutoCloseable {
                     + "`#grid-inner .tile[data-id='${id}']`) || {dataset: {}}).dataset.state])});",
                 List.of(agentIds));
     String logged =
-        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        browserLog().stream()
             .map(e -> e.getLevel() + " " + e.getMessage())
             .collect(Collectors.joining("; "));
     return "page " + page + "; browser log: " + (logged.isEmpty() ? "(empty)" : logged);
@@ -83,11 +84,16 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** What the page's scripts reported as errors (network errors left out: the tests cause them). */
   List<String> scriptErrors() {
-    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+    return browserLog().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(e -> e.getMessage())
         .filter(m -> !m.contains("net::ERR_"))
         .toList();
+  }
+
+  /** What the page logged since the last time it was asked (each read takes the entries). */
+  private List<LogEntry> browserLog() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll();
   }
 
   /** The banner's text, or null while it is hidden. */
